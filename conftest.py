@@ -1,0 +1,53 @@
+"""Fixtures for the whole suite: users with roles, departments, a browser on Debian's Chromium."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "viewport": {"width": 1366, "height": 860},
+    }
+
+
+@pytest.fixture
+def org(db):
+    """A small organisation: 总公司 > 华东大区 > 上海分公司 > 销售一部, and 华南大区 > 深圳分公司."""
+    from crm.testing import build_org
+
+    return build_org()
+
+
+@pytest.fixture
+def make_user(db):
+    from crm.testing import make_user as factory
+
+    return factory
+
+
+@pytest.fixture
+def admin_user(make_user, org):
+    return make_user("admin1", role="admin", department=org.head)

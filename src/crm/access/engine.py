@@ -1,0 +1,203 @@
+"""The permission engine: the one place that decides what a user may do and see.
+
+`access_for(user)` gives an `Access` object, built once per user per request from the user's
+roles (three queries), that answers:
+- function permissions: `can("customers.customer.export")`, `require(...)`;
+- data scopes: `scoped("customers.customer", queryset)` filters to the records the user may see
+  (own / department / subtree / all, plus shares); `get(...)` raises NotFound outside scope;
+- field rules: `field_rule(resource, field)`, `visible_fields(...)`, `mask(...)`.
+
+Every page, API view, export, search, report and job asks it; nothing else reads the policy
+tables. Several roles combine generously: union of functions, widest scope, mildest field rule.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from crm.access import registry
+from crm.access.masking import mask_value
+from crm.access.models import FIELD_RULE_ORDER, SCOPE_ORDER, FieldRule, FieldRuleKind, Role, Scope, Share
+from crm.core.errors import NotFound, PermissionDenied
+
+_CACHE_ATTR = "_crm_access"
+
+
+@dataclass
+class Access:
+    user: object
+    functions: frozenset = frozenset()
+    default_scope: str | None = None
+    scopes: dict = field(default_factory=dict)
+    field_rules: dict = field(default_factory=dict)  # resource -> {field: rule}
+    superuser: bool = False
+
+    # --- function permissions ----------------------------------------------------------------
+    def can(self, code: str) -> bool:
+        return self.superuser or code in self.functions
+
+    def require(self, code: str) -> None:
+        if not self.can(code):
+            raise PermissionDenied()
+
+    def can_use_resource(self, resource_code: str) -> bool:
+        return self.can(f"{resource_code}.view")
+
+    # --- data scopes ---------------------------------------------------------------------------
+    def scope(self, resource_code: str) -> str | None:
+        """The widest scope the user's roles give on a resource, or None for no access at all."""
+        if self.superuser:
+            return Scope.ALL
+        return self.scopes.get(resource_code, self.default_scope)
+
+    def scope_filter(self, resource_code: str, *, for_edit: bool = False) -> Q | None:
+        """A Q selecting the records in scope; None means no restriction (scope "all")."""
+        resource = registry.get(resource_code)
+        if not resource.scoped:
+            return None
+        scope = self.scope(resource_code)
+        if scope == Scope.ALL:
+            return None
+        user = self.user
+        department = getattr(user, "department", None)
+        condition = Q(pk__in=[])
+        for owner in resource.owner_fields:
+            condition |= Q(**{owner: user.pk})
+            if scope == Scope.DEPARTMENT and department is not None:
+                condition |= Q(**{f"{owner}__department_id": department.pk})
+            elif scope == Scope.SUBTREE and department is not None:
+                condition |= Q(**{f"{owner}__department__path__startswith": department.path})
+        if resource.shareable:
+            shares = Share.objects.filter(resource=resource_code, user_id=user.pk)
+            if for_edit:
+                shares = shares.filter(can_edit=True)
+            condition |= Q(pk__in=shares.values("object_id"))
+        return condition
+
+    def scoped(self, resource_code: str, queryset: QuerySet | None = None, *, action: str = "view") -> QuerySet:
+        """The records of a resource this user may see (or, with action="edit", change)."""
+        resource = registry.get(resource_code)
+        if queryset is None:
+            queryset = resource.model_class()._default_manager.all()
+        if not self.can(resource.function_code(action if action in resource.actions else "view")):
+            return queryset.none()
+        condition = self.scope_filter(resource_code, for_edit=action not in ("view", "export"))
+        return queryset if condition is None else queryset.filter(condition).distinct()
+
+    def get(self, resource_code: str, pk, *, action: str = "view", queryset: QuerySet | None = None):
+        """One record in scope, or NotFound: out-of-scope records do not exist for this user."""
+        try:
+            return self.scoped(resource_code, queryset, action="view").get(pk=pk)
+        except (ValueError, TypeError, self._model(resource_code).DoesNotExist) as exc:
+            raise NotFound() from exc
+
+    def check(self, resource_code: str, action: str, obj) -> None:
+        """Raise unless the user may do `action` on this record (which it can already see)."""
+        resource = registry.get(resource_code)
+        self.require(resource.function_code(action))
+        if action == "view" or not resource.scoped:
+            return
+        if not self.scoped(resource_code, action=action).filter(pk=obj.pk).exists():
+            raise PermissionDenied()
+
+    def allows(self, resource_code: str, action: str, obj) -> bool:
+        try:
+            self.check(resource_code, action, obj)
+        except PermissionDenied:
+            return False
+        return True
+
+    # --- field rules ----------------------------------------------------------------------------
+    def field_rule(self, resource_code: str, field_name: str) -> str | None:
+        if self.superuser:
+            return None
+        return self.field_rules.get(resource_code, {}).get(field_name)
+
+    def hidden_fields(self, resource_code: str) -> set[str]:
+        return self._fields_with(resource_code, {FieldRuleKind.HIDDEN})
+
+    def readonly_fields(self, resource_code: str) -> set[str]:
+        """Fields the user may not write: read-only, masked and hidden alike."""
+        return self._fields_with(resource_code, set(FieldRuleKind))
+
+    def masked_fields(self, resource_code: str) -> set[str]:
+        return self._fields_with(resource_code, {FieldRuleKind.MASKED})
+
+    def present(self, resource_code: str, field_name: str, value):
+        """A field's value as this user may see it: itself, masked, or None when hidden."""
+        rule = self.field_rule(resource_code, field_name)
+        if rule == FieldRuleKind.HIDDEN:
+            return None
+        if rule == FieldRuleKind.MASKED:
+            kind = registry.get(resource_code).protected_fields.get(field_name, "text")
+            return mask_value(value, kind)
+        return value
+
+    def _fields_with(self, resource_code: str, kinds: set) -> set[str]:
+        if self.superuser:
+            return set()
+        rules = self.field_rules.get(resource_code, {})
+        return {name for name, rule in rules.items() if rule in kinds}
+
+    @staticmethod
+    def _model(resource_code: str):
+        return registry.get(resource_code).model_class()
+
+
+def access_for(user) -> Access:
+    """The user's Access, computed once and kept on the user object for the request."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    access = _build(user)
+    if user is not None and getattr(user, "pk", None) is not None:
+        setattr(user, _CACHE_ATTR, access)
+    return access
+
+
+def forget(user) -> None:
+    """Drop a cached Access (after the user's roles changed within the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _build(user) -> Access:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Access(user=user)
+    if user.is_superuser:
+        return Access(user=user, superuser=True)
+    roles = list(Role.objects.filter(users=user).prefetch_related("permissions", "scopes"))
+    if not roles:
+        return Access(user=user)
+    functions = frozenset(p.code for role in roles for p in role.permissions.all())
+    default_scope = max((role.default_scope for role in roles), key=SCOPE_ORDER.index)
+    scopes: dict[str, str] = {}
+    for resource in registry.all_resources():
+        per_role = [
+            next((s.scope for s in role.scopes.all() if s.resource == resource.code), role.default_scope)
+            for role in roles
+        ]
+        widest = max(per_role, key=SCOPE_ORDER.index)
+        if widest != default_scope:
+            scopes[resource.code] = widest
+    return Access(
+        user=user,
+        functions=functions,
+        default_scope=default_scope,
+        scopes=scopes,
+        field_rules=_combine_field_rules(roles),
+    )
+
+
+def _combine_field_rules(roles: list[Role]) -> dict:
+    """A field stays restricted only if every role restricts it; then the mildest rule wins."""
+    per_role: list[dict] = [{} for _ in roles]
+    index = {role.pk: i for i, role in enumerate(roles)}
+    for rule in FieldRule.objects.filter(role__in=roles):
+        per_role[index[rule.role_id]][(rule.resource, rule.field)] = rule.rule
+    common = set.intersection(*(set(rules) for rules in per_role)) if per_role else set()
+    combined: dict[str, dict[str, str]] = {}
+    for key in common:
+        mildest = min((rules[key] for rules in per_role), key=FIELD_RULE_ORDER.index)
+        combined.setdefault(key[0], {})[key[1]] = mildest
+    return combined

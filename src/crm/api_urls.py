@@ -1,0 +1,15 @@
+"""The REST API: /api/v1/ resources, the schema and its offline docs (API.md)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/", include("crm.identity.api.urls")),
+    path("v1/", include("crm.access.api.urls")),
+    path("v1/", include("crm.audit.api.urls")),
+    path("v1/", include("crm.dictionary.api.urls")),
+    path("v1/", include("crm.jobs.api.urls")),
+    path("v1/", include("crm.notifications.api.urls")),
+]

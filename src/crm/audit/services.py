@@ -1,0 +1,96 @@
+"""Writing the audit log. Services call these inside their own transaction, so a change and its
+audit row commit or roll back together (Zulip's do_* actions)."""
+
+import datetime
+import decimal
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from crm.audit.models import AuditAction, AuditEvent
+from crm.core import context
+
+
+def audit_record(
+    *, actor, action: str, instance=None, changes: dict | None = None, message: str = "", object_repr: str | None = None
+) -> AuditEvent:
+    ctx = context.current()
+    event = AuditEvent(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=_actor_name(actor),
+        action=action,
+        source=ctx.source,
+        ip=ctx.ip,
+        user_agent=ctx.user_agent,
+        changes=_jsonable(changes or {}),
+        message=message[:500],
+    )
+    if instance is not None:
+        event.content_type = ContentType.objects.get_for_model(instance)
+        event.object_id = str(instance.pk)
+        event.object_repr = (object_repr if object_repr is not None else str(instance))[:200]
+    elif object_repr:
+        event.object_repr = object_repr[:200]
+    event.save()
+    return event
+
+
+def audit_create(*, actor, instance, fields: list[str] | None = None) -> AuditEvent:
+    values = snapshot(instance, fields)
+    return audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=instance,
+        changes={name: [None, value] for name, value in values.items()},
+    )
+
+
+def audit_update(*, actor, instance, changes: dict) -> AuditEvent | None:
+    if not changes:
+        return None
+    return audit_record(actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes)
+
+
+def audit_delete(*, actor, instance, fields: list[str] | None = None) -> AuditEvent:
+    values = snapshot(instance, fields)
+    return audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=instance,
+        changes={name: [value, None] for name, value in values.items()},
+    )
+
+
+def snapshot(instance, fields: list[str] | None = None) -> dict:
+    """The concrete field values of a record, foreign keys as ids; secrets left out."""
+    result = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in {"password", "id"}:
+            continue
+        result[field.name] = getattr(instance, field.attname)
+    return result
+
+
+def _actor_name(actor) -> str:
+    if actor is None or getattr(actor, "pk", None) is None:
+        return ""
+    return f"{actor.get_username()}" + (f" ({actor.name})" if getattr(actor, "name", "") else "")
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or None
+    return value

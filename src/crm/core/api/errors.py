@@ -1,0 +1,68 @@
+"""One JSON error shape for every API failure (API.md):
+{"error": {"code": "validation_error", "message": "…", "fields": {"name": ["…"]}}}"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from crm.core.errors import DomainError
+
+
+def error_body(code: str, message, fields: dict | None = None) -> dict:
+    body = {"code": code, "message": str(message)}
+    if fields:
+        body["fields"] = {name: [str(m) for m in _as_list(msgs)] for name, msgs in fields.items()}
+    return {"error": body}
+
+
+def _as_list(messages):
+    if isinstance(messages, dict):
+        return [f"{key}: {value}" for key, value in messages.items()]
+    return messages if isinstance(messages, list | tuple) else [messages]
+
+
+_CODES = {
+    400: "validation_error",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        response = Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        return response
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("The record does not exist."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code = _CODES.get(response.status_code, "error")
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body(code, _("Some of the values are not valid."), fields)
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        if isinstance(exc, exceptions.Throttled) and exc.wait:
+            detail = _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": exc.wait}
+        response.data = error_body(code, detail)
+    return response
+
+
+def json_error_response(status_code: int, message=None) -> JsonResponse:
+    code = _CODES.get(status_code, "server_error" if status_code >= 500 else "error")
+    if message is None:
+        message = _("Internal server error.") if status_code >= 500 else _("The record does not exist.")
+    return JsonResponse(error_body(code, message), status=status_code)

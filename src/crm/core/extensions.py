@@ -1,0 +1,50 @@
+"""Extension points other apps plug into without this app importing them:
+workbench panels (WB-1) and global search providers."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class WorkbenchPanel:
+    key: str
+    template: str
+    context: Callable  # (user) -> dict
+    permission: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    label: str
+    url: str
+    kind: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    key: str
+    search: Callable  # (user, query, limit) -> list[SearchHit]; scoped by the permission engine
+    permission: str | None = None
+    order: int = 100
+
+
+_panels: dict[str, WorkbenchPanel] = {}
+_providers: dict[str, SearchProvider] = {}
+
+
+def register_panel(panel: WorkbenchPanel) -> None:
+    _panels[panel.key] = panel
+
+
+def register_search(provider: SearchProvider) -> None:
+    _providers[provider.key] = provider
+
+
+def panels() -> list[WorkbenchPanel]:
+    return sorted(_panels.values(), key=lambda p: p.order)
+
+
+def search_providers() -> list[SearchProvider]:
+    return sorted(_providers.values(), key=lambda p: p.order)

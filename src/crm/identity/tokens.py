@@ -1,0 +1,30 @@
+"""Issuing and checking API tokens."""
+
+import hashlib
+import secrets
+
+from django.utils import timezone
+
+from crm.identity.models import ApiToken, User
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def token_issue(*, user: User) -> str:
+    """A new token for the user; the clear key is returned once and never stored."""
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, digest=_digest(key))
+    return key
+
+
+def token_user(key: str) -> User | None:
+    """The active user a token belongs to, or None."""
+    token = ApiToken.objects.select_related("user").filter(digest=_digest(key)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real settings with fast hashing and plain static files."""
+
+from crm.settings import *  # noqa: F403
+from crm.settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CRM_JOBS_BACKEND = "eager"
+CRM_JOBS_SCHEDULER = False
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,55 @@
+"""Helpers for tests and the demo: build users with roles in a department tree quickly."""
+
+from dataclasses import dataclass
+
+from crm.access.models import Role
+from crm.identity.models import Department, User
+
+DEMO_PASSWORD = "crm-demo"
+
+
+def make_department(name: str, parent: Department | None = None) -> Department:
+    department = Department.objects.create(name=name, parent=parent, path="/")
+    department.path = f"{parent.path if parent else '/'}{department.pk}/"
+    department.depth = parent.depth + 1 if parent else 0
+    department.save(update_fields=["path", "depth"])
+    return department
+
+
+def make_user(
+    username: str,
+    *,
+    role: str | None = None,
+    department: Department | None = None,
+    name: str = "",
+    password: str = DEMO_PASSWORD,
+    **fields,
+) -> User:
+    user = User(username=username, name=name or username, department=department, **fields)
+    user.set_password(password)
+    user.save()
+    if role:
+        user.roles.add(Role.objects.get(code=role))
+    return user
+
+
+@dataclass
+class Org:
+    head: Department
+    east: Department
+    shanghai: Department
+    sales1: Department
+    south: Department
+    shenzhen: Department
+    sales2: Department
+
+
+def build_org() -> Org:
+    head = make_department("总公司")
+    east = make_department("华东大区", head)
+    shanghai = make_department("上海分公司", east)
+    sales1 = make_department("销售一部", shanghai)
+    south = make_department("华南大区", head)
+    shenzhen = make_department("深圳分公司", south)
+    sales2 = make_department("销售二部", shenzhen)
+    return Org(head, east, shanghai, sales1, south, shenzhen, sales2)

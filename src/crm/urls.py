@@ -1,0 +1,22 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from crm.core.views import errors
+
+urlpatterns = [
+    path("", include("crm.core.urls")),
+    path("", include("crm.identity.urls")),
+    path("access/", include("crm.access.urls")),
+    path("audit/", include("crm.audit.urls")),
+    path("dictionary/", include("crm.dictionary.urls")),
+    path("jobs/", include("crm.jobs.urls")),
+    path("notifications/", include("crm.notifications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/", include("crm.api_urls")),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
