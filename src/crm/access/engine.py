@@ -1,7 +1,7 @@
 """The permission engine: the one place that decides what a user may do and see.
 
 `access_for(user)` gives an `Access` object, built once per user per request from the user's
-roles (three queries), that answers:
+roles (four queries), that answers:
 - function permissions: `can("customers.customer.export")`, `require(...)`;
 - data scopes: `scoped("customers.customer", queryset)` filters to the records the user may see
   (own / department / subtree / all, plus shares); `get(...)` raises NotFound outside scope;

@@ -10,3 +10,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CRM_JOBS_BACKEND = "eager"
 CRM_JOBS_SCHEDULER = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# A test-only app with an owned, shareable record type: the permission matrix runs against it.
+INSTALLED_APPS = [*INSTALLED_APPS, "crm.core.tests.scopedapp"]  # noqa: F405
+ROOT_URLCONF = "crm.core.tests.scopedapp.urls"

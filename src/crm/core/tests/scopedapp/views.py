@@ -1,0 +1,59 @@
+"""Page, API and export of the test records, built exactly as business modules build theirs."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
+
+from crm.access.engine import access_for
+from crm.core.api.serializers import FieldRulesMixin
+from crm.core.api.views import FunctionPermission
+from crm.core.exports import Column, export_rows
+from crm.core.views.decorators import domain_errors_as_http, require_function
+
+from .models import Record
+
+RESOURCE = "scopedapp.record"
+
+
+@require_function("scopedapp.record.view")
+def record_list(request):
+    records = access_for(request.user).scoped(RESOURCE, Record.objects.order_by("id"))
+    return render(request, "scopedapp/list.html", {"records": records, "resource": RESOURCE})
+
+
+@domain_errors_as_http
+def record_detail(request, pk):
+    record = access_for(request.user).get(RESOURCE, pk)
+    return render(request, "scopedapp/list.html", {"records": [record], "resource": RESOURCE})
+
+
+@domain_errors_as_http
+def record_export(request):
+    exported = export_rows(
+        actor=request.user,
+        resource_code=RESOURCE,
+        queryset=Record.objects.order_by("id"),
+        columns=[Column("name", "name"), Column("phone", "phone"), Column("email", "email")],
+        fmt=request.GET.get("format", "csv"),
+    )
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
+class RecordSerializer(FieldRulesMixin, serializers.ModelSerializer):
+    resource = RESOURCE
+
+    class Meta:
+        model = Record
+        fields = ["id", "name", "phone", "email", "note", "owner"]
+
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    resource = RESOURCE
+    serializer_class = RecordSerializer
+    permission_classes = [IsAuthenticated, FunctionPermission]
+
+    def get_queryset(self):
+        return access_for(self.request.user).scoped(RESOURCE, Record.objects.order_by("id"))

@@ -1,0 +1,86 @@
+"""Security basics (NFR-3): CSP, hashing, session expiry, deploy checks, uploads not public."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
+
+
+def test_pages_carry_a_content_security_policy_without_unsafe_script(client):
+    response = client.get("/login/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-eval" not in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_template_has_inline_script_or_event_handler():
+    root = settings.PACKAGE_DIR
+    offenders = []
+    for path in root.rglob("templates/**/*.html"):
+        text = path.read_text(encoding="utf-8")
+        for marker in (
+            "<script>",
+            '<script type="text/javascript">',
+            " onclick=",
+            " onchange=",
+            " onsubmit=",
+            " hx-on",
+        ):
+            if marker in text:
+                offenders.append(f"{path.relative_to(root)}: {marker.strip()}")
+    assert offenders == []
+
+
+def test_production_passwords_use_argon2_and_sessions_expire_when_idle():
+    from crm.settings import PASSWORD_HASHERS as production_hashers
+
+    assert production_hashers[0].endswith("Argon2PasswordHasher")
+    hasher = Argon2PasswordHasher()
+    assert hasher.verify("s3cret-密码", hasher.encode("s3cret-密码", hasher.salt()))
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+def test_pages_need_a_login_and_the_api_answers_401_in_json(client):
+    assert client.get("/").status_code == 302
+    response = client.get("/api/v1/me/")
+    assert response.status_code in (401, 403)
+    assert "error" in response.json()
+
+
+def test_unknown_api_path_is_a_json_404(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_uploaded_files_have_no_public_url(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(f"{settings.MEDIA_URL}branding/logo.png").status_code == 404
+
+
+@pytest.mark.parametrize("https", ["1"])
+def test_deploy_check_passes_with_production_settings(tmp_path, https):
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "crm.settings",
+        "CRM_DATA_DIR": str(tmp_path),
+        "CRM_SECRET_KEY": "a-long-random-production-key-" + "x" * 40,
+        "CRM_HTTPS": https,
+        "CRM_ALLOWED_HOSTS": "crm.example.cn",
+        "CRM_DEBUG": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "crm", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
