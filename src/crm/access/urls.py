@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from django.views.generic import RedirectView
+
+from crm.access.views import roles
 
 app_name = "access"
 
-urlpatterns = []
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="access:role_list"), name="index"),
+    path("roles/", roles.role_list_view, name="role_list"),
+    path("roles/new/", roles.role_create_view, name="role_create"),
+    path("roles/<int:pk>/", roles.role_edit_view, name="role_edit"),
+    path("roles/<int:pk>/delete/", roles.role_delete_view, name="role_delete"),
+    path("roles/<int:pk>/users/add/", roles.role_user_add_view, name="role_user_add"),
+    path("roles/<int:pk>/users/<int:user_pk>/remove/", roles.role_user_remove_view, name="role_user_remove"),
+]

@@ -25,6 +25,21 @@ class AuditAction(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The actions of the login log (ORG-8 登录日志).
+LOGIN_ACTIONS = (AuditAction.LOGIN, AuditAction.LOGOUT, AuditAction.LOGIN_FAILED)
+
+
+class AuditSource(models.TextChoices):
+    """Where a change came from (crm.core.context.ActionContext.source)."""
+
+    UI = "ui", _("Web page")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+    JOB = "job", _("Background job")
+    COMMAND = "command", _("Command")
+    SYSTEM = "system", _("System")
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("audit events cannot be changed")
@@ -51,7 +66,7 @@ class AuditEvent(models.Model):
     # Kept as text too: the log must still say who it was after the user is renamed or deleted.
     actor_name = models.CharField(_("user"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
-    source = models.CharField(_("source"), max_length=20, blank=True)
+    source = models.CharField(_("source"), max_length=20, blank=True, choices=AuditSource.choices)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=250, blank=True)
     content_type = models.ForeignKey(
@@ -73,6 +88,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "-id"], name="audit_actor_idx"),
             models.Index(fields=["action", "-id"], name="audit_action_idx"),
             models.Index(fields=["created_at"], name="audit_created_idx"),
+            models.Index(fields=["source", "-id"], name="audit_source_idx"),
         ]
 
     def __str__(self) -> str:

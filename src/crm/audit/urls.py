@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from crm.audit.views import events
 
 app_name = "audit"
 
-urlpatterns = []
+urlpatterns = [
+    path("", events.event_list, name="event_list"),
+    path("<int:pk>/", events.event_detail, name="event_detail"),
+]

@@ -6,3 +6,6 @@ class DictionaryConfig(AppConfig):
     name = "crm.dictionary"
     label = "dictionary"
     verbose_name = _("Data dictionary")
+
+    def ready(self) -> None:
+        from crm.dictionary import categories, permissions  # noqa: F401  (registrations)

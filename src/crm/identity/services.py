@@ -1,6 +1,8 @@
-"""Every write to users and departments: validated, atomic, audited."""
+"""Every write to users and departments: validated, atomic, audited (ORG-1, ORG-2, ORG-7)."""
 
+from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -8,18 +10,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access import registry
-from crm.access.engine import access_for
-from crm.access.models import Share
+from crm.access.engine import access_for, forget
+from crm.access.models import RolePermission, Share
 from crm.audit.models import AuditAction
-from crm.audit.services import audit_create, audit_record, audit_update
-from crm.core.errors import Conflict, ValidationFailed
+from crm.audit.services import audit_create, audit_delete, audit_record, audit_update, snapshot
+from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from crm.core.services import full_clean, model_update
 from crm.identity.models import ApiToken, Department, User, UserStatus
 
 USER_FIELDS = ["username", "name", "employee_no", "phone", "email", "department", "superior", "status"]
+DEPARTMENT_FIELDS = ["name", "code", "sort_order", "leader"]
+
+
+def _invalid(field: str, message) -> ValidationFailed:
+    return ValidationFailed(message, fields={field: [message]})
 
 
 # --- departments -----------------------------------------------------------------------------------
+def _check_sibling_name(name: str, parent: Department | None, exclude_pk=None) -> None:
+    siblings = Department.objects.filter(parent=parent, name=name)
+    if exclude_pk is not None:
+        siblings = siblings.exclude(pk=exclude_pk)
+    if siblings.exists():
+        raise _invalid("name", _("A department with this name already exists at this place of the tree."))
+
+
 @transaction.atomic
 def department_create(
     *,
@@ -31,9 +46,10 @@ def department_create(
     leader: User | None = None,
 ) -> Department:
     access_for(actor).require("identity.department.create")
-    department = Department(name=name, code=code, parent=parent, sort_order=sort_order, leader=leader)
+    department = Department(name=name, code=code or "", parent=parent, sort_order=sort_order or 0, leader=leader)
     department.path = "/"  # set once the id is known
     full_clean(department, exclude=["path"])
+    _check_sibling_name(department.name, parent)
     department.save()
     department.path = f"{parent.path if parent else '/'}{department.pk}/"
     department.depth = parent.depth + 1 if parent else 0
@@ -44,10 +60,14 @@ def department_create(
 
 @transaction.atomic
 def department_update(*, actor, department: Department, data: dict) -> Department:
+    """Rename, re-code, re-order, set the leader, and (with "parent" in data) move the subtree."""
     access_for(actor).require("identity.department.edit")
-    new_parent = data.get("parent", department.parent)
-    changes = model_update(instance=department, data=data, fields=["name", "code", "sort_order", "leader"])
-    if new_parent != department.parent:
+    moving = "parent" in data and getattr(data["parent"], "pk", None) != department.parent_id
+    new_parent = data["parent"] if moving else department.parent
+    if "name" in data or moving:
+        _check_sibling_name(data.get("name", department.name), new_parent, exclude_pk=department.pk)
+    changes = model_update(instance=department, data=data, fields=DEPARTMENT_FIELDS)
+    if moving:
         changes["parent"] = [department.parent_id, getattr(new_parent, "pk", None)]
         _department_move(department, new_parent)
     audit_update(actor=actor, instance=department, changes=changes)
@@ -56,11 +76,10 @@ def department_update(*, actor, department: Department, data: dict) -> Departmen
 
 def _department_move(department: Department, new_parent: Department | None) -> None:
     """Re-root a subtree with one set-based UPDATE of the paths below it."""
-    if new_parent is not None and new_parent.path.startswith(department.path):
-        raise ValidationFailed(
-            _("A department cannot be moved under itself or its sub-departments."),
-            fields={"parent": [_("A department cannot be moved under itself or its sub-departments.")]},
-        )
+    if new_parent is not None:
+        new_parent.refresh_from_db(fields=["path", "depth"])
+        if new_parent.path.startswith(department.path):
+            raise _invalid("parent", _("A department cannot be moved under itself or its sub-departments."))
     old_path = department.path
     new_path = f"{new_parent.path if new_parent else '/'}{department.pk}/"
     depth_change = (new_parent.depth + 1 if new_parent else 0) - department.depth
@@ -76,49 +95,119 @@ def _department_move(department: Department, new_parent: Department | None) -> N
 def department_delete(*, actor, department: Department) -> None:
     access_for(actor).require("identity.department.delete")
     if department.children.exists() or department.members.exists():
-        raise Conflict(_("Only an empty department without sub-departments can be deleted."))
-    audit_record(actor=actor, action=AuditAction.DELETE, instance=department)
+        raise Conflict(_("Only an empty department without sub-departments or members can be deleted."))
+    audit_delete(actor=actor, instance=department, fields=["name", "code", "parent", "path"])
     department.delete()
 
 
 # --- users -----------------------------------------------------------------------------------------------
+def _validate_password(password: str, user: User, field: str = "password") -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(fields={field: list(exc.messages)}) from exc
+
+
+def _normalise(data: dict) -> dict:
+    data = dict(data)
+    if "employee_no" in data:
+        data["employee_no"] = (data["employee_no"] or "").strip() or None
+    for name in ("name", "phone", "email", "username"):
+        if name in data and isinstance(data[name], str):
+            data[name] = data[name].strip()
+    return data
+
+
+def _check_superior(user: User, superior: User | None) -> None:
+    if superior is None:
+        return
+    if user.pk is not None and superior.pk == user.pk:
+        raise _invalid("superior", _("A user cannot be their own superior."))
+    if superior.status != UserStatus.NORMAL:
+        raise _invalid("superior", _("The superior must be an active user."))
+
+
+def _check_role_grant(actor, roles, current_ids=()) -> None:
+    """Nobody hands out more than they hold: roles added must carry only functions the actor has."""
+    access = access_for(actor)
+    if access.superuser:
+        return
+    added = [role.pk for role in roles if role.pk not in set(current_ids)]
+    if not added:
+        return
+    codes = set(RolePermission.objects.filter(role_id__in=added).values_list("code", flat=True))
+    if not codes <= set(access.functions):
+        raise PermissionDenied(_("You cannot give a role with more permissions than your own."))
+
+
 @transaction.atomic
 def user_create(
     *, actor, username: str, password: str, name: str = "", department: Department | None = None, roles=(), **fields
 ) -> User:
+    """A new login. `actor=None` only for system commands (first administrator, demo data)."""
     if actor is not None:
         access_for(actor).require("identity.user.create")
-    user = User(username=username, name=name, department=department, **fields)
+        _check_role_grant(actor, roles)
+    data = _normalise({"username": username, "name": name, **fields})
+    user = User(department=department, **data)
+    _check_superior(user, user.superior)
+    full_clean(user, exclude=["password"])
+    _validate_password(password, user)
     user.set_password(password)
-    full_clean(user)
     user.save()
+    role_ids = sorted(role.pk for role in roles)
     if roles:
         user.roles.set(roles)
-    audit_create(actor=actor, instance=user, fields=[f for f in USER_FIELDS if f != "username"] + ["username"])
+    changes = {name: [None, value] for name, value in snapshot(user, USER_FIELDS).items()}
+    if role_ids:
+        changes["roles"] = [None, role_ids]
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=user, changes=changes)
     return user
 
 
 @transaction.atomic
 def user_update(*, actor, user: User, data: dict, roles=None) -> User:
-    access_for(actor).require("identity.user.edit")
+    """Change a user's fields and roles. Leaving the normal status ends their sessions and tokens."""
+    access = access_for(actor)
+    access.require("identity.user.edit")
+    data = _normalise(data)
+    if "status" in data and data["status"] != user.status and getattr(actor, "pk", None) == user.pk:
+        raise _invalid("status", _("You cannot change the status of your own account."))
+    if "superior" in data:
+        _check_superior(user, data["superior"])
     before_status = user.status
     changes = model_update(instance=user, data=data, fields=USER_FIELDS)
     if roles is not None:
         before = sorted(user.roles.values_list("pk", flat=True))
-        user.roles.set(roles)
-        after = sorted(role.pk for role in roles)
+        _check_role_grant(actor, roles, before)
+        after = sorted({role.pk for role in roles})
         if before != after:
+            user.roles.set(roles)
             changes["roles"] = [before, after]
+            forget(user)
     if before_status == UserStatus.NORMAL and user.status != UserStatus.NORMAL:
         end_sessions(user)
     audit_update(actor=actor, instance=user, changes=changes)
     return user
 
 
+@transaction.atomic
+def user_set_password(*, actor, user: User, password: str) -> User:
+    """An administrator sets a new password (a forgotten one); the user's sessions and tokens end."""
+    access_for(actor).require("identity.user.edit")
+    _validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    if getattr(actor, "pk", None) != user.pk:
+        end_sessions(user)
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=user, changes={"password": ["***", "***"]})
+    return user
+
+
 def profile_update(*, user: User, data: dict) -> User:
     """A user edits their own contact details (ORG-2); no permission needed for oneself."""
     with transaction.atomic():
-        changes = model_update(instance=user, data=data, fields=["name", "phone", "email"])
+        changes = model_update(instance=user, data=_normalise(data), fields=["name", "phone", "email"])
         audit_update(actor=user, instance=user, changes=changes)
     return user
 
@@ -150,18 +239,19 @@ def user_depart(*, actor, user: User, successor: User) -> dict[str, int]:
     """Employee departure (ORG-7): disable the login and hand every owned record to a successor.
 
     Each app's registered resources name their owner fields; all of them move in this one
-    transaction, with one audit row per record type and one for the departure.
+    transaction (one set-based UPDATE per field), with one audit row per record type moved and
+    one for the departure. Direct reports and led departments go to the successor as well.
+    Returns {"<resource>.<field>": count} for what moved.
     """
     access_for(actor).require("identity.user.depart")
+    if getattr(actor, "pk", None) == user.pk:
+        raise _invalid("successor", _("You cannot hand over your own account."))
     if successor.pk == user.pk:
-        raise ValidationFailed(
-            _("The successor must be another user."), fields={"successor": [_("The successor must be another user.")]}
-        )
+        raise _invalid("successor", _("The successor must be another user."))
     if successor.status != UserStatus.NORMAL:
-        raise ValidationFailed(
-            _("The successor must be an active user."),
-            fields={"successor": [_("The successor must be an active user.")]},
-        )
+        raise _invalid("successor", _("The successor must be an active user."))
+    if user.status == UserStatus.LEFT:
+        raise Conflict(_("This employee has already left."))
     moved: dict[str, int] = {}
     for resource in registry.all_resources():
         model = resource.model_class()
@@ -170,7 +260,22 @@ def user_depart(*, actor, user: User, successor: User) -> dict[str, int]:
             if count:
                 key = f"{resource.code}.{owner_field}"
                 moved[key] = count
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.HANDOVER,
+                    changes={owner_field: [user.pk, successor.pk], "count": [None, count]},
+                    object_repr=str(resource.label),
+                    message=_("%(count)d record(s) handed over from %(old)s to %(new)s")
+                    % {"count": count, "old": user, "new": successor},
+                )
+    subordinates = User.objects.filter(superior=user).exclude(pk=successor.pk).update(superior=successor)
+    if subordinates:
+        moved["identity.user.superior"] = subordinates
+    led = Department.objects.filter(leader=user).update(leader=successor)
+    if led:
+        moved["identity.department.leader"] = led
     Share.objects.filter(user=user).delete()
+    before_status = user.status
     user.status = UserStatus.LEFT
     user.save(update_fields=["status"])
     end_sessions(user)
@@ -179,7 +284,7 @@ def user_depart(*, actor, user: User, successor: User) -> dict[str, int]:
         action=AuditAction.DEPART,
         instance=user,
         changes={
-            "status": [UserStatus.NORMAL, UserStatus.LEFT],
+            "status": [before_status, UserStatus.LEFT],
             "successor": [None, successor.pk],
             **{key: [count, 0] for key, count in moved.items()},
         },
@@ -201,5 +306,6 @@ __all__ = [
     "profile_update",
     "user_create",
     "user_depart",
+    "user_set_password",
     "user_update",
 ]

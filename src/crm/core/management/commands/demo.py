@@ -17,6 +17,6 @@ class Command(BaseCommand):
                     loader.load(lambda text: self.stdout.write(f"  {text}"))
         from crm.identity.demo import DEMO_LOGINS, DEMO_PASSWORD
 
-        self.stdout.write(self.style.SUCCESS("Demo logins (password: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
         for username, label in DEMO_LOGINS:
             self.stdout.write(f"  {username:<12} {label}")
