@@ -1,4 +1,4 @@
-"""The built-in roles (s003/5 §2.2, GLOSSARY) as patterns over function codes.
+"""The built-in roles (names and descriptions are data, stored in Chinese like every record) (s003/5 §2.2, GLOSSARY) as patterns over function codes.
 
 Roles are data that administrators edit. When a module registers a new function code, the
 built-in roles receive it if one of their patterns matches, once: a code an administrator later
@@ -6,8 +6,6 @@ removed stays removed (crm.access.services.roles_sync records every code already
 """
 
 from dataclasses import dataclass, field
-
-from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -41,14 +39,14 @@ DEFAULT_ROLES = [
     DefaultRole(
         code="admin",
         name="系统管理员",
-        description=str(_("Users, roles, dictionary and settings")),
+        description="管理用户、角色、数据字典和系统设置",
         default_scope="all",
         grants=("*",),
     ),
     DefaultRole(
         code="executive",
         name="高管",
-        description=str(_("Reads everything and the reports")),
+        description="查看全部业务数据和报表",
         default_scope="all",
         grants=("*.view", "*.export", "reports.*"),
         denies=("access.*", "audit.*", "core.*", "jobs.*"),
@@ -56,7 +54,7 @@ DEFAULT_ROLES = [
     DefaultRole(
         code="supervisor",
         name="销售主管",
-        description=str(_("Assigns opportunities and services; sees the department subtree")),
+        description="指派销售机会和客户服务，查看本部门及下属部门的数据",
         default_scope="subtree",
         grants=(
             *(f"{module}.*" for module in SALES_MODULES),
@@ -72,7 +70,7 @@ DEFAULT_ROLES = [
     DefaultRole(
         code="manager",
         name="客户经理",
-        description=str(_("Account manager: own and shared records")),
+        description="维护自己负责和共享给自己的客户",
         default_scope="self",
         grants=(
             *(f"{module}.*.view" for module in SALES_MODULES),
@@ -98,7 +96,7 @@ DEFAULT_ROLES = [
     DefaultRole(
         code="service",
         name="客服",
-        description=str(_("Service agent: handles customer services")),
+        description="受理和处理客户服务",
         default_scope="self",
         grants=(
             "service.*",
@@ -116,7 +114,7 @@ DEFAULT_ROLES = [
     DefaultRole(
         code="marketing",
         name="市场",
-        description=str(_("Marketing: campaigns and leads")),
+        description="市场活动与线索",
         default_scope="self",
         grants=(
             "marketing.*",

@@ -230,7 +230,10 @@ def _apply_policy(role: Role, *, functions, scopes, field_rules) -> None:
     if field_rules is not None:
         FieldRule.objects.filter(role=role).delete()
         FieldRule.objects.bulk_create(
-            [FieldRule(role=role, resource=res, field=name, rule=rule) for (res, name), rule in sorted(field_rules.items())]
+            [
+                FieldRule(role=role, resource=res, field=name, rule=rule)
+                for (res, name), rule in sorted(field_rules.items())
+            ]
         )
 
 

@@ -1,13 +1,11 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from crm.access.views import roles
 
 app_name = "access"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="access:role_list"), name="index"),
-    path("roles/", roles.role_list_view, name="role_list"),
+    path("", roles.role_list_view, name="role_list"),
     path("roles/new/", roles.role_create_view, name="role_create"),
     path("roles/<int:pk>/", roles.role_edit_view, name="role_edit"),
     path("roles/<int:pk>/delete/", roles.role_delete_view, name="role_delete"),

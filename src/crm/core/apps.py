@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from crm.core import navigation, permissions  # noqa: F401  (registrations)
+        from crm.core.api import schema  # noqa: F401  (OpenAPI extension)

@@ -109,6 +109,9 @@ def departments():
 
 
 # --- administration of users and departments ---------------------------------------------------------
+NONE_LABEL = _("— None —")
+
+
 def _text(label, *, max_length, required=False, **attrs):
     return forms.CharField(
         label=label,
@@ -121,9 +124,10 @@ def _text(label, *, max_length, required=False, **attrs):
 class DepartmentSelect(forms.ModelChoiceField):
     """A department select in tree order with indented names (one query)."""
 
-    def __init__(self, *args, empty_label=_("— None —"), **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
-        super().__init__(Department.objects.all(), *args, empty_label=empty_label, **kwargs)
+        kwargs.setdefault("empty_label", NONE_LABEL)
+        super().__init__(Department.objects.all(), *args, **kwargs)
 
     def load_options(self) -> None:
         from crm.identity.selectors import department_options
@@ -134,7 +138,7 @@ class DepartmentSelect(forms.ModelChoiceField):
 class UserSelect(forms.ModelChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
-        kwargs.setdefault("empty_label", _("— None —"))
+        kwargs.setdefault("empty_label", NONE_LABEL)
         super().__init__(active_users().select_related("department"), *args, **kwargs)
 
     def label_from_instance(self, obj):
@@ -158,10 +162,13 @@ class UserForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"class": "form-control"})
     )
-    department = DepartmentSelect(label=_("Department"), empty_label=None)
+    department = DepartmentSelect(label=_("Department"), empty_label=_("— Choose —"))
     superior = UserSelect(label=_("Direct superior"), required=False)
     roles = forms.ModelMultipleChoiceField(
-        label=_("Roles"), queryset=Role.objects.order_by("id"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Roles"),
+        queryset=Role.objects.order_by("id"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     password = forms.CharField(
         label=_("Password"),

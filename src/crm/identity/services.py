@@ -171,8 +171,12 @@ def user_update(*, actor, user: User, data: dict, roles=None) -> User:
     access = access_for(actor)
     access.require("identity.user.edit")
     data = _normalise(data)
-    if "status" in data and data["status"] != user.status and getattr(actor, "pk", None) == user.pk:
-        raise _invalid("status", _("You cannot change the status of your own account."))
+    if "status" in data and data["status"] != user.status:
+        if getattr(actor, "pk", None) == user.pk:
+            raise _invalid("status", _("You cannot change the status of your own account."))
+        if data["status"] == UserStatus.LEFT:
+            # Leaving hands the employee's records over: only user_depart does that (ORG-7).
+            raise _invalid("status", _("Use the employee departure to mark someone as left."))
     if "superior" in data:
         _check_superior(user, data["superior"])
     before_status = user.status

@@ -28,3 +28,9 @@ def token_user(key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def token_revoke(key: str) -> bool:
+    """Delete one token (the caller logs out of the API); True if it existed."""
+    deleted, _rows = ApiToken.objects.filter(digest=_digest(key)).delete()
+    return bool(deleted)

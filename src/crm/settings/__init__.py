@@ -200,8 +200,9 @@ CRM_EMAIL_ENABLED = bool(EMAIL_HOST)
 # --- REST API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: a request without credentials then gets 401 (with WWW-Authenticate), not 403.
         "crm.core.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "crm.core.api.pagination.PageNumberPagination",
@@ -227,6 +228,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"UserStatusEnum": "crm.identity.models.UserStatus"},
 }
 
 LOGGING = {

@@ -1,0 +1,261 @@
+"""The organisation API: tokens, the caller, users and departments (API.md, ORG-1, ORG-2, ORG-7)."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate, user_logged_in
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from crm.access import registry
+from crm.access.engine import access_for
+from crm.core.api.authentication import TokenAuthentication
+from crm.core.api.errors import error_body
+from crm.core.api.views import FunctionPermission
+from crm.core.errors import ValidationFailed
+from crm.core.middleware import client_ip
+from crm.identity import lockout, selectors, services
+from crm.identity.api.serializers import (
+    DepartmentSerializer,
+    DepartResultSerializer,
+    DepartSerializer,
+    MeSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
+from crm.identity.models import Department, User, UserStatus
+from crm.identity.tokens import token_issue, token_revoke
+
+# Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403 (API.md).
+AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
+
+# --- tokens and the caller --------------------------------------------------------------------------------
+class TokenView(APIView):
+    """POST: a new token for a username and password. DELETE: revoke the token in use."""
+
+    authentication_classes = [TokenAuthentication]
+    throttle_scope = "token"
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            return [ScopedRateThrottle()]
+        return []
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        description=_("A new API token for a username and password; send it as `Authorization: Token <token>`."),
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(description=_("Wrong username or password, or the account is disabled.")),
+            429: OpenApiResponse(description=_("Too many attempts.")),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
+        password = serializer.validated_data["password"]
+        ip = client_ip(request._request)
+        if lockout.is_locked(username, ip):
+            message = _("Too many failed logins. Please wait a few minutes and try again.")
+            return Response(
+                error_body("throttled", message),
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(settings.CRM_LOGIN_LOCKOUT_SECONDS)},
+            )
+        user = authenticate(request._request, username=username, password=password)
+        if user is None:
+            lockout.record_failure(username, ip)
+            raise ValidationFailed(
+                _("Wrong username or password, or the account is disabled."), code="invalid_credentials"
+            )
+        lockout.clear(username)
+        key = token_issue(user=user)
+        # A token is a login: last_login and the login log (ORG-8) follow.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        return Response({"token": key})
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        description=_("Revoke the token this request is authenticated with."),
+        request=None,
+        responses={204: None},
+    )
+    def delete(self, request):
+        if request.auth:
+            token_revoke(request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def describe(user) -> dict:
+    """What GET /me/ answers: who the caller is and what the permission engine lets them do."""
+    access = access_for(user)
+    if access.superuser:
+        functions = sorted(registry.all_function_codes())
+        default_scope = "all"
+    else:
+        functions = sorted(access.functions)
+        default_scope = access.default_scope
+    data_scopes = {
+        resource.code: access.scope(resource.code) for resource in registry.all_resources() if resource.scoped
+    }
+    data_scopes["default"] = default_scope
+    department = user.department
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": user.name,
+        "email": user.email,
+        "phone": user.phone,
+        "department": {"id": department.pk, "name": department.name} if department else None,
+        "roles": [{"code": role.code, "name": role.name} for role in user.roles.order_by("id")],
+        "data_scopes": data_scopes,
+        "functions": functions,
+    }
+
+
+class MeView(APIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(describe(request.user)).data)
+
+
+# --- users ---------------------------------------------------------------------------------------------------
+class UserFilter(filters.FilterSet):
+    department = filters.NumberFilter(
+        method="filter_department", label=_("Department id; users of its sub-departments are included.")
+    )
+    status = filters.ChoiceFilter(choices=UserStatus.choices)
+    role = filters.CharFilter(field_name="roles__code", label=_("Role code"))
+
+    class Meta:
+        model = User
+        fields = ["department", "status", "role"]
+
+    def filter_department(self, queryset, name, value):
+        department = Department.objects.filter(pk=value).first()
+        if department is None:
+            return queryset.none()
+        return queryset.filter(department__path__startswith=department.path)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Users")),
+    depart=extend_schema(request=DepartSerializer, responses=DepartResultSerializer),
+)
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    resource = "identity.user"
+    required_action = None
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsAuthenticated, FunctionPermission]
+    serializer_class = UserSerializer
+    filterset_class = UserFilter
+    search_fields = ["username", "name", "phone", "employee_no"]
+    ordering_fields = ["id", "username", "name", "employee_no", "date_joined", "last_login"]
+    ordering = ["id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = access_for(self.request.user).scoped(self.resource, User.objects.all())
+        return selectors.with_relations(queryset).order_by("id")
+
+    def _answer(self, user, serializer_class=UserSerializer, **extra):
+        fresh = self.get_queryset().get(pk=user.pk)
+        for name, value in extra.items():
+            setattr(fresh, name, value)
+        return serializer_class(fresh, context=self.get_serializer_context()).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        roles = data.pop("roles", [])
+        user = services.user_create(
+            actor=request.user,
+            username=data.pop("username"),
+            password=data.pop("password"),
+            roles=roles,
+            **data,
+        )
+        return Response(self._answer(user), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        user = self.get_object()
+        serializer = self.get_serializer(user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        roles = data.pop("roles", None)
+        services.user_update(actor=request.user, user=user, data=data, roles=roles)
+        return Response(self._answer(user))
+
+    @action(detail=True, methods=["post"], required_action="depart", serializer_class=DepartSerializer)
+    def depart(self, request, pk=None):
+        """Employee departure (ORG-7): disable the login and hand every owned record to `successor`."""
+        user = self.get_object()
+        serializer = DepartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        moved = services.user_depart(actor=request.user, user=user, successor=serializer.validated_data["successor"])
+        return Response(self._answer(user, DepartResultSerializer, handed_over=moved))
+
+
+# --- departments ---------------------------------------------------------------------------------------------
+class DepartmentViewSet(viewsets.ModelViewSet):
+    """The department tree in path order; changing `parent` moves the whole subtree."""
+
+    resource = "identity.department"
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsAuthenticated, FunctionPermission]
+    serializer_class = DepartmentSerializer
+    filterset_fields = ["parent", "depth"]
+    search_fields = ["name", "code"]
+    ordering_fields = ["path", "name", "sort_order", "id"]
+    ordering = ["path"]
+
+    def get_queryset(self):
+        queryset = access_for(self.request.user).scoped(self.resource, Department.objects.all())
+        return queryset.annotate(member_count=Count("members")).order_by("path")
+
+    def _answer(self, department):
+        return self.get_serializer(self.get_queryset().get(pk=department.pk)).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        department = services.department_create(actor=request.user, **serializer.validated_data)
+        return Response(self._answer(department), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        department = self.get_object()
+        serializer = self.get_serializer(department, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        services.department_update(actor=request.user, department=department, data=dict(serializer.validated_data))
+        return Response(self._answer(department))
+
+    def destroy(self, request, *args, **kwargs):
+        services.department_delete(actor=request.user, department=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

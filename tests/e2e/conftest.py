@@ -1,0 +1,25 @@
+"""Browser-test helpers: log in through the login page as a person would."""
+
+import pytest
+
+
+@pytest.fixture
+def login(page, live_server):
+    def _login(username: str, password: str = "crm-demo"):
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return _login
+
+
+@pytest.fixture
+def demo_company(transactional_db):
+    """The demo organisation and logins (crm demo's loaders)."""
+    from crm.core.demo import loaders
+
+    for loader in loaders():
+        loader.load(lambda text: None)
