@@ -16,6 +16,19 @@ def login(page, live_server):
     return _login
 
 
+@pytest.fixture(autouse=True)
+def dictionary_seeds(request):
+    """Transactional tests flush the database between tests, data migrations' rows included."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from crm.dictionary.models import DictionaryItem, Region
+    from crm.dictionary.seeding import seed_items, seed_regions
+
+    seed_items(DictionaryItem)
+    seed_regions(Region)
+
+
 @pytest.fixture
 def demo_company(transactional_db):
     """The demo organisation and logins (crm demo's loaders)."""

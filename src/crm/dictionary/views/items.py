@@ -1,0 +1,121 @@
+"""The data dictionary management pages (DICT-1, s003/5 §3.5.1): list, create, edit, delete."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from crm.access.engine import access_for
+from crm.core.errors import DomainError
+from crm.core.views.decorators import domain_errors_as_http, require_function
+from crm.dictionary import categories, selectors, services
+from crm.dictionary.forms import DictionaryItemForm
+
+PAGE_SIZE = 25
+
+
+@require_function("dictionary.item.view")
+def item_list(request):
+    category = request.GET.get("category", "")
+    if not categories.is_registered(category):
+        category = ""
+    search = request.GET.get("q", "").strip()[:100]
+    queryset = selectors.item_list(user=request.user, category=category, search=search)
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    access = access_for(request.user)
+    return render(
+        request,
+        "dictionary/item_list.html",
+        {
+            "page_obj": page_obj,
+            "items": page_obj.object_list,
+            "category_choices": categories.choices(),
+            "category": category,
+            "q": search,
+            "may_create": access.can("dictionary.item.create"),
+            "may_edit": access.can("dictionary.item.edit"),
+            "may_delete": access.can("dictionary.item.delete"),
+        },
+    )
+
+
+@require_function("dictionary.item.create")
+@require_http_methods(["GET", "POST"])
+def item_create(request):
+    category = request.GET.get("category", "")
+    initial = {"category": category if categories.is_registered(category) else "", "is_active": True, "editable": True}
+    form = DictionaryItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Dictionary item “%(entry)s” added.") % {"entry": item.entry})
+            return redirect(f"{_list_url()}?category={item.category}")
+    return render(request, "dictionary/item_form.html", {"form": form, "item": None})
+
+
+@require_function("dictionary.item.edit")
+@require_http_methods(["GET", "POST"])
+@domain_errors_as_http
+def item_edit(request, pk):
+    item = selectors.item_get(user=request.user, pk=pk)
+    initial = {
+        "category": item.category,
+        "entry": item.entry,
+        "value": item.value,
+        "sort_order": item.sort_order,
+        "is_active": item.is_active,
+        "editable": item.editable,
+    }
+    form = DictionaryItemForm(request.POST or None, initial=initial)
+    if not item.editable:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_update(actor=request.user, item=item, data=form.cleaned_data)
+        except DomainError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Dictionary item “%(entry)s” saved.") % {"entry": item.entry})
+            return redirect(f"{_list_url()}?category={item.category}")
+    return render(request, "dictionary/item_form.html", {"form": form, "item": item})
+
+
+@require_function("dictionary.item.delete")
+@require_POST
+@domain_errors_as_http
+def item_delete(request, pk):
+    item = selectors.item_get(user=request.user, pk=pk)
+    entry = item.entry
+    try:
+        services.item_delete(actor=request.user, item=item)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Dictionary item “%(entry)s” deleted.") % {"entry": entry})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = _list_url()
+    return redirect(target)
+
+
+def _list_url() -> str:
+    return reverse("dictionary:item_list")
+
+
+def _add_errors(form, exc: DomainError) -> None:
+    """Put a service's error on the form: on its fields when it names them, else on top."""
+    placed = False
+    for name, field_messages in exc.fields.items():
+        if name in form.fields:
+            for message in field_messages if isinstance(field_messages, list | tuple) else [field_messages]:
+                form.add_error(name, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
