@@ -50,7 +50,7 @@ run: setup
 	$(BIN)/crm serve
 
 lint:
-	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff check src tests tools conftest.py
 	$(BIN)/lint-imports
 
 test: setup lint

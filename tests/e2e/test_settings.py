@@ -22,7 +22,7 @@ def _fresh_cache():
 @pytest.mark.django_db(transaction=True)
 def test_admin_renames_the_system_and_sees_it_in_the_top_bar(admin_user, login, page):
     login("admin1")
-    page.get_by_role("link", name="系统设置").click()  # the sidebar entry
+    page.locator("#sidebar").get_by_role("link", name="系统设置", exact=True).click()
     expect(page.get_by_role("heading", name="系统设置")).to_be_visible()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "settings-1366.png"), full_page=True)

@@ -1,5 +1,6 @@
-"""The built-in roles (names and descriptions are data, stored in Chinese like every record) (s003/5 §2.2, GLOSSARY) as patterns over function codes.
+"""The built-in roles (s003/5 §2.2, GLOSSARY) as patterns over function codes.
 
+Role names and descriptions are data, stored in Chinese like every other record.
 Roles are data that administrators edit. When a module registers a new function code, the
 built-in roles receive it if one of their patterns matches, once: a code an administrator later
 removed stays removed (crm.access.services.roles_sync records every code already offered).

@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     name = "crm.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from crm.core.extensions import register_panel
+        from crm.notifications.panels import panel
+
+        register_panel(panel)

@@ -2,7 +2,21 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+
+def is_local_link(link: str) -> bool:
+    """A path on this site ("/customers/12/"): the only kind of link a notification may open.
+
+    Anything else (other hosts, "//host", "/\\host", schemes, control characters) is refused,
+    so a notification cannot be used to send someone to another site.
+    """
+    if not link or not link.startswith("/") or link.startswith(("//", "/\\")):
+        return False
+    if any(ord(char) < 33 or char == "\\" for char in link):
+        return False
+    return url_has_allowed_host_and_scheme(link, allowed_hosts=None)
 
 
 class Notification(models.Model):
@@ -25,3 +39,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def has_local_link(self) -> bool:
+        return is_local_link(self.link)

@@ -1,1 +1,8 @@
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from crm.audit.api.views import AuditEventViewSet
+
+router = SimpleRouter()
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = router.urls

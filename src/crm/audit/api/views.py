@@ -1,0 +1,63 @@
+"""The audit log API (ORG-8): read-only. Writes answer 405: the log is append-only."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from crm.audit.api.serializers import AuditEventFilterSerializer, AuditEventSerializer
+from crm.audit.selectors import COUNT_CAP, CappedPaginator, audit_event_get, audit_event_list
+from crm.core.api.pagination import PageNumberPagination
+from crm.core.api.views import FunctionPermission
+
+
+class AuditPagination(PageNumberPagination):
+    """Pages with a bounded count: `count` stops at 10,000 and `count_capped` says it did."""
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_capped": self.page.paginator.is_capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"True when there are more than {COUNT_CAP} events; narrow the filters.",
+        }
+        result["required"] = [*result.get("required", []), "count_capped"]
+        return result
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List audit events", parameters=[AuditEventFilterSerializer]),
+    retrieve=extend_schema(summary="One audit event"),
+)
+class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+    resource = "audit.event"
+    required_action = "view"  # every method asks for view; writes then answer 405
+    permission_classes = [IsAuthenticated, FunctionPermission]
+    serializer_class = AuditEventSerializer
+    pagination_class = AuditPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        if self.action != "list":
+            return audit_event_list(user=self.request.user)
+        params = AuditEventFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        queryset = audit_event_list(user=self.request.user, filters=params.filters())
+        if params.validated_data.get("ordering") == "id":
+            queryset = queryset.order_by("id")
+        return queryset
+
+    def get_object(self):
+        return audit_event_get(user=self.request.user, pk=self.kwargs["pk"])

@@ -1,0 +1,75 @@
+"""Background jobs over the API: the registered jobs, "run now", and the run log."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from crm.core.api.views import FunctionPermission
+from crm.jobs.api.serializers import JobRunRequestSerializer, JobRunSerializer, JobSerializer
+from crm.jobs.models import JobRun, JobRunStatus
+from crm.jobs.selectors import job_get, job_list, job_run_list
+from crm.jobs.services import job_run_now
+
+NAME_PARAMETER = OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, description="Job name")
+
+
+class JobViewSet(viewsets.GenericViewSet):
+    """The registered jobs with their schedule, last run and next due time."""
+
+    resource = "jobs.job"
+    required_action = None
+    permission_classes = [IsAuthenticated, FunctionPermission]
+    serializer_class = JobSerializer
+    filter_backends = []
+    lookup_field = "name"
+    lookup_value_regex = r"[\w.\-]+"
+
+    def list(self, request):
+        page = self.paginate_queryset(job_list(user=request.user))
+        return self.get_paginated_response(JobSerializer(page, many=True).data)
+
+    @extend_schema(parameters=[NAME_PARAMETER], responses=JobSerializer)
+    def retrieve(self, request, name=None):
+        return Response(JobSerializer(job_get(user=request.user, name=name)).data)
+
+    @extend_schema(
+        parameters=[NAME_PARAMETER],
+        request=JobRunRequestSerializer,
+        responses={202: JobRunSerializer},
+        description="Start the job now. Answers 202 with the run; 409 while a run is queued or running.",
+    )
+    @action(detail=True, methods=["post"], required_action="run")
+    def run(self, request, name=None):
+        serializer = JobRunRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = job_run_now(actor=request.user, name=name, kwargs=serializer.validated_data.get("kwargs") or None)
+        run.refresh_from_db()
+        return Response(JobRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobRunFilter(filters.FilterSet):
+    job = filters.CharFilter()
+    status = filters.ChoiceFilter(choices=JobRunStatus.choices)
+
+    class Meta:
+        model = JobRun
+        fields = ["job", "status"]
+
+
+class JobRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """The job-run log: start, end, outcome and error of every run."""
+
+    resource = "jobs.job"
+    permission_classes = [IsAuthenticated, FunctionPermission]
+    serializer_class = JobRunSerializer
+    filterset_class = JobRunFilter
+    ordering_fields = ["id", "created_at", "finished_at"]
+    ordering = ["-id"]
+    search_fields = ["job"]
+
+    def get_queryset(self):
+        return job_run_list(user=self.request.user)

@@ -1,0 +1,74 @@
+"""`crm serve`: the production-grade web server of the embedded setup (gunicorn, in-process).
+
+    crm serve --bind 0.0.0.0:8000 --workers 2 --threads 8
+
+Static files are served by whitenoise (run `crm collectstatic` once after each upgrade; `make
+setup` does). When settings.CRM_JOBS_SCHEDULER is on (the default without Redis) every gunicorn
+worker starts the embedded job scheduler; several schedulers are harmless, since each schedule
+slot is claimed once in the database. Jobs started from the web run in a background thread of the
+worker process that started them (CRM_JOBS_BACKEND "thread").
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connections
+from gunicorn.app.base import BaseApplication
+
+
+def post_worker_init(worker) -> None:
+    from crm.jobs.scheduler import start_scheduler
+
+    start_scheduler()
+
+
+class CrmServer(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self):
+        from crm.wsgi import application
+
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve the CRM with gunicorn (and, without Redis, run the scheduled jobs)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="Address to listen on (127.0.0.1:8000).")
+        parser.add_argument("--workers", type=int, default=1, help="Worker processes (1).")
+        parser.add_argument("--threads", type=int, default=8, help="Threads per worker (8).")
+        parser.add_argument("--timeout", type=int, default=60, help="Seconds before a stuck request is killed.")
+        parser.add_argument("--access-log", action="store_true", help="Log every request to standard output.")
+
+    def handle(self, *args, bind, workers, threads, timeout, access_log, **options):
+        manifest = settings.STATIC_ROOT / "staticfiles.json"
+        if "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"] and not manifest.exists():
+            self.stderr.write(f"Static files are not collected ({manifest} missing): run `crm collectstatic`.")
+        scheduler = bool(getattr(settings, "CRM_JOBS_SCHEDULER", False))
+        self.stdout.write(
+            f"Serving on http://{bind} ({workers} worker(s) x {threads} threads); jobs: "
+            f"{settings.CRM_JOBS_BACKEND}, embedded scheduler: {'on' if scheduler else 'off'}"
+        )
+        options = {
+            "bind": bind,
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "timeout": timeout,
+            "graceful_timeout": 20,
+            "accesslog": "-" if access_log else None,
+            "errorlog": "-",
+            "proc_name": "crm",
+            "control_socket_disable": True,
+            "post_worker_init": post_worker_init if scheduler else None,
+        }
+        # The workers open their own database connections after the fork.
+        connections.close_all()
+        CrmServer(options).run()
