@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
 
-def test_pages_carry_a_content_security_policy_without_unsafe_script(client):
+def test_pages_carry_a_content_security_policy_without_unsafe_script(client, db):
     response = client.get("/login/")
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
