@@ -9,10 +9,8 @@ DEMO_PASSWORD = "crm-demo"
 
 
 def make_department(name: str, parent: Department | None = None) -> Department:
-    department = Department.objects.create(name=name, parent=parent, path="/")
-    department.path = f"{parent.path if parent else '/'}{department.pk}/"
-    department.depth = parent.depth + 1 if parent else 0
-    department.save(update_fields=["path", "depth"])
+    department = Department(name=name, parent=parent)
+    department.insert()
     return department
 
 

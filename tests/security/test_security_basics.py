@@ -1,5 +1,6 @@
 """Security basics (NFR-3): CSP, hashing, session expiry, deploy checks, uploads not public."""
 
+import json
 import os
 import subprocess
 import sys
@@ -84,3 +85,14 @@ def test_deploy_check_passes_with_production_settings(tmp_path, https):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_500_page_renders_without_touching_the_database(rf, db, django_assert_num_queries):
+    from crm.core.views.errors import server_error
+
+    with django_assert_num_queries(0):
+        page = server_error(rf.get("/customers/"))
+        api = server_error(rf.get("/api/v1/users/"))
+    assert page.status_code == 500 and b"500" in page.content
+    assert api.status_code == 500
+    assert json.loads(api.content)["error"]["code"] == "server_error"

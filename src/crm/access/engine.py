@@ -82,9 +82,9 @@ class Access:
         if not self.can(resource.function_code(action if action in resource.actions else "view")):
             return queryset.none()
         condition = self.scope_filter(resource_code, for_edit=action not in ("view", "export"))
-        return queryset if condition is None else queryset.filter(condition).distinct()
+        return queryset if condition is None else queryset.filter(condition)
 
-    def get(self, resource_code: str, pk, *, action: str = "view", queryset: QuerySet | None = None):
+    def get(self, resource_code: str, pk, *, queryset: QuerySet | None = None):
         """One record in scope, or NotFound: out-of-scope records do not exist for this user."""
         try:
             return self.scoped(resource_code, queryset, action="view").get(pk=pk)

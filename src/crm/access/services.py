@@ -258,16 +258,6 @@ def _policy_snapshot(role: Role) -> dict:
     }
 
 
-@transaction.atomic
-def user_set_roles(*, actor, user, roles) -> None:
-    access_for(actor).require("identity.user.edit")
-    before = sorted(user.roles.values_list("pk", flat=True))
-    user.roles.set(roles)
-    after = sorted(role.pk for role in roles)
-    forget(user)
-    audit_update(actor=actor, instance=user, changes={"roles": [before, after]} if before != after else {})
-
-
 # --- shares ------------------------------------------------------------------------------------------
 @transaction.atomic
 def share_grant(*, actor, resource_code: str, obj, users, can_edit: bool = False) -> list[Share]:

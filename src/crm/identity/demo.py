@@ -61,10 +61,8 @@ def _department(path: tuple[str, ...], code: str, known: dict) -> Department:
     parent = known.get(path[:-1]) if len(path) > 1 else None
     department = Department.objects.filter(name=path[-1], parent=parent).first()
     if department is None:
-        department = Department.objects.create(name=path[-1], code=code, parent=parent, path="/")
-        department.path = f"{parent.path if parent else '/'}{department.pk}/"
-        department.depth = len(path) - 1
-        department.save(update_fields=["path", "depth"])
+        department = Department(name=path[-1], code=code, parent=parent)
+        department.insert()
     known[path] = department
     return department
 

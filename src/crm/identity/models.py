@@ -51,6 +51,14 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def insert(self) -> None:
+        """Save a new department: its path holds its own id, so it is set right after the insert."""
+        self.path = "/"
+        self.save()
+        self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        self.depth = self.parent.depth + 1 if self.parent else 0
+        self.save(update_fields=["path", "depth"])
+
 
 class UserStatus(models.TextChoices):
     NORMAL = "normal", _("Normal")

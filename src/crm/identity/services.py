@@ -47,13 +47,9 @@ def department_create(
 ) -> Department:
     access_for(actor).require("identity.department.create")
     department = Department(name=name, code=code or "", parent=parent, sort_order=sort_order or 0, leader=leader)
-    department.path = "/"  # set once the id is known
     full_clean(department, exclude=["path"])
     _check_sibling_name(department.name, parent)
-    department.save()
-    department.path = f"{parent.path if parent else '/'}{department.pk}/"
-    department.depth = parent.depth + 1 if parent else 0
-    department.save(update_fields=["path", "depth"])
+    department.insert()
     audit_create(actor=actor, instance=department)
     return department
 

@@ -1,33 +1,32 @@
 """Error pages: HTML for people, the API's JSON error shape under /api/."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from crm.core.api.errors import json_error_response
 
 
-def _wants_json(request) -> bool:
-    return request.path.startswith("/api/")
+def _error(request, status: int, message=None):
+    if request.path.startswith("/api/"):
+        return json_error_response(status, message)
+    return render(request, "core/error.html", {"status": status}, status=status)
 
 
 def bad_request(request, exception=None):
-    if _wants_json(request):
-        return json_error_response(400, str(exception) if exception else None)
-    return render(request, "core/error.html", {"status": 400}, status=400)
+    return _error(request, 400, str(exception) if exception else None)
 
 
 def permission_denied(request, exception=None):
-    if _wants_json(request):
-        return json_error_response(403, str(exception) if exception else None)
-    return render(request, "core/error.html", {"status": 403}, status=403)
+    return _error(request, 403, str(exception) if exception else None)
 
 
 def page_not_found(request, exception=None):
-    if _wants_json(request):
-        return json_error_response(404)
-    return render(request, "core/error.html", {"status": 404}, status=404)
+    return _error(request, 404)
 
 
 def server_error(request):
-    if _wants_json(request):
+    if request.path.startswith("/api/"):
         return json_error_response(500)
-    return render(request, "core/error.html", {"status": 500}, status=500)
+    # Without the request: no context processors, so no database query on a failing server.
+    return HttpResponseServerError(render_to_string("core/server_error.html"))
