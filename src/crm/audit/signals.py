@@ -21,4 +21,5 @@ def _logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="crm.audit.login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    audit_record(actor=None, action=AuditAction.LOGIN_FAILED, object_repr=username, message=username)
+    message = f"{username} (locked out)" if credentials.get("locked") else username
+    audit_record(actor=None, action=AuditAction.LOGIN_FAILED, object_repr=username, message=message)

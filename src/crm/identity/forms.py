@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -26,23 +26,19 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        from crm.core.middleware import client_ip
-
         username = self.cleaned_data.get("username", "")
         password = self.cleaned_data.get("password", "")
-        ip = client_ip(self.request)
-        if lockout.is_locked(username, ip):
-            raise forms.ValidationError(
-                _("Too many failed logins. Please wait a few minutes and try again."), code="locked"
-            )
         if username and password:
-            self.user = authenticate(self.request, username=username, password=password)
+            try:
+                self.user = lockout.authenticate_with_lockout(self.request, username, password)
+            except lockout.LockedOut as exc:
+                raise forms.ValidationError(
+                    _("Too many failed logins. Please wait a few minutes and try again."), code="locked"
+                ) from exc
             if self.user is None:
-                lockout.record_failure(username, ip)
                 raise forms.ValidationError(
                     _("Wrong username or password, or the account is disabled."), code="invalid_login"
                 )
-            lockout.clear(username)
         return self.cleaned_data
 
 

@@ -4,7 +4,32 @@ Counts live in the cache (Redis in production), so they hold across processes.
 """
 
 from django.conf import settings
+from django.contrib.auth import authenticate, user_login_failed
 from django.core.cache import cache
+
+from crm.core.middleware import client_ip
+
+
+class LockedOut(Exception):
+    """Too many failed logins for this username or from this address: wait and try again."""
+
+
+def authenticate_with_lockout(request, username: str, password: str):
+    """The login check shared by the login page and the token endpoint.
+
+    Returns the user, or None for wrong credentials (counted towards the lockout); raises
+    LockedOut while locked. A refused attempt is still a failed login in the audit log (ORG-8).
+    """
+    ip = client_ip(request)
+    if is_locked(username, ip):
+        user_login_failed.send(sender=__name__, credentials={"username": username, "locked": True}, request=request)
+        raise LockedOut
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        record_failure(username, ip)
+        return None
+    clear(username)
+    return user
 
 
 def _keys(username: str, ip: str | None) -> list[str]:

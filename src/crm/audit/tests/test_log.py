@@ -41,6 +41,18 @@ def test_a_failed_login_for_an_unknown_username_is_logged_too(client, db):
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, object_repr="nobody-here").exists()
 
 
+def test_attempts_refused_by_the_lockout_are_logged_as_failed_logins(client, admin_user, settings):
+    settings.CRM_LOGIN_MAX_FAILURES = 2
+    for _attempt in range(2):
+        _login(client, "admin1", password="wrong-password")
+    response = _login(client, "admin1")  # the right password, but locked out
+    assert response.status_code == 200
+    failed = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, object_repr="admin1")
+    assert failed.count() == 3
+    assert failed.first().message == "admin1 (locked out)"
+    assert not AuditEvent.objects.filter(action=AuditAction.LOGIN).exists()
+
+
 def test_logout_writes_a_logout_event(client, admin_user):
     _login(client, "admin1")
     client.post(reverse("identity:logout"), REMOTE_ADDR="10.1.2.4")

@@ -1,7 +1,7 @@
 """The organisation API: tokens, the caller, users and departments (API.md, ORG-1, ORG-2, ORG-7)."""
 
 from django.conf import settings
-from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth import user_logged_in
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -20,7 +20,6 @@ from crm.core.api.authentication import TokenAuthentication
 from crm.core.api.errors import error_body
 from crm.core.api.views import FunctionPermission
 from crm.core.errors import ValidationFailed
-from crm.core.middleware import client_ip
 from crm.identity import lockout, selectors, services
 from crm.identity.api.serializers import (
     DepartmentSerializer,
@@ -71,21 +70,19 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         username = serializer.validated_data["username"]
         password = serializer.validated_data["password"]
-        ip = client_ip(request._request)
-        if lockout.is_locked(username, ip):
+        try:
+            user = lockout.authenticate_with_lockout(request._request, username, password)
+        except lockout.LockedOut:
             message = _("Too many failed logins. Please wait a few minutes and try again.")
             return Response(
                 error_body("throttled", message),
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": str(settings.CRM_LOGIN_LOCKOUT_SECONDS)},
             )
-        user = authenticate(request._request, username=username, password=password)
         if user is None:
-            lockout.record_failure(username, ip)
             raise ValidationFailed(
                 _("Wrong username or password, or the account is disabled."), code="invalid_credentials"
             )
-        lockout.clear(username)
         key = token_issue(user=user)
         # A token is a login: last_login and the login log (ORG-8) follow.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
