@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP_QUIET := 2>&1 | grep -v "WARNING: Location" || true
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint system-packages python-deps assets messages demo bench clean
+.PHONY: setup run test lint system-packages python-deps assets messages clean
 
 setup: system-packages python-deps assets messages
 	$(BIN)/crm migrate --noinput -v 0
@@ -55,9 +55,6 @@ lint:
 
 test: setup lint
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
-
-bench: setup
-	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules src/crm/core/static/vendor var

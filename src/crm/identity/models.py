@@ -70,6 +70,10 @@ class UserQuerySet(models.QuerySet):
     def active(self) -> "UserQuerySet":
         return self.filter(status=UserStatus.NORMAL)
 
+    def in_subtree(self, department: "Department") -> "UserQuerySet":
+        """Members of the department and of every department below it."""
+        return self.filter(department__path__startswith=department.path)
+
 
 class CrmUserManager(UserManager.from_queryset(UserQuerySet)):
     pass

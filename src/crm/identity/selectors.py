@@ -23,7 +23,7 @@ def user_list(
     department, superior and roles loaded, so a page costs the same number of queries at any size."""
     queryset = access_for(actor).scoped(USER_RESOURCE, User.objects.all())
     if department is not None:
-        queryset = queryset.filter(department__path__startswith=department.path)
+        queryset = queryset.in_subtree(department)
     if status:
         queryset = queryset.filter(status=status)
     if role is not None:

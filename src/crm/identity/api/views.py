@@ -150,9 +150,7 @@ class UserFilter(filters.FilterSet):
 
     def filter_department(self, queryset, name, value):
         department = Department.objects.filter(pk=value).first()
-        if department is None:
-            return queryset.none()
-        return queryset.filter(department__path__startswith=department.path)
+        return queryset.in_subtree(department) if department else queryset.none()
 
 
 @extend_schema_view(
