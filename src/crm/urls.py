@@ -11,6 +11,7 @@ urlpatterns = [
     path("dictionary/", include("crm.dictionary.urls")),
     path("jobs/", include("crm.jobs.urls")),
     path("notifications/", include("crm.notifications.urls")),
+    path("customers/", include("crm.customers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("crm.api_urls")),

@@ -21,6 +21,17 @@ class DefaultRole:
     field_rules: tuple[tuple[str, str, str], ...] = ()  # (resource, field, rule)
 
 
+# Customer settings that only administrators change (pools, custom fields, duplicate rules).
+CUSTOMER_SETTINGS = (
+    "customers.pool.create",
+    "customers.pool.edit",
+    "customers.pool.delete",
+    "customers.customfield.create",
+    "customers.customfield.edit",
+    "customers.customfield.delete",
+    "customers.duplicaterule.edit",
+)
+
 SALES_MODULES = (
     "customers",
     "contacts",
@@ -67,6 +78,7 @@ DEFAULT_ROLES = [
             "identity.user.view",
             "identity.department.view",
         ),
+        denies=CUSTOMER_SETTINGS,
     ),
     DefaultRole(
         code="manager",
@@ -79,6 +91,8 @@ DEFAULT_ROLES = [
             *(f"{module}.*.edit" for module in SALES_MODULES),
             "opportunities.*.delete",
             "contacts.*.delete",
+            "customers.contact.delete",
+            "customers.attachment.delete",
             "customers.*.share",
             "customers.*.claim",
             "customers.*.release",
@@ -93,6 +107,7 @@ DEFAULT_ROLES = [
             "identity.user.view",
             "identity.department.view",
         ),
+        denies=(*CUSTOMER_SETTINGS, "customers.tag.edit", "customers.customer.manage"),
     ),
     DefaultRole(
         code="service",
@@ -102,6 +117,9 @@ DEFAULT_ROLES = [
         grants=(
             "service.*",
             "customers.customer.view",
+            "customers.contact.view",
+            "customers.followup.view",
+            "customers.interaction.view",
             "contacts.*.view",
             "orders.*.view",
             "products.*.view",

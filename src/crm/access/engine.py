@@ -55,6 +55,8 @@ class Access:
         resource = registry.get(resource_code)
         if not resource.scoped:
             return None
+        if resource.parent is not None:
+            return self._parent_filter(resource, for_edit=for_edit)
         scope = self.scope(resource_code)
         if scope == Scope.ALL:
             return None
@@ -73,6 +75,14 @@ class Access:
                 shares = shares.filter(can_edit=True)
             condition |= Q(pk__in=shares.values("object_id"))
         return condition
+
+    def _parent_filter(self, resource, *, for_edit: bool) -> Q | None:
+        parent_code, path = resource.parent
+        condition = self.scope_filter(parent_code, for_edit=for_edit)
+        if condition is None:
+            return None
+        parents = registry.get(parent_code).model_class()._default_manager.filter(condition)
+        return Q(**{f"{path}__in": parents.values("pk")})
 
     def scoped(self, resource_code: str, queryset: QuerySet | None = None, *, action: str = "view") -> QuerySet:
         """The records of a resource this user may see (or, with action="edit", change)."""

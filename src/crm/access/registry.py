@@ -28,9 +28,17 @@ class Resource:
     protected_fields: dict[str, str] = field(default_factory=dict)
     # Labels for actions beyond the standard four, shown in the role editor.
     action_labels: dict[str, str] = field(default_factory=dict)
+    # A record that belongs to another (a contact to its customer): (parent resource code, path
+    # from this model to the parent). Its data scope is the parent's: visible where the parent is.
+    parent: tuple[str, str] | None = None
 
     @property
     def scoped(self) -> bool:
+        return bool(self.owner_fields) or self.parent is not None
+
+    @property
+    def has_own_scope(self) -> bool:
+        """Roles may set a data scope for it (resources with a parent follow the parent's)."""
         return bool(self.owner_fields)
 
     @property

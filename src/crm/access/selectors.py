@@ -139,7 +139,7 @@ def resource_entry(resource: registry.Resource) -> ResourceEntry:
         code=resource.code,
         label=resource.label,
         app=resource.code.split(".", 1)[0],
-        scoped=resource.scoped,
+        scoped=resource.has_own_scope,
         shareable=resource.shareable,
         actions=[ActionEntry(a, resource.function_code(a), action_label(resource, a)) for a in resource.actions],
         protected_fields=[

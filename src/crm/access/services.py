@@ -183,7 +183,7 @@ def _clean_policy(*, functions, scopes, field_rules) -> dict:
             if not scope:
                 continue
             resource = _resource_or_none(resource_code)
-            if resource is None or not resource.scoped:
+            if resource is None or not resource.has_own_scope:
                 message = _("%(resource)s has no data scope.") % {"resource": resource_code}
                 raise ValidationFailed(message, fields={"scopes": [message]})
             if scope not in Scope.values:

@@ -10,18 +10,16 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from crm.access.engine import access_for
 from crm.audit.models import AuditEvent
 from crm.core.errors import NotFound
+from crm.core.pagination import COUNT_CAP, CappedPaginator  # noqa: F401  (re-exported)
 
 RESOURCE = "audit.event"
 # Counting millions of rows is slow; lists count at most this many and say "10,000+".
-COUNT_CAP = 10_000
 _RECORD_TYPES_CACHE_KEY = "crm:audit:record-types"
 _RECORD_TYPES_SECONDS = 600
 
@@ -136,24 +134,3 @@ def _content_type(key: str) -> ContentType | None:
         return ContentType.objects.get_by_natural_key(app_label, model)
     except ContentType.DoesNotExist:
         return None
-
-
-class CappedPaginator(Paginator):
-    """A paginator whose count stops at COUNT_CAP: one bounded COUNT, fast on millions of rows.
-
-    Pages past the cap are not reachable; the page says so and asks for narrower filters.
-    """
-
-    cap = COUNT_CAP
-
-    @cached_property
-    def _bounded_count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self._bounded_count, self.cap)
-
-    @property
-    def is_capped(self) -> bool:
-        return self._bounded_count > self.cap

@@ -94,3 +94,31 @@ def _jsonable(value):
     if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
         return value.name or None
     return value
+
+
+# Public name for other apps that store change dicts the same way (customer timeline).
+jsonable = _jsonable
+
+
+def audit_records_bulk(*, actor, action: str, model, rows, message: str = "") -> int:
+    """Many audit events in one insert (bulk handover, pool returns): rows of (pk, repr, changes)."""
+    ctx = context.current()
+    content_type = ContentType.objects.get_for_model(model)
+    events = [
+        AuditEvent(
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=_actor_name(actor),
+            action=action,
+            source=ctx.source,
+            ip=ctx.ip,
+            user_agent=ctx.user_agent,
+            content_type=content_type,
+            object_id=str(pk),
+            object_repr=str(text)[:200],
+            changes=_jsonable(changes or {}),
+            message=message[:500],
+        )
+        for pk, text, changes in rows
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)

@@ -13,9 +13,13 @@ class DomainError(Exception):
     status = 400
     default_message = _("The request could not be carried out.")
 
-    def __init__(self, message=None, *, fields: dict | None = None, code: str | None = None):
+    def __init__(
+        self, message=None, *, fields: dict | None = None, code: str | None = None, details: dict | None = None
+    ):
         self.message = message or self.default_message
         self.fields = fields or {}
+        # Structured facts for API clients (e.g. the duplicates found), sent as error.details.
+        self.details = details or {}
         if code:
             self.code = code
         super().__init__(str(self.message))
@@ -49,3 +53,11 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     default_message = _("The action is not allowed in the record's current state.")
+
+
+class TooLarge(DomainError):
+    """An upload over the size limit."""
+
+    code = "too_large"
+    status = 413
+    default_message = _("The file is too large.")

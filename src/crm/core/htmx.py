@@ -1,5 +1,7 @@
 """Helpers for htmx views (django-htmx sets request.htmx)."""
 
+import json
+
 from django.http import HttpResponse
 
 
@@ -16,4 +18,14 @@ def htmx_redirect(url: str) -> HttpResponse:
 def htmx_refresh() -> HttpResponse:
     response = HttpResponse(status=204)
     response["HX-Refresh"] = "true"
+    return response
+
+
+def htmx_saved(message: str = "", **detail) -> HttpResponse:
+    """A dialog form was saved: 204 with HX-Trigger {"crm:saved": {...}} (app.js closes the
+    dialog, shows the message, and sections listening for the event reload)."""
+    response = HttpResponse(status=204)
+    response["HX-Trigger"] = json.dumps(
+        {"crm:saved": {"message": str(message), **detail}}
+    )  # ASCII: headers are latin-1
     return response

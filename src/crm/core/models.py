@@ -30,3 +30,13 @@ class SystemSettings(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NumberSequence(models.Model):
+    """The last number given out for one kind of record (crm.core.numbering)."""
+
+    key = models.CharField(max_length=50, primary_key=True)
+    last = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.last}"

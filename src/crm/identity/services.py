@@ -17,6 +17,7 @@ from crm.audit.services import audit_create, audit_delete, audit_record, audit_u
 from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from crm.core.services import full_clean, model_update
 from crm.identity.models import ApiToken, Department, User, UserStatus
+from crm.identity.signals import user_departing
 
 USER_FIELDS = ["username", "name", "employee_no", "phone", "email", "department", "superior", "status"]
 DEPARTMENT_FIELDS = ["name", "code", "sort_order", "leader"]
@@ -253,6 +254,8 @@ def user_depart(*, actor, user: User, successor: User) -> dict[str, int]:
     if user.status == UserStatus.LEFT:
         raise Conflict(_("This employee has already left."))
     moved: dict[str, int] = {}
+    for _receiver, result in user_departing.send(sender=User, actor=actor, user=user, successor=successor):
+        moved.update(result or {})
     for resource in registry.all_resources():
         model = resource.model_class()
         for owner_field in resource.handover:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "crm.dictionary",
     "crm.jobs",
     "crm.notifications",
+    "crm.customers",
 ]
 
 MIDDLEWARE = [

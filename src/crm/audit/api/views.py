@@ -3,38 +3,15 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
 
 from crm.audit.api.serializers import AuditEventFilterSerializer, AuditEventSerializer
-from crm.audit.selectors import COUNT_CAP, CappedPaginator, audit_event_get, audit_event_list
-from crm.core.api.pagination import PageNumberPagination
+from crm.audit.selectors import audit_event_get, audit_event_list
+from crm.core.api.pagination import CappedPageNumberPagination
 from crm.core.api.views import FunctionPermission
 
 
-class AuditPagination(PageNumberPagination):
+class AuditPagination(CappedPageNumberPagination):
     """Pages with a bounded count: `count` stops at 10,000 and `count_capped` says it did."""
-
-    django_paginator_class = CappedPaginator
-
-    def get_paginated_response(self, data):
-        return Response(
-            {
-                "count": self.page.paginator.count,
-                "count_capped": self.page.paginator.is_capped,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-            }
-        )
-
-    def get_paginated_response_schema(self, schema):
-        result = super().get_paginated_response_schema(schema)
-        result["properties"]["count_capped"] = {
-            "type": "boolean",
-            "description": f"True when there are more than {COUNT_CAP} events; narrow the filters.",
-        }
-        result["required"] = [*result.get("required", []), "count_capped"]
-        return result
 
 
 @extend_schema_view(

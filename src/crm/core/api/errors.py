@@ -11,10 +11,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from crm.core.errors import DomainError
 
 
-def error_body(code: str, message, fields: dict | None = None) -> dict:
+def error_body(code: str, message, fields: dict | None = None, details: dict | None = None) -> dict:
     body = {"code": code, "message": str(message)}
     if fields:
         body["fields"] = {name: [str(m) for m in _as_list(msgs)] for name, msgs in fields.items()}
+    if details:
+        body["details"] = details
     return {"error": body}
 
 
@@ -40,7 +42,7 @@ _CODES = {
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        response = Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        response = Response(error_body(exc.code, exc.message, exc.fields, exc.details), status=exc.status)
         return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("The record does not exist."))

@@ -110,7 +110,7 @@ def describe(user) -> dict:
         functions = sorted(access.functions)
         default_scope = access.default_scope
     data_scopes = {
-        resource.code: access.scope(resource.code) for resource in registry.all_resources() if resource.scoped
+        resource.code: access.scope(resource.code) for resource in registry.all_resources() if resource.has_own_scope
     }
     data_scopes["default"] = default_scope
     department = user.department

@@ -15,7 +15,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def weekly_job():
+def weekly_job(monkeypatch):
+    # Only this test's schedule: the modules' own scheduled jobs would claim slots too.
+    monkeypatch.setattr(registry, "_jobs", {name: job for name, job in registry._jobs.items() if not job.scheduled})
     calls = []
 
     @registry.job(name="test.weekly", label="Weekly", schedule=crontab(minute=0, hour=2, day_of_week=6))

@@ -28,6 +28,61 @@
     alert.textContent = (document.documentElement.lang === "en" ? "Request failed: " : "请求失败：") + status;
     box.prepend(alert);
   });
+  // A dialog form saved (the server sent HX-Trigger {"crm:saved": {"message": "…"}}): close the
+  // dialog, say so, and let sections listening for "crm:saved from:body" reload themselves.
+  document.body.addEventListener("crm:saved", function (event) {
+    var modal = document.getElementById("app-modal");
+    if (modal && window.bootstrap) { window.bootstrap.Modal.getOrCreateInstance(modal).hide(); }
+    var message = event.detail && event.detail.message;
+    if (message) { showMessage(message, "success"); }
+  });
+
+  // Links and buttons that open the shared dialog show a spinner until htmx fills it.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-bs-target='#app-modal']");
+    var body = document.getElementById("app-modal-body");
+    if (opener && body) {
+      body.innerHTML = '<div class="modal-body text-center py-5"><div class="spinner-border text-primary" role="status"></div></div>';
+    }
+  });
+
+  // Select all rows of a list: <input type="checkbox" data-select-all="name-of-row-checkboxes">.
+  document.addEventListener("change", function (event) {
+    var name = event.target.getAttribute && event.target.getAttribute("data-select-all");
+    if (!name) { return; }
+    document.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+
+  // Remove a row of a builder (list conditions): <button data-remove-condition> inside .app-condition.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-remove-condition]");
+    if (button) { var row = button.closest(".app-condition"); if (row) { row.remove(); } }
+  });
+
+  function showMessage(text, kind) {
+    var main = document.getElementById("main");
+    if (!main) { return; }
+    var box = document.getElementById("messages");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "messages";
+      box.className = "app-messages";
+      main.prepend(box);
+    }
+    var alert = document.createElement("div");
+    alert.className = "alert alert-" + (kind || "info") + " alert-dismissible fade show";
+    alert.setAttribute("role", "alert");
+    alert.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close";
+    close.setAttribute("data-bs-dismiss", "alert");
+    close.setAttribute("aria-label", "Close");
+    alert.appendChild(close);
+    box.prepend(alert);
+  }
 })();
 
 document.addEventListener("alpine:init", function () {

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    name = "crm.customers"
+    label = "customers"
+    verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from crm.customers import permissions, receivers, sections  # noqa: F401  (registrations)

@@ -1,0 +1,46 @@
+"""Customers and everything that hangs off them (CUS-1…CUS-16)."""
+
+from crm.customers.models.activity import CustomerEvent, EventKind, FollowUp, Interaction
+from crm.customers.models.config import (
+    CustomField,
+    CustomFieldType,
+    DuplicateMode,
+    DuplicateRule,
+    DuplicateRuleKind,
+    SavedView,
+    Tag,
+)
+from crm.customers.models.contact import Contact, Gender
+from crm.customers.models.customer import Customer, CustomerQuerySet, CustomerStatus
+from crm.customers.models.duplicates import CustomerKey, KeyKind, MergeRecord, TransferRequest, TransferStatus
+from crm.customers.models.files import Attachment, AttachmentKind, Contract, ContractStatus
+from crm.customers.models.pool import Pool
+
+__all__ = [
+    "Attachment",
+    "AttachmentKind",
+    "Contact",
+    "Contract",
+    "ContractStatus",
+    "CustomField",
+    "CustomFieldType",
+    "Customer",
+    "CustomerEvent",
+    "CustomerKey",
+    "CustomerQuerySet",
+    "CustomerStatus",
+    "DuplicateMode",
+    "DuplicateRule",
+    "DuplicateRuleKind",
+    "EventKind",
+    "FollowUp",
+    "Gender",
+    "Interaction",
+    "KeyKind",
+    "MergeRecord",
+    "Pool",
+    "SavedView",
+    "Tag",
+    "TransferRequest",
+    "TransferStatus",
+]

@@ -1,0 +1,187 @@
+"""The customer record (CUS-1): s003/5 fig. 10 and s003/1 客户基础数据."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.core.models import TimeStampedModel
+from crm.customers import normalise
+from crm.dictionary.models import dictionary_fk, region_fk
+
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+RATING_CHOICES = [(value, str(value)) for value in range(1, 6)]
+
+
+class CustomerStatus(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    CHURN_WARNING = "churn_warning", _("Churn warning")
+    CHURN_SUSPENDED = "churn_suspended", _("Churn suspended")
+    LOST = "lost", _("Lost")
+
+
+class CustomerQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "CustomerQuerySet":
+        return self.filter(manager=user)
+
+    def in_pool(self) -> "CustomerQuerySet":
+        return self.filter(pool__isnull=False)
+
+    def owned(self) -> "CustomerQuerySet":
+        return self.filter(manager__isnull=False)
+
+    def for_list(self) -> "CustomerQuerySet":
+        """What a list row shows, in a fixed number of queries whatever the page size."""
+        return self.select_related("manager", "level", "region", "source", "manager__department", "pool")
+
+
+class Customer(TimeStampedModel):
+    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    name = models.CharField(_("customer name"), max_length=100)
+    region = dictionary_fk("region", verbose_name=_("region"), null=False, related_name="+")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managed_customers",
+        verbose_name=_("account manager"),
+        db_index=False,  # covered by the (manager, id) index
+    )
+    level = dictionary_fk("customer_level", verbose_name=_("customer level"), null=False)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), choices=RATING_CHOICES, validators=ONE_TO_FIVE)
+    credit = models.PositiveSmallIntegerField(_("credit"), choices=RATING_CHOICES, validators=ONE_TO_FIVE)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    fax = models.CharField(_("fax"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=120, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    licence_no = models.CharField(_("business licence number"), max_length=50, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital (10k CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    annual_revenue = models.DecimalField(
+        _("annual revenue (10k CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    bank = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=50, blank=True)
+    local_tax_no = models.CharField(_("local tax registration number"), max_length=50, blank=True)
+    national_tax_no = models.CharField(_("national tax registration number"), max_length=50, blank=True)
+    province = region_fk("province", verbose_name=_("province"))
+    city = region_fk("city", verbose_name=_("city"))
+    customer_type = dictionary_fk("customer_type", verbose_name=_("customer type"))
+    source = dictionary_fk("customer_source", verbose_name=_("customer source"))
+    industry = dictionary_fk("industry", verbose_name=_("industry"))
+    potential = dictionary_fk("customer_potential", verbose_name=_("development potential"))
+    stage = dictionary_fk("customer_stage", verbose_name=_("customer stage"))
+    status = models.CharField(_("status"), max_length=20, choices=CustomerStatus.choices, default=CustomerStatus.NORMAL)
+    notes = models.TextField(_("notes"), blank=True)
+    tags = models.ManyToManyField("customers.Tag", blank=True, related_name="customers", verbose_name=_("tags"))
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
+
+    # The public pool (CUS-13): a customer without a manager sits in one pool.
+    pool = models.ForeignKey(
+        "customers.Pool",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        verbose_name=_("public pool"),
+        db_index=False,  # covered by the (pool, id) index
+    )
+    pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True)
+    pool_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the current manager got the customer (created, claimed, assigned, handed over): the
+    # pool rules count days without follow-up from here at the earliest.
+    owned_since = models.DateTimeField(_("owned since"), default=timezone.now, editable=False)
+    previous_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    # Kept up to date by follow-ups, contracts and orders; the pool rules and list filters read them.
+    last_followup_at = models.DateTimeField(_("last follow-up"), null=True, blank=True, editable=False)
+    next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True, editable=False)
+    last_deal_on = models.DateField(_("last deal"), null=True, blank=True, editable=False)
+
+    # Derived on every write (crm.customers.services.customer_index): never entered by people.
+    name_key = models.CharField(max_length=100, blank=True, editable=False)
+    name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
+    name_initials = models.CharField(max_length=100, blank=True, editable=False)
+    search_tokens = models.TextField(blank=True, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            models.Index(fields=["manager", "-id"], name="customer_manager_idx"),
+            models.Index(fields=["pool", "-id"], name="customer_pool_idx"),
+            models.Index(fields=["status", "-id"], name="customer_status_idx"),
+            models.Index(fields=["level", "-id"], name="customer_level_idx"),
+            models.Index(fields=["region", "-id"], name="customer_region_idx"),
+            models.Index(fields=["source", "-id"], name="customer_source_idx"),
+            models.Index(fields=["industry"], name="customer_industry_idx"),
+            models.Index(fields=["province", "city"], name="customer_province_city_idx"),
+            models.Index(fields=["next_followup_on"], name="customer_next_followup_idx"),
+            models.Index(fields=["last_followup_at"], name="customer_last_followup_idx"),
+            models.Index(fields=["name_pinyin"], name="customer_pinyin_idx"),
+            models.Index(fields=["name_key"], name="customer_name_key_idx"),
+            models.Index(fields=["updated_at"], name="customer_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__gte=1, satisfaction__lte=5), name="customer_satisfaction_1_5"
+            ),
+            models.CheckConstraint(condition=models.Q(credit__gte=1, credit__lte=5), name="customer_credit_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("customers:detail", args=[self.pk])
+
+    @property
+    def in_pool(self) -> bool:
+        return self.pool_id is not None
+
+    @property
+    def is_normal(self) -> bool:
+        return self.status == CustomerStatus.NORMAL
+
+    def clean(self) -> None:
+        errors = {}
+        self.name = (self.name or "").strip()
+        if self.name and not normalise.name_key(self.name):
+            errors["name"] = [_("Enter the company's name, not only a legal form such as 有限公司.")]
+        for field in ("phone", "fax"):
+            value = getattr(self, field)
+            if value and not normalise.is_valid_phone(value):
+                errors[field] = [_("Enter a valid phone number, such as 138 1234 5678 or 021-62345678.")]
+        if self.credit_code:
+            self.credit_code = normalise.credit_code_key(self.credit_code)
+            if not normalise.is_valid_credit_code(self.credit_code):
+                errors["credit_code"] = [
+                    _("This is not a valid unified social credit code (18 characters with a correct check character).")
+                ]
+        if self.postcode and not (self.postcode.isdigit() and len(self.postcode) == 6):
+            errors["postcode"] = [_("A postcode has six digits.")]
+        if self.city_id and self.province_id and self.city.parent_id != self.province_id:
+            errors["city"] = [_("The city is not in the selected province.")]
+        if self.manager_id is None and self.pool_id is None:
+            errors["manager"] = [_("Choose an account manager.")]
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,100 @@
+"""The search index behind customer search (crm.customers.tokens), on each database:
+
+- PostgreSQL: a GIN index over the tokens as a tsvector (no text parser involved, so Chinese
+  tokens stay as they are), and a pg_trgm index on the name key for similar-name candidates;
+- SQLite: an FTS5 table over the tokens, kept in step by triggers.
+
+`ensure_search_index` creates what is missing; it runs from the migration and after every
+`migrate` (SQLite rebuilds a table when a column changes, which drops its triggers).
+"""
+
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
+from crm.customers.tokens import Term, query_terms
+
+TABLE = "customers_customer"
+FTS_TABLE = "customers_customer_fts"
+SEARCH_VECTOR = "array_to_tsvector(string_to_array(NULLIF(search_tokens, ''), ' '))"
+PG_SEARCH_INDEX = "customer_search_gin"
+PG_NAME_TRGM_INDEX = "customer_name_key_trgm"
+_SQLITE_TRIGGERS = {
+    f"{FTS_TABLE}_ai": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_tokens) VALUES (new.id, new.search_tokens); END""",
+    f"{FTS_TABLE}_ad": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_tokens) VALUES ('delete', old.id, old.search_tokens); END""",
+    f"{FTS_TABLE}_au": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF search_tokens ON {TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_tokens) VALUES ('delete', old.id, old.search_tokens);
+        INSERT INTO {FTS_TABLE}(rowid, search_tokens) VALUES (new.id, new.search_tokens); END""",
+}
+
+
+def ensure_search_index(using_connection=None) -> None:
+    conn = using_connection or connection
+    if TABLE not in conn.introspection.table_names():
+        return
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {PG_SEARCH_INDEX} ON {TABLE} USING gin (({SEARCH_VECTOR}))")
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {PG_NAME_TRGM_INDEX} ON {TABLE} USING gin (name_key gin_trgm_ops)"
+            )
+        elif conn.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
+            present = {row[0] for row in cursor.fetchall()}
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(search_tokens, content='{TABLE}', "
+                "content_rowid='id', tokenize='unicode61 remove_diacritics 0')"
+            )
+            for sql in _SQLITE_TRIGGERS.values():
+                cursor.execute(sql)
+            if set(_SQLITE_TRIGGERS) - present:
+                cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def _pg_query(terms: list[Term]) -> str:
+    return " & ".join(f"'{term.token}'" + (":*" if term.prefix else "") for term in terms)
+
+
+def _fts_query(terms: list[Term], joiner: str = " AND ") -> str:
+    return joiner.join(f'"{term.token}"' + ("*" if term.prefix else "") for term in terms)
+
+
+def matching(query: str) -> Q | None:
+    """A condition selecting the customers whose tokens match every term of `query`, or None
+    when the query has nothing to search for (tokens hold only letters, digits and CJK)."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    if connection.vendor == "postgresql":
+        expression = RawSQL(f"{SEARCH_VECTOR} @@ %s::tsquery", [_pg_query(terms)], output_field=BooleanField())
+    else:
+        expression = RawSQL(
+            f"{TABLE}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+            [_fts_query(terms)],
+            output_field=BooleanField(),
+        )
+    return Q(expression)
+
+
+def similar_name_candidates(key: str, limit: int = 30) -> list[int]:
+    """Ids of customers whose name key may be like `key`, best first, for rapidfuzz to score."""
+    if not key:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', '0.2', false)")
+            cursor.execute(
+                f"SELECT id FROM {TABLE} WHERE name_key %% %s ORDER BY similarity(name_key, %s) DESC LIMIT %s",
+                [key, key, limit],
+            )
+        else:
+            pairs = [Term(key[i : i + 2]) for i in range(len(key) - 1)] or [Term(key, prefix=True)]
+            terms = [t for t in pairs if t.token.strip()]
+            cursor.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rank LIMIT %s",
+                [_fts_query(terms, " OR "), limit],
+            )
+        return [row[0] for row in cursor.fetchall()]

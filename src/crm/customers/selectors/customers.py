@@ -1,0 +1,203 @@
+"""Reading customers: the list with its filters, search and sort orders (CUS-11), one customer,
+the global search (search box), and the facts for the customer 360 page (CUS-10)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from crm.access.engine import access_for
+from crm.access.models import Share
+from crm.core.errors import NotFound
+from crm.customers import search
+from crm.customers.conditions import conditions_q
+from crm.customers.models import Customer, CustomerStatus
+from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT, CUSTOMER, FOLLOWUP, INTERACTION
+from crm.customers.selectors.scope import customer_queryset
+
+# Sort orders offered to people and clients; names sort by pinyin (C collation sorts Chinese by code point).
+ORDERINGS = {
+    "-id": ("-id",),
+    "id": ("id",),
+    "name": ("name_pinyin", "id"),
+    "-name": ("-name_pinyin", "-id"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "updated_at": ("updated_at", "id"),
+    "-updated_at": ("-updated_at", "-id"),
+    "last_followup_at": ("last_followup_at", "id"),
+    "-last_followup_at": ("-last_followup_at", "-id"),
+    "next_followup_on": ("next_followup_on", "id"),
+    "-next_followup_on": ("-next_followup_on", "-id"),
+    "satisfaction": ("satisfaction", "id"),
+    "-satisfaction": ("-satisfaction", "-id"),
+    "credit": ("credit", "id"),
+    "-credit": ("-credit", "-id"),
+}
+DEFAULT_ORDERING = "-id"
+# Quick filters: query parameter -> lookup. Each has an index (Customer.Meta.indexes).
+REF_FILTERS = {
+    "region": "region_id",
+    "level": "level_id",
+    "source": "source_id",
+    "industry": "industry_id",
+    "customer_type": "customer_type_id",
+    "stage": "stage_id",
+    "potential": "potential_id",
+    "province": "province_id",
+    "city": "city_id",
+    "pool": "pool_id",
+}
+
+
+@dataclass
+class CustomerFilters:
+    """The list's quick filters, already parsed (crm.customers.forms.CustomerFilterForm)."""
+
+    q: str = ""
+    refs: dict = field(default_factory=dict)  # REF_FILTERS name -> id
+    manager: object = None  # a user id, "me", or "none" (in the pool)
+    status: str = ""
+    tags: list = field(default_factory=list)
+    last_followup_from: datetime.date | None = None
+    last_followup_to: datetime.date | None = None
+    next_followup_from: datetime.date | None = None
+    next_followup_to: datetime.date | None = None
+    created_from: datetime.date | None = None
+    created_to: datetime.date | None = None
+    custom: dict = field(default_factory=dict)  # key -> value (exact; text contains)
+    shared_with_me: bool = False
+    pool_due_soon: bool = False
+    conditions: list = field(default_factory=list)
+    logic: str = "and"
+    ordering: str = DEFAULT_ORDERING
+
+
+def customer_list(*, user, filters: CustomerFilters | None = None, action: str = "view") -> QuerySet:
+    """The customers a user may see, filtered and sorted; rows carry what the list shows."""
+    filters = filters or CustomerFilters()
+    queryset = customer_queryset(user, action=action).for_list()
+    access = access_for(user)
+    if filters.q:
+        condition = search.matching(filters.q)
+        queryset = queryset.filter(condition) if condition is not None else queryset.none()
+    for name, value in filters.refs.items():
+        if value not in (None, "") and name in REF_FILTERS:
+            queryset = queryset.filter(**{REF_FILTERS[name]: value})
+    if filters.manager == "me":
+        queryset = queryset.filter(manager=user)
+    elif filters.manager == "none":
+        queryset = queryset.filter(manager__isnull=True)
+    elif filters.manager:
+        queryset = queryset.filter(manager_id=filters.manager)
+    if filters.status in CustomerStatus.values:
+        queryset = queryset.filter(status=filters.status)
+    if filters.tags:
+        through = Customer.tags.through.objects.filter(tag_id__in=list(filters.tags)).values("customer_id")
+        queryset = queryset.filter(pk__in=through)
+    ranges = [
+        ("last_followup_at__date__gte", filters.last_followup_from),
+        ("last_followup_at__date__lte", filters.last_followup_to),
+        ("next_followup_on__gte", filters.next_followup_from),
+        ("next_followup_on__lte", filters.next_followup_to),
+        ("created_at__date__gte", filters.created_from),
+        ("created_at__date__lte", filters.created_to),
+    ]
+    for lookup, value in ranges:
+        if value:
+            queryset = queryset.filter(**{lookup: value})
+    for key, value in filters.custom.items():
+        if value not in (None, ""):
+            queryset = queryset.filter(**{f"custom__{key}": value})
+    if filters.shared_with_me:
+        shared = Share.objects.filter(resource=CUSTOMER, user=user).values("object_id")
+        queryset = queryset.filter(pk__in=shared)
+    if filters.pool_due_soon:
+        queryset = queryset.filter(manager=user, pool_warned_at__isnull=False)
+    if filters.conditions:
+        hidden = access.hidden_fields(CUSTOMER) | access.masked_fields(CUSTOMER)
+        queryset = queryset.filter(conditions_q(filters.conditions, filters.logic, hidden=hidden))
+    ordering = ORDERINGS.get(filters.ordering) or ORDERINGS[DEFAULT_ORDERING]
+    return queryset.order_by(*ordering)
+
+
+def customer_get(*, user, pk, for_update: bool = False) -> Customer:
+    """One customer the user may see (in scope, or in a pool open to them), else NotFound."""
+    queryset = customer_queryset(user).select_related(
+        "manager",
+        "manager__department",
+        "level",
+        "region",
+        "source",
+        "industry",
+        "customer_type",
+        "potential",
+        "stage",
+        "province",
+        "city",
+        "pool",
+        "created_by",
+    )
+    try:
+        return queryset.get(pk=pk)
+    except (Customer.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def customer_search(*, user, query: str, limit: int = 10) -> list[Customer]:
+    """The global search box: customers by name fragment, pinyin, initials, phone, contact, number."""
+    condition = search.matching(query)
+    if condition is None:
+        return []
+    queryset = customer_queryset(user).filter(condition).select_related("manager").order_by("-id")
+    return list(queryset[:limit])
+
+
+def customer_permissions(*, user, customer: Customer) -> dict:
+    """What the user may do with this customer, for the page's buttons (one query)."""
+    access = access_for(user)
+    editable = customer_queryset(user, action="edit").filter(pk=customer.pk).exists()
+    normal_or_manage = customer.status == CustomerStatus.NORMAL or access.can(f"{CUSTOMER}.manage")
+    return {
+        "edit": editable and access.can(f"{CUSTOMER}.edit") and normal_or_manage,
+        "work": editable,  # follow-ups, contacts, files: on any status
+        "delete": editable and access.can(f"{CUSTOMER}.delete"),
+        "share": editable and access.can(f"{CUSTOMER}.share"),
+        "handover": editable and access.can(f"{CUSTOMER}.handover") and customer.manager_id is not None,
+        "release": editable and access.can(f"{CUSTOMER}.release") and customer.manager_id is not None,
+        "claim": customer.pool_id is not None and access.can(f"{CUSTOMER}.claim"),
+        "assign": customer.pool_id is not None and access.can(f"{CUSTOMER}.assign"),
+        "add_contact": editable and access.can(f"{CONTACT}.create"),
+        "edit_contact": editable and access.can(f"{CONTACT}.edit"),
+        "delete_contact": editable and access.can(f"{CONTACT}.delete"),
+        "add_followup": editable and access.can(f"{FOLLOWUP}.create"),
+        "add_interaction": editable and access.can(f"{INTERACTION}.create"),
+        "edit_interaction": editable and access.can(f"{INTERACTION}.edit"),
+        "upload": editable and access.can(f"{ATTACHMENT}.create"),
+        "delete_attachment": editable and access.can(f"{ATTACHMENT}.delete"),
+        "add_contract": editable and access.can(f"{CONTRACT}.create"),
+        "merge": access.can(f"{CUSTOMER}.merge"),
+    }
+
+
+def due_for_followup(*, user, days: int = 7, limit: int = 10) -> QuerySet:
+    """The user's own customers to call soon (workbench)."""
+    today = timezone.localdate()
+    return (
+        Customer.objects.filter(
+            manager=user, next_followup_on__isnull=False, next_followup_on__lte=today + datetime.timedelta(days=days)
+        )
+        .select_related("level")
+        .order_by("next_followup_on", "id")[:limit]
+    )
+
+
+def recently_followed(*, user, limit: int = 10) -> QuerySet:
+    return Customer.objects.filter(manager=user, last_followup_at__isnull=False).order_by("-last_followup_at")[:limit]
+
+
+def search_q(query: str) -> Q | None:
+    return search.matching(query)

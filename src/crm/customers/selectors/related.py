@@ -1,0 +1,75 @@
+"""What hangs off one customer, read after the customer itself was fetched in scope: contacts,
+follow-ups, interaction records, the timeline, attachments, contracts. Records fetched by their
+own id are checked through the customer, so one outside scope is a 404 like its customer."""
+
+from django.db.models import QuerySet
+
+from crm.access.engine import access_for
+from crm.core.errors import NotFound
+from crm.customers.models import Attachment, Contact, Contract, Customer, CustomerEvent, FollowUp, Interaction
+from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT, FOLLOWUP, INTERACTION
+from crm.customers.selectors.scope import customer_queryset
+
+
+def _visible(user, resource: str, queryset: QuerySet) -> QuerySet:
+    if not access_for(user).can(f"{resource}.view"):
+        return queryset.none()
+    return queryset.filter(customer__in=customer_queryset(user).values("pk"))
+
+
+def contact_list(*, user, customer: Customer) -> QuerySet:
+    return _visible(user, CONTACT, Contact.objects.filter(customer=customer)).order_by("-is_primary", "id")
+
+
+def followup_list(*, user, customer: Customer) -> QuerySet:
+    queryset = FollowUp.objects.filter(customer=customer).select_related("method", "contact", "created_by")
+    return _visible(user, FOLLOWUP, queryset).order_by("-followed_at", "-id")
+
+
+def interaction_list(*, user, customer: Customer) -> QuerySet:
+    queryset = Interaction.objects.filter(customer=customer).select_related("created_by")
+    return _visible(user, INTERACTION, queryset).order_by("-occurred_on", "-id")
+
+
+def timeline(*, user, customer: Customer) -> QuerySet:
+    return CustomerEvent.objects.filter(customer=customer).select_related("actor").order_by("-created_at", "-id")
+
+
+def attachment_list(*, user, customer: Customer) -> QuerySet:
+    queryset = Attachment.objects.filter(customer=customer).select_related("uploaded_by", "contract")
+    return _visible(user, ATTACHMENT, queryset).order_by("-id")
+
+
+def contract_list(*, user, customer: Customer | None = None) -> QuerySet:
+    queryset = Contract.objects.select_related("customer", "owner")
+    if customer is not None:
+        queryset = queryset.filter(customer=customer)
+    return _visible(user, CONTRACT, queryset).order_by("-id")
+
+
+def _get(user, resource: str, model, pk, related=()):
+    queryset = _visible(user, resource, model.objects.select_related("customer", *related))
+    try:
+        return queryset.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def contact_get(*, user, pk) -> Contact:
+    return _get(user, CONTACT, Contact, pk)
+
+
+def followup_get(*, user, pk) -> FollowUp:
+    return _get(user, FOLLOWUP, FollowUp, pk, ("method",))
+
+
+def interaction_get(*, user, pk) -> Interaction:
+    return _get(user, INTERACTION, Interaction, pk)
+
+
+def attachment_get(*, user, pk) -> Attachment:
+    return _get(user, ATTACHMENT, Attachment, pk)
+
+
+def contract_get(*, user, pk) -> Contract:
+    return _get(user, CONTRACT, Contract, pk, ("owner",))

@@ -1,0 +1,92 @@
+"""Who sees which customers: the permission engine's data scope, plus the public pools open to
+the user (a pool customer has no manager, so no owner-based scope reaches it)."""
+
+from django.db.models import Q, QuerySet
+
+from crm.access.engine import access_for
+from crm.access.models import Scope
+from crm.customers.models import Customer, Pool
+from crm.customers.permissions import CUSTOMER
+from crm.identity.models import User
+
+_POOLS_ATTR = "_crm_open_pools"
+
+
+def pools_open_to(user) -> list[Pool]:
+    """Active pools the user may claim from or assign from, cached on the user for the request.
+
+    A pool serves its departments and everything below them (no departments: everyone).
+    Claimers see the pools serving their own department; those who assign also see the pools
+    serving any department of their subtree; scope "all" sees every pool.
+    """
+    cached = getattr(user, _POOLS_ATTR, None)
+    if cached is not None:
+        return cached
+    access = access_for(user)
+    may_claim = access.can(f"{CUSTOMER}.claim")
+    may_assign = access.can(f"{CUSTOMER}.assign")
+    pools: list[Pool] = []
+    if may_claim or may_assign:
+        department = getattr(user, "department", None)
+        everything = access.scope(CUSTOMER) == Scope.ALL
+        for pool in Pool.objects.filter(is_active=True).prefetch_related("departments"):
+            served = list(pool.departments.all())
+            if (
+                everything
+                or not served
+                or (
+                    department is not None
+                    and any(
+                        department.path.startswith(d.path) or (may_assign and d.path.startswith(department.path))
+                        for d in served
+                    )
+                )
+            ):
+                pools.append(pool)
+    if getattr(user, "pk", None) is not None:
+        setattr(user, _POOLS_ATTR, pools)
+    return pools
+
+
+def forget_pools(user) -> None:
+    if hasattr(user, _POOLS_ATTR):
+        delattr(user, _POOLS_ATTR)
+
+
+def customer_queryset(user, *, action: str = "view") -> QuerySet:
+    """The customers the user may see (action "view") or act on ("edit", "export", …).
+
+    Viewing also reaches the customers of the pools open to the user; acting needs the scope.
+    """
+    access = access_for(user)
+    queryset = Customer.objects.all()
+    if action != "view":
+        return access.scoped(CUSTOMER, queryset, action=action)
+    if not access.can(f"{CUSTOMER}.view"):
+        return queryset.none()
+    condition = access.scope_filter(CUSTOMER)
+    if condition is None:
+        return queryset
+    pools = pools_open_to(user)
+    if pools:
+        condition |= Q(pool_id__in=[pool.pk for pool in pools])
+    return queryset.filter(condition)
+
+
+def customer_in_scope(user, customer: Customer, *, action: str = "view") -> bool:
+    return customer_queryset(user, action=action).filter(pk=customer.pk).exists()
+
+
+def assignable_managers(actor) -> QuerySet:
+    """Active users the actor may make a customer's manager: within the actor's own data scope
+    (a salesperson with scope "own" can only name themself)."""
+    scope = access_for(actor).scope(CUSTOMER)
+    users = User.objects.active().select_related("department").order_by("department__path", "name", "username")
+    department = getattr(actor, "department", None)
+    if scope == Scope.ALL:
+        return users
+    if scope == Scope.SUBTREE and department is not None:
+        return users.filter(Q(pk=actor.pk) | Q(department__path__startswith=department.path))
+    if scope == Scope.DEPARTMENT and department is not None:
+        return users.filter(Q(pk=actor.pk) | Q(department=department))
+    return users.filter(pk=actor.pk)

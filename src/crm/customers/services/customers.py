@@ -1,0 +1,261 @@
+"""Creating, editing and deleting customers (CUS-1, CUS-2, CUS-14, CUS-15), with the duplicate
+check (CUS-8) on every create and every change of the name, phone, e-mail or credit code."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.access.engine import access_for
+from crm.audit.models import AuditAction
+from crm.audit.services import audit_create, audit_delete, audit_record, audit_update
+from crm.core.errors import Conflict, ValidationFailed
+from crm.core.numbering import next_number
+from crm.core.services import full_clean
+from crm.customers import normalise
+from crm.customers.custom_fields import clean_custom_values
+from crm.customers.models import Contract, Customer, CustomerStatus, EventKind
+from crm.customers.permissions import CUSTOMER
+from crm.customers.selectors.scope import assignable_managers
+from crm.customers.services import duplicates, indexing
+from crm.customers.services.events import event_record
+
+NUMBER_KEY = "customer"
+NUMBER_PREFIX = "KH"
+# What people enter on the form and in the API; the rest is derived or changed by its own action.
+CUSTOMER_FIELDS = [
+    "name",
+    "region",
+    "level",
+    "satisfaction",
+    "credit",
+    "address",
+    "postcode",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "credit_code",
+    "licence_no",
+    "legal_representative",
+    "registered_capital",
+    "annual_revenue",
+    "bank",
+    "bank_account",
+    "local_tax_no",
+    "national_tax_no",
+    "province",
+    "city",
+    "customer_type",
+    "source",
+    "industry",
+    "potential",
+    "stage",
+    "notes",
+]
+KEY_FIELDS = {"name", "phone", "email", "credit_code"}
+AUDIT_FIELDS = [*CUSTOMER_FIELDS, "number", "manager", "pool", "status", "custom"]
+
+
+def _clean_text(data: dict) -> dict:
+    cleaned = {}
+    for name, value in data.items():
+        cleaned[name] = value.strip() if isinstance(value, str) else value
+    return cleaned
+
+
+def _format_phones(data: dict) -> None:
+    for name in ("phone", "fax"):
+        if data.get(name) and normalise.is_valid_phone(data[name]):
+            data[name] = normalise.format_phone(data[name])
+
+
+def _check_manager(actor, manager) -> None:
+    if manager is None:
+        raise ValidationFailed(fields={"manager": [_("Choose an account manager.")]})
+    if not assignable_managers(actor).filter(pk=manager.pk).exists():
+        raise ValidationFailed(
+            fields={"manager": [_("Choose an active user within your own data scope as the manager.")]}
+        )
+
+
+def _duplicates(actor, customer: Customer, *, confirmed: bool, exclude_id=None, rules=None):
+    report = duplicates.duplicate_find(
+        actor=actor,
+        name=customer.name,
+        phone=customer.phone,
+        email=customer.email,
+        credit_code=customer.credit_code,
+        exclude_id=exclude_id,
+        rules=rules,
+    )
+    duplicates.raise_for_duplicates(report, actor=actor, confirmed=confirmed)
+
+
+def _write_keys(actor, customer: Customer, rules) -> None:
+    """The customer's keys; a key a concurrent create took first (block rule) is a Conflict."""
+    try:
+        with transaction.atomic():
+            indexing.write_own_keys(customer)
+    except IntegrityError as exc:
+        report = duplicates.duplicate_find(
+            actor=actor,
+            name=customer.name,
+            phone=customer.phone,
+            email=customer.email,
+            credit_code=customer.credit_code,
+            exclude_id=customer.pk,
+            rules=rules,
+        )
+        details = duplicates.report_details(report, actor=actor) if report else {}
+        raise Conflict(_("This customer was just created by someone else."), code="duplicate", details=details) from exc
+
+
+@transaction.atomic
+def customer_create(
+    *, actor, data: dict, manager=None, tags=(), custom: dict | None = None, confirm_duplicates: bool = False
+) -> Customer:
+    """A new customer owned by `manager` (default: the actor)."""
+    access = access_for(actor)
+    access.require(f"{CUSTOMER}.create")
+    hidden = access.hidden_fields(CUSTOMER) | access.masked_fields(CUSTOMER)
+    values = {k: v for k, v in _clean_text(data).items() if k in CUSTOMER_FIELDS and k not in hidden}
+    _format_phones(values)
+    manager = manager or actor
+    _check_manager(actor, manager)
+    customer = Customer(manager=manager, created_by=actor if getattr(actor, "pk", None) else None, **values)
+    customer.custom = clean_custom_values("customer", custom or {})
+    syllables = indexing.derive_name(customer)
+    full_clean(customer, exclude=["number"])
+    rules = duplicates.Rules.load()
+    _duplicates(actor, customer, confirmed=confirm_duplicates, rules=rules)
+    customer.number = next_number(NUMBER_KEY, NUMBER_PREFIX)
+    customer.search_tokens = indexing.compute_tokens(customer, [], syllables)
+    customer.save()
+    _write_keys(actor, customer, rules)
+    if tags:
+        customer.tags.set(tags)
+    audit_create(actor=actor, instance=customer, fields=AUDIT_FIELDS)
+    event_record(customer=customer, kind=EventKind.CREATED, actor=actor)
+    return customer
+
+
+def require_editable(actor, customer: Customer) -> None:
+    """Edit rights on this record, and CUS-2: only customers in status normal are edited by
+    their manager; other statuses need "edit customers in any status"."""
+    access = access_for(actor)
+    access.check(CUSTOMER, "edit", customer)
+    if customer.status != CustomerStatus.NORMAL and not access.can(f"{CUSTOMER}.manage"):
+        raise Conflict(
+            _("Only customers in status normal can be edited; this one is “%(status)s”.")
+            % {"status": customer.get_status_display()},
+            code="not_editable",
+        )
+
+
+@transaction.atomic
+def customer_update(
+    *, actor, customer: Customer, data: dict, tags=None, custom: dict | None = None, confirm_duplicates: bool = False
+) -> Customer:
+    """Change a customer's own fields (the manager changes by handover, the status by its own
+    actions). Fields the actor's field rules protect are left as they are."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    require_editable(actor, customer)
+    access = access_for(actor)
+    protected = access.readonly_fields(CUSTOMER)
+    values = {k: v for k, v in _clean_text(data).items() if k in CUSTOMER_FIELDS and k not in protected}
+    _format_phones(values)
+    key_change = any(name in values and values[name] != getattr(customer, name) for name in KEY_FIELDS)
+    for name, value in values.items():
+        setattr(customer, name, value)
+    changes = {}
+    if custom is not None:
+        new_custom = clean_custom_values("customer", custom, current=customer.custom)
+        if new_custom != customer.custom:
+            changes["custom"] = [customer.custom, new_custom]
+            customer.custom = new_custom
+    fresh = Customer.objects.get(pk=customer.pk)
+    for name in CUSTOMER_FIELDS:
+        field = Customer._meta.get_field(name)
+        before, after = getattr(fresh, field.attname), getattr(customer, field.attname)
+        if before != after:
+            changes[name] = [before, after]
+    if "name" in changes:
+        indexing.derive_name(customer)
+    full_clean(customer)
+    rules = duplicates.Rules.load()
+    if key_change:
+        _duplicates(actor, customer, confirmed=confirm_duplicates, exclude_id=customer.pk, rules=rules)
+    if changes:
+        customer.save()
+        if key_change:
+            _write_keys(actor, customer, rules)
+        if {"name", "phone", "credit_code"} & set(changes):
+            indexing.refresh_tokens(customer)
+    if tags is not None:
+        before_tags = sorted(customer.tags.values_list("pk", flat=True))
+        after_tags = sorted({tag.pk for tag in tags})
+        if before_tags != after_tags:
+            customer.tags.set(tags)
+            changes["tags"] = [before_tags, after_tags]
+    if changes:
+        audit_update(actor=actor, instance=customer, changes=changes)
+        event_record(customer=customer, kind=EventKind.UPDATED, actor=actor, data={"fields": sorted(changes)})
+    return customer
+
+
+@transaction.atomic
+def customer_delete(*, actor, customer: Customer) -> None:
+    """Delete a customer with its contacts and activities; one with contracts is kept (finance)."""
+    access = access_for(actor)
+    access.require(f"{CUSTOMER}.delete")
+    access.check(CUSTOMER, "delete", customer)
+    if Contract.objects.filter(customer=customer).exists():
+        raise Conflict(_("The customer has contracts and cannot be deleted."), code="has_contracts")
+    audit_delete(actor=actor, instance=customer, fields=AUDIT_FIELDS)
+    customer.delete()
+
+
+@transaction.atomic
+def customer_set_status(*, actor, customer: Customer, status: str, reason: str = "") -> Customer:
+    """The churn module moves customers between normal / churn warning / suspended / lost."""
+    if status not in CustomerStatus.values:
+        raise ValidationFailed(fields={"status": [_("Unknown status.")]})
+    before = customer.status
+    if before == status:
+        return customer
+    Customer.objects.filter(pk=customer.pk).update(status=status)
+    customer.status = status
+    audit_update(actor=actor, instance=customer, changes={"status": [before, status]})
+    event_record(
+        customer=customer, kind=EventKind.STATUS, actor=actor, summary=reason, data={"status": [before, status]}
+    )
+    return customer
+
+
+@transaction.atomic
+def customers_tag(*, actor, customers, add=(), remove=()) -> int:
+    """Add and remove tags on many customers at once (a bulk action of the list)."""
+    access = access_for(actor)
+    ids = list(
+        access.scoped(CUSTOMER, action="edit").filter(pk__in=[c.pk for c in customers]).values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    through = Customer.tags.through
+    add_ids = [tag.pk for tag in add]
+    if add_ids:
+        through.objects.bulk_create(
+            [through(customer_id=pk, tag_id=tag_id) for pk in ids for tag_id in add_ids], ignore_conflicts=True
+        )
+    if remove:
+        through.objects.filter(customer_id__in=ids, tag_id__in=[tag.pk for tag in remove]).delete()
+    Customer.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    names = {"add": [t.name for t in add], "remove": [t.name for t in remove]}
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_repr=str(_("Customers")),
+        message=f"tags {names} customers={len(ids)}",
+        changes={"tags": [names["remove"], names["add"]], "customers": [None, ids[:1000]]},
+    )
+    return len(ids)

@@ -1,0 +1,26 @@
+"""The customer's timeline: every lifecycle step writes one event row in the caller's transaction."""
+
+from crm.audit.services import jsonable
+from crm.customers.models import CustomerEvent
+
+
+def event_record(*, customer, kind: str, actor=None, summary: str = "", data: dict | None = None) -> CustomerEvent:
+    return CustomerEvent.objects.create(
+        customer=customer,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        summary=(summary or "")[:300],
+        data=jsonable(data or {}),
+    )
+
+
+def events_record_bulk(*, customer_ids, kind: str, actor=None, summary: str = "", data: dict | None = None) -> int:
+    """One event for each of many customers (handover, pool return), in batches."""
+    actor = actor if getattr(actor, "pk", None) else None
+    payload = jsonable(data or {})
+    rows = [
+        CustomerEvent(customer_id=pk, kind=kind, actor=actor, summary=summary[:300], data=payload)
+        for pk in customer_ids
+    ]
+    CustomerEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

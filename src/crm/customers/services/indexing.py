@@ -1,0 +1,100 @@
+"""Derived data kept in step with every write: the name key, pinyin, search tokens and the
+duplicate keys (crm.customers.normalise, crm.customers.tokens)."""
+
+from crm.customers import normalise, tokens
+from crm.customers.models import Contact, Customer, CustomerKey, DuplicateMode, DuplicateRule, KeyKind
+
+# Which key kind each duplicate rule governs (the similar-name rule has no key of its own).
+RULE_KEY_KINDS = {
+    "name": KeyKind.NAME,
+    "phone": KeyKind.PHONE,
+    "email": KeyKind.EMAIL,
+    "credit_code": KeyKind.CREDIT_CODE,
+}
+
+
+def blocked_key_kinds() -> set[str]:
+    """Key kinds whose rule is "block": the customer's own keys of these kinds are enforced unique."""
+    modes = dict(DuplicateRule.objects.values_list("kind", "mode"))
+    return {kind for rule, kind in RULE_KEY_KINDS.items() if modes.get(rule) == DuplicateMode.BLOCK}
+
+
+def derive_name(customer: Customer) -> list[str]:
+    """Set name_key, name_pinyin, name_initials; returns the pinyin syllables for the tokens."""
+    syllables = tokens.pinyin_syllables(customer.name)
+    customer.name_key = normalise.name_key(customer.name)[:100]
+    customer.name_pinyin = "".join(syllables)[:200]
+    customer.name_initials = "".join(s[0] for s in syllables)[:100]
+    return syllables
+
+
+def compute_tokens(customer: Customer, contacts, syllables: list[str] | None = None) -> str:
+    phones = [customer.phone] + [p for c in contacts for p in (c.mobile, c.office_phone) if p]
+    return tokens.document_tokens(
+        name=customer.name,
+        syllables=syllables,
+        names=[c.name for c in contacts],
+        phones=[normalise.phone_key(p) for p in phones if p],
+        words=[customer.number, customer.credit_code],
+    )
+
+
+def own_keys(customer: Customer, enforced_kinds: set[str]) -> list[CustomerKey]:
+    """The customer record's own keys (not its contacts')."""
+    values = [
+        (KeyKind.NAME, customer.name_key or normalise.name_key(customer.name)),
+        (KeyKind.PHONE, normalise.phone_key(customer.phone)),
+        (KeyKind.EMAIL, normalise.email_key(customer.email)),
+        (KeyKind.CREDIT_CODE, normalise.credit_code_key(customer.credit_code)),
+    ]
+    return [
+        CustomerKey(customer=customer, kind=kind, value=value[:120], enforced=kind in enforced_kinds)
+        for kind, value in values
+        if value
+    ]
+
+
+def contact_keys(contact: Contact) -> list[CustomerKey]:
+    values = {
+        (KeyKind.PHONE, normalise.phone_key(contact.mobile)),
+        (KeyKind.PHONE, normalise.phone_key(contact.office_phone)),
+        (KeyKind.EMAIL, normalise.email_key(contact.email)),
+    }
+    return [
+        CustomerKey(customer_id=contact.customer_id, contact=contact, kind=kind, value=value[:120])
+        for kind, value in sorted(values)
+        if value
+    ]
+
+
+def write_own_keys(customer: Customer, enforced_kinds: set[str] | None = None, *, strict: bool = True) -> None:
+    """Replace the customer's own keys. Raises IntegrityError when an enforced key is taken by
+    another customer; with strict=False such a key is stored unenforced instead (a merge keeps
+    a duplicate that existed before the rule was switched on)."""
+    enforced = blocked_key_kinds() if enforced_kinds is None else enforced_kinds
+    CustomerKey.objects.filter(customer=customer, contact__isnull=True).delete()
+    keys = own_keys(customer, enforced)
+    if not strict:
+        taken = {
+            (kind, value)
+            for kind, value in CustomerKey.objects.filter(enforced=True, value__in=[k.value for k in keys])
+            .exclude(customer=customer)
+            .values_list("kind", "value")
+        }
+        for key in keys:
+            if (key.kind, key.value) in taken:
+                key.enforced = False
+    CustomerKey.objects.bulk_create(keys)
+
+
+def write_contact_keys(contact: Contact) -> None:
+    CustomerKey.objects.filter(contact=contact).delete()
+    CustomerKey.objects.bulk_create(contact_keys(contact))
+
+
+def refresh_tokens(customer: Customer) -> None:
+    """Recompute the search tokens after the customer or one of its contacts changed."""
+    contacts = list(Contact.objects.filter(customer=customer).only("name", "mobile", "office_phone"))
+    syllables = tokens.pinyin_syllables(customer.name)
+    customer.search_tokens = compute_tokens(customer, contacts, syllables)
+    Customer.objects.filter(pk=customer.pk).update(search_tokens=customer.search_tokens)

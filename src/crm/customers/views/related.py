@@ -1,0 +1,158 @@
+"""Contacts (CUS-3), follow-ups (CUS-5) and interaction records (CUS-4): dialogs on the 360 page
+and, for follow-ups, straight from a row of the list (one dialog, s003/1 §3.2)."""
+
+from django.contrib import messages
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from crm.access.engine import access_for
+from crm.core.errors import DomainError
+from crm.core.views.decorators import domain_errors_as_http, require_function
+from crm.customers.forms import ContactForm, FollowUpForm, InteractionForm
+from crm.customers.permissions import CONTACT, FOLLOWUP, INTERACTION
+from crm.customers.selectors import related
+from crm.customers.selectors.customers import customer_get
+from crm.customers.services import activities, contacts
+from crm.customers.views.common import go, safe_next
+from crm.customers.views.dialogs import dialog
+
+
+def _back(request, customer) -> str:
+    return safe_next(request, reverse("customers:detail", args=[customer.pk]))
+
+
+@require_function(f"{CONTACT}.create")
+@require_http_methods(["GET", "POST"])
+@domain_errors_as_http
+def contact_create(request, pk):
+    customer = customer_get(user=request.user, pk=pk)
+    locked = access_for(request.user).hidden_fields(CONTACT) | access_for(request.user).masked_fields(CONTACT)
+    form = ContactForm(request.POST or None, locked=locked, initial={"gender": "male"})
+
+    def save():
+        contacts.contact_create(
+            actor=request.user, customer=customer, data=form.service_data(), custom=form.custom_values()
+        )
+
+    return dialog(
+        request,
+        form=form,
+        title=_("New contact of %(name)s") % {"name": customer.name},
+        action=reverse("customers:contact_create", args=[customer.pk]),
+        save=save,
+        success=_("Contact added."),
+        next_url=_back(request, customer),
+        field_map=_custom_map(form),
+    )
+
+
+@require_function(f"{CONTACT}.edit")
+@require_http_methods(["GET", "POST"])
+@domain_errors_as_http
+def contact_edit(request, pk):
+    contact = related.contact_get(user=request.user, pk=pk)
+    locked = access_for(request.user).readonly_fields(CONTACT)
+    form = ContactForm(request.POST or None, instance=contact, locked=locked)
+
+    def save():
+        contacts.contact_update(
+            actor=request.user,
+            contact=related.contact_get(user=request.user, pk=pk),
+            data=form.service_data(),
+            custom=form.custom_values(),
+        )
+
+    return dialog(
+        request,
+        form=form,
+        title=_("Edit contact %(name)s") % {"name": contact.name},
+        action=reverse("customers:contact_edit", args=[contact.pk]),
+        save=save,
+        success=_("Contact saved."),
+        next_url=_back(request, contact.customer),
+        field_map=_custom_map(form),
+    )
+
+
+def _custom_map(form) -> dict:
+    return {f"custom.{d.key}": f"custom_{d.key}" for d in getattr(form, "custom_definitions", [])}
+
+
+@require_function(f"{CONTACT}.delete")
+@require_POST
+@domain_errors_as_http
+def contact_delete(request, pk):
+    contact = related.contact_get(user=request.user, pk=pk)
+    customer = contact.customer
+    try:
+        contacts.contact_delete(actor=request.user, contact=contact)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Contact %(name)s deleted.") % {"name": contact.name})
+    return go(request, _back(request, customer))
+
+
+@require_function(f"{FOLLOWUP}.create")
+@require_http_methods(["GET", "POST"])
+@domain_errors_as_http
+def followup_create(request, pk):
+    customer = customer_get(user=request.user, pk=pk)
+    form = FollowUpForm(request.POST or None, customer=customer)
+
+    def save():
+        activities.followup_create(actor=request.user, customer=customer, data=form.cleaned_data)
+
+    return dialog(
+        request,
+        form=form,
+        title=_("Follow up %(name)s") % {"name": customer.name},
+        action=reverse("customers:followup_create", args=[customer.pk]),
+        save=save,
+        success=_("Follow-up of %(name)s recorded.") % {"name": customer.name},
+        next_url=_back(request, customer),
+    )
+
+
+@require_function(f"{INTERACTION}.create")
+@require_http_methods(["GET", "POST"])
+@domain_errors_as_http
+def interaction_create(request, pk):
+    customer = customer_get(user=request.user, pk=pk)
+    form = InteractionForm(request.POST or None)
+
+    def save():
+        activities.interaction_create(actor=request.user, customer=customer, data=form.cleaned_data)
+
+    return dialog(
+        request,
+        form=form,
+        title=_("New interaction record of %(name)s") % {"name": customer.name},
+        action=reverse("customers:interaction_create", args=[customer.pk]),
+        save=save,
+        success=_("Interaction record added."),
+        next_url=_back(request, customer),
+    )
+
+
+@require_function(f"{INTERACTION}.edit")
+@require_http_methods(["GET", "POST"])
+@domain_errors_as_http
+def interaction_edit(request, pk):
+    record = related.interaction_get(user=request.user, pk=pk)
+    initial = {name: getattr(record, name) for name in activities.INTERACTION_FIELDS}
+    form = InteractionForm(request.POST or None, initial=initial)
+
+    def save():
+        activities.interaction_update(actor=request.user, interaction=record, data=form.cleaned_data)
+
+    return dialog(
+        request,
+        form=form,
+        title=_("Edit interaction record"),
+        action=reverse("customers:interaction_edit", args=[record.pk]),
+        save=save,
+        success=_("Interaction record saved."),
+        next_url=_back(request, record.customer),
+    )
