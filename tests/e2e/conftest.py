@@ -22,11 +22,9 @@ def dictionary_seeds(request):
     if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
-    from crm.dictionary.models import DictionaryItem, Region
-    from crm.dictionary.seeding import seed_items, seed_regions
+    from crm.customers.seeding import seed_all
 
-    seed_items(DictionaryItem)
-    seed_regions(Region)
+    seed_all()
 
 
 @pytest.fixture

@@ -107,7 +107,7 @@ def _strip_suffixes(text: str) -> str:
     while changed:
         changed = False
         for suffix in LEGAL_SUFFIXES:
-            if text.endswith(suffix) and len(text) > len(suffix):
+            if text.endswith(suffix):
                 text = text[: -len(suffix)]
                 changed = True
                 break

@@ -39,6 +39,8 @@ class CustomerQuerySet(models.QuerySet):
 
 class Customer(TimeStampedModel):
     number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    # The customer's id in another system (the ERP): API clients and imports upsert by it.
+    external_id = models.CharField(_("external ID"), max_length=64, null=True, blank=True, unique=True)
     name = models.CharField(_("customer name"), max_length=100)
     region = dictionary_fk("region", verbose_name=_("region"), null=False, related_name="+")
     manager = models.ForeignKey(

@@ -1,0 +1,124 @@
+"""Creating and editing customers (CUS-1, CUS-2, CUS-8, CUS-14) through the services."""
+
+import pytest
+
+from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
+from crm.customers.models import Customer, CustomerKey, CustomerStatus, CustomField, EventKind
+from crm.customers.selectors.customers import customer_get, customer_search
+from crm.customers.services.customers import customer_set_status, customer_update
+from crm.customers.services.duplicates import duplicate_rule_set
+from crm.customers.testing import make_customer, picklist
+
+
+def test_a_customer_gets_a_number_keys_tokens_and_a_timeline_entry(sales):
+    customer = make_customer(manager=sales.manager, name="北京华信科技有限公司", phone="+86 138-1234-5678")
+    assert customer.number.startswith("KH") and len(customer.number) == 8
+    assert customer.name_key == "华信科技"
+    assert customer.name_initials == "bjhxkjyxgs"
+    assert customer.phone == "138 1234 5678"  # stored in one format
+    kinds = dict(CustomerKey.objects.filter(customer=customer).values_list("kind", "value"))
+    assert kinds == {"name": "华信科技", "phone": "13812345678"}
+    assert customer.events.get().kind == EventKind.CREATED
+    second = make_customer(manager=sales.manager, name="上海远景贸易有限公司")
+    assert int(second.number[2:]) == int(customer.number[2:]) + 1
+
+
+def test_required_fields_and_formats_are_checked_in_chinese(sales, settings):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as caught:
+        make_customer(manager=sales.manager, name="有限公司", phone="12345", credit_code="91110000600037341X", postcode="abc")
+    fields = caught.value.fields
+    assert set(fields) >= {"name", "phone", "credit_code", "postcode"}
+    assert "统一社会信用代码" in fields["credit_code"][0]
+    assert not Customer.objects.exists()
+
+
+def test_a_duplicate_typed_differently_is_a_warning_until_confirmed(sales):
+    make_customer(manager=sales.colleague, name="上海华信科技股份有限公司", phone="021-62345678")
+    with pytest.raises(Conflict) as caught:
+        make_customer(manager=sales.manager, name="华信科技（上海）有限公司", phone="(021) 6234 5678", confirm=False)
+    assert caught.value.code == "duplicate_warning"
+    match = caught.value.details["duplicates"][0]
+    assert set(match["reasons"]) == {"name", "phone"}
+    assert match["manager"] == "周杰" and match["visible"] is False and "id" not in match
+    assert match["name"].startswith("上") and "华信" not in match["name"]  # masked: outside the scope
+    assert Customer.objects.count() == 1
+    make_customer(manager=sales.manager, name="华信科技（上海）有限公司", phone="(021) 6234 5678", confirm=True)
+    assert Customer.objects.count() == 2
+
+
+def test_a_blocking_rule_refuses_even_when_confirmed(sales):
+    duplicate_rule_set(actor=sales.executive.__class__.objects.create_superuser("root", "r@x.cn", "x"), kind="name", mode="block")
+    make_customer(manager=sales.colleague, name="深圳前海微众科技有限公司")
+    with pytest.raises(Conflict) as caught:
+        make_customer(manager=sales.manager, name="前海微众科技", confirm=True)
+    assert caught.value.code == "duplicate"
+    assert caught.value.details["duplicates"][0]["transfer_token"]
+    assert Customer.objects.count() == 1
+
+
+def test_similar_names_warn(sales):
+    make_customer(manager=sales.manager, name="杭州华信网络科技有限公司")
+    with pytest.raises(Conflict) as caught:
+        make_customer(manager=sales.manager, name="杭州华信科技有限公司", confirm=False)
+    match = caught.value.details["duplicates"][0]
+    assert match["reasons"] == ["similar_name"] and match["score"] >= 80 and match["visible"] is True
+
+
+def test_search_by_fragment_pinyin_initials_phone_contact_and_number(sales):
+    from crm.customers.testing import make_contact
+
+    customer = make_customer(manager=sales.manager, name="北京科技发展有限公司", phone="010-82345678")
+    make_contact(customer=customer, name="王小明", mobile="139 0000 1111")
+    make_customer(manager=sales.manager, name="上海远景贸易有限公司")
+    for query in ["科技发展", "beijingkeji", "bjkj", "kjfz", "8234", "13900001111", "王小明", customer.number, "北京 发展"]:
+        assert [c.pk for c in customer_search(user=sales.manager, query=query)] == [customer.pk], query
+    assert customer_search(user=sales.manager, query="远景科技") == []
+
+
+def test_a_customer_outside_the_scope_does_not_exist(sales):
+    from crm.core.errors import NotFound
+
+    customer = make_customer(manager=sales.other, name="深圳腾飞电子有限公司")
+    with pytest.raises(NotFound):
+        customer_get(user=sales.manager, pk=customer.pk)
+    assert customer_search(user=sales.manager, query="腾飞") == []
+    assert customer_get(user=sales.executive, pk=customer.pk) == customer
+
+
+def test_only_normal_customers_are_edited_by_their_manager(sales):
+    customer = make_customer(manager=sales.manager, name="苏州恒通机械有限公司")
+    customer_update(actor=sales.manager, customer=customer, data={"address": "苏州工业园区星湖街 328 号"})
+    customer_set_status(actor=sales.supervisor, customer=customer, status=CustomerStatus.CHURN_WARNING)
+    with pytest.raises(Conflict) as caught:
+        customer_update(actor=sales.manager, customer=customer, data={"address": "别处"})
+    assert caught.value.code == "not_editable"
+    customer_update(actor=sales.supervisor, customer=customer, data={"address": "苏州新区"})
+    customer.refresh_from_db()
+    assert customer.address == "苏州新区"
+    with pytest.raises(PermissionDenied):
+        customer_update(actor=sales.colleague, customer=customer, data={"address": "x"})
+
+
+def test_custom_fields_are_typed_and_required(sales):
+    CustomField.objects.create(key="employees", label="员工人数", field_type="number", required=True)
+    CustomField.objects.create(key="grade", label="评级", field_type="choice", options=["A", "B"])
+    with pytest.raises(ValidationFailed) as caught:
+        make_customer(manager=sales.manager, name="南京达信物流有限公司")
+    assert "custom.employees" in caught.value.fields
+    from crm.customers.services.customers import customer_create
+
+    with pytest.raises(ValidationFailed) as caught:
+        customer_create(
+            actor=sales.manager,
+            data={"name": "南京达信物流有限公司", "region": picklist("region"), "level": picklist("customer_level"), "satisfaction": 3, "credit": 3},
+            custom={"employees": "很多", "grade": "C", "unknown": 1},
+        )
+    assert set(caught.value.fields) == {"custom.employees", "custom.grade", "custom.unknown"}
+    customer = customer_create(
+        actor=sales.manager,
+        data={"name": "南京达信物流有限公司", "region": picklist("region"), "level": picklist("customer_level"), "satisfaction": 3, "credit": 3},
+        custom={"employees": "1,200", "grade": "A"},
+    )
+    assert customer.custom == {"employees": 1200, "grade": "A"}
