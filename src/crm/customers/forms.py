@@ -136,7 +136,7 @@ class CustomerForm(BootstrapMixin, CustomFieldsMixin, RegionPairMixin, forms.For
                 "stage",
             ),
         ),
-        (_("Contact details"), ("phone", "fax", "email", "website", "province", "city", "address", "postcode")),
+        (_("Contact details"), ("phone", "fax", "email", "website", "province", "address", "postcode")),
         (
             _("Registration and finance"),
             (
@@ -174,11 +174,14 @@ class CustomerForm(BootstrapMixin, CustomFieldsMixin, RegionPairMixin, forms.For
         self.fields["phone"].help_text = _("Mobile or landline: 138 1234 5678, 021-62345678.")
 
     def sections(self):
-        for title, names in self.SECTIONS:
-            yield title, [self[name] for name in names if name in self.fields]
+        """(title, fields, folded): the registration section starts folded unless it holds values."""
+        for position, (title, names) in enumerate(self.SECTIONS):
+            fields = [self[name] for name in names if name in self.fields]
+            folded = position == 2 and not any(f.value() or f.errors for f in fields)
+            yield title, fields, folded
 
     def service_data(self) -> dict:
-        names = [name for _title, group in self.SECTIONS for name in group if name != "manager"] + ["notes"]
+        names = [name for _title, group in self.SECTIONS for name in group if name != "manager"] + ["city", "notes"]
         return {
             name: self.cleaned_data.get(name)
             for name in names

@@ -14,3 +14,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # A test-only app with an owned, shareable record type: the permission matrix runs against it.
 INSTALLED_APPS = [*INSTALLED_APPS, "crm.core.tests.scopedapp"]  # noqa: F405
 ROOT_URLCONF = "crm.core.tests.scopedapp.urls"
+
+# SQLite tests use a file, not shared-cache memory: concurrency tests (20 claims at once) need
+# real locking with busy waits, as in production; WAL keeps it fast.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-crm.sqlite3")}  # noqa: F405

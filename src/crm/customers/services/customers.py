@@ -53,7 +53,7 @@ CUSTOMER_FIELDS = [
     "notes",
 ]
 KEY_FIELDS = {"name", "phone", "email", "credit_code"}
-AUDIT_FIELDS = [*CUSTOMER_FIELDS, "number", "manager", "pool", "status", "custom"]
+AUDIT_FIELDS = [*CUSTOMER_FIELDS, "number", "external_id", "manager", "pool", "status", "custom"]
 
 
 def _clean_text(data: dict) -> dict:
@@ -112,9 +112,17 @@ def _write_keys(actor, customer: Customer, rules) -> None:
 
 @transaction.atomic
 def customer_create(
-    *, actor, data: dict, manager=None, tags=(), custom: dict | None = None, confirm_duplicates: bool = False
+    *,
+    actor,
+    data: dict,
+    manager=None,
+    tags=(),
+    custom: dict | None = None,
+    confirm_duplicates: bool = False,
+    external_id: str | None = None,
 ) -> Customer:
-    """A new customer owned by `manager` (default: the actor)."""
+    """A new customer owned by `manager` (default: the actor); `external_id` is its id in another
+    system (the ERP), by which API clients and imports find it again."""
     access = access_for(actor)
     access.require(f"{CUSTOMER}.create")
     hidden = access.hidden_fields(CUSTOMER) | access.masked_fields(CUSTOMER)
@@ -123,6 +131,7 @@ def customer_create(
     manager = manager or actor
     _check_manager(actor, manager)
     customer = Customer(manager=manager, created_by=actor if getattr(actor, "pk", None) else None, **values)
+    customer.external_id = (external_id or "").strip() or None
     customer.custom = clean_custom_values("customer", custom or {})
     syllables = indexing.derive_name(customer)
     full_clean(customer, exclude=["number"])
@@ -154,10 +163,18 @@ def require_editable(actor, customer: Customer) -> None:
 
 @transaction.atomic
 def customer_update(
-    *, actor, customer: Customer, data: dict, tags=None, custom: dict | None = None, confirm_duplicates: bool = False
+    *,
+    actor,
+    customer: Customer,
+    data: dict,
+    tags=None,
+    custom: dict | None = None,
+    confirm_duplicates: bool = False,
+    external_id: str | None = None,
 ) -> Customer:
     """Change a customer's own fields (the manager changes by handover, the status by its own
-    actions). Fields the actor's field rules protect are left as they are."""
+    actions). Fields the actor's field rules protect are left as they are. `external_id`: None
+    leaves it, "" clears it."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     require_editable(actor, customer)
     access = access_for(actor)
@@ -174,7 +191,9 @@ def customer_update(
             changes["custom"] = [customer.custom, new_custom]
             customer.custom = new_custom
     fresh = Customer.objects.get(pk=customer.pk)
-    for name in CUSTOMER_FIELDS:
+    if external_id is not None:
+        customer.external_id = external_id.strip() or None
+    for name in [*CUSTOMER_FIELDS, "external_id"]:
         field = Customer._meta.get_field(name)
         before, after = getattr(fresh, field.attname), getattr(customer, field.attname)
         if before != after:

@@ -1,0 +1,358 @@
+"""Customer settings 客户设置: public pools (CUS-13), tags (CUS-15), custom fields (CUS-14) and
+duplicate rules (CUS-8). One page with a tab per kind; a tab shows only to users holding one of
+its resource's function permissions (customers.pool.*, …), the buttons follow each action."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from crm.access import registry
+from crm.access.engine import access_for
+from crm.core.errors import DomainError
+from crm.core.forms import errors_onto_form
+from crm.core.views.decorators import domain_errors_as_http, require_function
+from crm.customers.forms_admin import TAG_COLOURS, CustomFieldForm, DuplicateRulesForm, PoolForm, TagForm, options_text
+from crm.customers.models import Customer, CustomField, DuplicateRuleKind, Pool, Tag
+from crm.customers.permissions import CUSTOM_FIELD, CUSTOMER, DUPLICATE_RULE, POOL, TAG
+from crm.customers.services import config, duplicates
+from crm.customers.services import pool as pools
+from crm.identity.models import Department
+from crm.identity.selectors import department_options
+
+TABS = (
+    ("pools", gettext_lazy("Public pools"), POOL, "customers:settings", "water"),
+    ("tags", gettext_lazy("Tags"), TAG, "customers:settings_tags", "tags"),
+    ("fields", gettext_lazy("Custom fields"), CUSTOM_FIELD, "customers:settings_fields", "input-cursor-text"),
+    ("duplicates", gettext_lazy("Duplicate rules"), DUPLICATE_RULE, "customers:settings_duplicates", "intersect"),
+)
+
+
+def _may_open(access, resource: str) -> bool:
+    return any(access.can(code) for code in registry.get(resource).function_codes())
+
+
+def _tabs(request, current: str) -> list[dict]:
+    access = access_for(request.user)
+    return [
+        {"key": key, "label": label, "url": reverse(url_name), "icon": icon, "active": key == current}
+        for key, label, resource, url_name, icon in TABS
+        if _may_open(access, resource)
+    ]
+
+
+def require_tab(resource: str):
+    """403 unless the user holds some function permission of the tab's resource."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _may_open(access_for(request.user), resource):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _may(request, resource: str) -> dict:
+    access = access_for(request.user)
+    return {action: access.can(f"{resource}.{action}") for action in registry.get(resource).actions}
+
+
+def _page(request, template: str, tab: str, context: dict, status: int = 200):
+    return render(request, template, {"tabs": _tabs(request, tab), "tab": tab, **context}, status=status)
+
+
+# --- public pools -------------------------------------------------------------------------------------------
+@require_safe
+def settings_index(request):
+    """The pools tab, or the first tab the user may open."""
+    access = access_for(request.user)
+    if _may_open(access, POOL):
+        return _pool_list(request)
+    for _key, _label, resource, url_name, _icon in TABS:
+        if _may_open(access, resource):
+            return redirect(url_name)
+    raise PermissionDenied
+
+
+def _pool_list(request):
+    # One GROUP BY over the (pool, id) index, whatever the number of customers.
+    counts = Customer.objects.filter(pool__isnull=False).order_by().values("pool_id").annotate(n=Count("id"))
+    held = {row["pool_id"]: row["n"] for row in counts}
+    rows = list(Pool.objects.prefetch_related("departments"))
+    for row in rows:
+        row.customer_count = held.get(row.pk, 0)
+    return _page(request, "customers/settings/pools.html", "pools", {"pools": rows, "may": _may(request, POOL)})
+
+
+def _departments(ids) -> list[Department]:
+    return list(Department.objects.filter(pk__in=list(ids or [])))
+
+
+def _pool_form_page(request, form, pool=None, status=200):
+    return _page(request, "customers/settings/pool_form.html", "pools", {"form": form, "pool": pool}, status=status)
+
+
+@require_function(f"{POOL}.create")
+@require_http_methods(["GET", "POST"])
+def pool_create(request):
+    form = PoolForm(request.POST or None, department_choices=department_options())
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = pools.pool_create(
+                    actor=request.user,
+                    data=form.service_data(),
+                    departments=_departments(form.cleaned_data["departments"]),
+                )
+            except DomainError as exc:
+                errors_onto_form(form, exc)
+            else:
+                messages.success(request, _("Pool “%(name)s” created.") % {"name": created.name})
+                return redirect("customers:settings")
+        return _pool_form_page(request, form, status=400)
+    return _pool_form_page(request, form)
+
+
+@require_function(f"{POOL}.edit")
+@require_http_methods(["GET", "POST"])
+def pool_edit(request, pk):
+    pool = get_object_or_404(Pool, pk=pk)
+    initial = {name: getattr(pool, name) for name in pools.POOL_FIELDS}
+    initial["departments"] = list(pool.departments.values_list("pk", flat=True))
+    form = PoolForm(request.POST or None, initial=initial, department_choices=department_options())
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                pools.pool_update(
+                    actor=request.user,
+                    pool=pool,
+                    data=form.service_data(),
+                    departments=_departments(form.cleaned_data["departments"]),
+                )
+            except DomainError as exc:
+                errors_onto_form(form, exc)
+            else:
+                messages.success(request, _("Pool “%(name)s” saved.") % {"name": pool.name})
+                return redirect("customers:settings")
+        return _pool_form_page(request, form, pool, status=400)
+    return _pool_form_page(request, form, pool)
+
+
+@require_function(f"{POOL}.delete")
+@require_POST
+@domain_errors_as_http
+def pool_delete(request, pk):
+    pool = get_object_or_404(Pool, pk=pk)
+    name = pool.name
+    try:
+        pools.pool_delete(actor=request.user, pool=pool)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Pool “%(name)s” deleted.") % {"name": name})
+    return redirect("customers:settings")
+
+
+# --- tags --------------------------------------------------------------------------------------------------
+@require_tab(TAG)
+@require_safe
+def tag_list(request):
+    tags = list(Tag.objects.order_by("group", "sort_order", "name"))
+    return _page(
+        request,
+        "customers/settings/tags.html",
+        "tags",
+        {"tags": tags, "may": _may(request, TAG), "colours": TAG_COLOURS},
+    )
+
+
+def _tag_form_page(request, form, tag=None, status=200):
+    groups = Tag.objects.exclude(group="").order_by("group").values_list("group", flat=True).distinct()
+    context = {"form": form, "tag": tag, "groups": list(groups), "colours": TAG_COLOURS}
+    return _page(request, "customers/settings/tag_form.html", "tags", context, status=status)
+
+
+@require_function(f"{TAG}.create")
+@require_http_methods(["GET", "POST"])
+def tag_create(request):
+    form = TagForm(request.POST or None, initial={"color": "secondary", "sort_order": 0})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = config.tag_create(actor=request.user, **form.service_data())
+            except DomainError as exc:
+                errors_onto_form(form, exc)
+            else:
+                messages.success(request, _("Tag “%(name)s” created.") % {"name": created.name})
+                return redirect("customers:settings_tags")
+        return _tag_form_page(request, form, status=400)
+    return _tag_form_page(request, form)
+
+
+@require_function(f"{TAG}.edit")
+@require_http_methods(["GET", "POST"])
+def tag_edit(request, pk):
+    tag = get_object_or_404(Tag, pk=pk)
+    initial = {name: getattr(tag, name) for name in config.TAG_FIELDS}
+    form = TagForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                config.tag_update(actor=request.user, tag=tag, data=form.service_data())
+            except DomainError as exc:
+                errors_onto_form(form, exc)
+            else:
+                messages.success(request, _("Tag “%(name)s” saved.") % {"name": tag.name})
+                return redirect("customers:settings_tags")
+        return _tag_form_page(request, form, tag, status=400)
+    return _tag_form_page(request, form, tag)
+
+
+@require_function(f"{TAG}.delete")
+@require_POST
+@domain_errors_as_http
+def tag_delete(request, pk):
+    tag = get_object_or_404(Tag, pk=pk)
+    name = tag.name
+    config.tag_delete(actor=request.user, tag=tag)
+    messages.success(request, _("Tag “%(name)s” deleted.") % {"name": name})
+    return redirect("customers:settings_tags")
+
+
+# --- custom fields --------------------------------------------------------------------------------------------
+def _resource_param(request) -> str:
+    value = request.GET.get("resource", "customer")
+    return value if value in dict(CustomField.RESOURCES) else "customer"
+
+
+@require_tab(CUSTOM_FIELD)
+@require_safe
+def custom_field_list(request):
+    resource = _resource_param(request)
+    fields = list(CustomField.objects.filter(resource=resource).order_by("sort_order", "id"))
+    return _page(
+        request,
+        "customers/settings/fields.html",
+        "fields",
+        {
+            "fields": fields,
+            "resource": resource,
+            "resources": CustomField.RESOURCES,
+            "may": _may(request, CUSTOM_FIELD),
+        },
+    )
+
+
+def _field_list_url(resource: str) -> str:
+    return f"{reverse('customers:settings_fields')}?resource={resource}"
+
+
+def _field_form_page(request, form, definition=None, status=200):
+    context = {"form": form, "definition": definition}
+    return _page(request, "customers/settings/field_form.html", "fields", context, status=status)
+
+
+@require_function(f"{CUSTOM_FIELD}.create")
+@require_http_methods(["GET", "POST"])
+def custom_field_create(request):
+    initial = {"resource": _resource_param(request), "is_active": True, "sort_order": 0}
+    form = CustomFieldForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = config.custom_field_create(actor=request.user, data=form.service_data())
+            except DomainError as exc:
+                errors_onto_form(form, exc)
+            else:
+                messages.success(request, _("Custom field “%(label)s” created.") % {"label": created.label})
+                return redirect(_field_list_url(created.resource))
+        return _field_form_page(request, form, status=400)
+    return _field_form_page(request, form)
+
+
+@require_function(f"{CUSTOM_FIELD}.edit")
+@require_http_methods(["GET", "POST"])
+def custom_field_edit(request, pk):
+    definition = get_object_or_404(CustomField, pk=pk)
+    initial = {name: getattr(definition, name) for name in config.CUSTOM_FIELD_FIELDS}
+    initial["options"] = options_text(definition.options)
+    form = CustomFieldForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                config.custom_field_update(actor=request.user, definition=definition, data=form.service_data())
+            except DomainError as exc:
+                errors_onto_form(form, exc)
+            else:
+                messages.success(request, _("Custom field “%(label)s” saved.") % {"label": definition.label})
+                return redirect(_field_list_url(definition.resource))
+        return _field_form_page(request, form, definition, status=400)
+    return _field_form_page(request, form, definition)
+
+
+@require_function(f"{CUSTOM_FIELD}.edit")
+@require_POST
+@domain_errors_as_http
+def custom_field_toggle(request, pk):
+    """Deactivate a field (its values stay, forms stop showing it) or activate it again."""
+    definition = get_object_or_404(CustomField, pk=pk)
+    config.custom_field_update(actor=request.user, definition=definition, data={"is_active": not definition.is_active})
+    if definition.is_active:
+        messages.success(request, _("Custom field “%(label)s” is active again.") % {"label": definition.label})
+    else:
+        messages.success(request, _("Custom field “%(label)s” deactivated.") % {"label": definition.label})
+    return redirect(_field_list_url(definition.resource))
+
+
+@require_function(f"{CUSTOM_FIELD}.delete")
+@require_POST
+@domain_errors_as_http
+def custom_field_delete(request, pk):
+    definition = get_object_or_404(CustomField, pk=pk)
+    label, resource = definition.label, definition.resource
+    config.custom_field_delete(actor=request.user, definition=definition)
+    messages.success(request, _("Custom field “%(label)s” deleted.") % {"label": label})
+    return redirect(_field_list_url(resource))
+
+
+# --- duplicate rules -----------------------------------------------------------------------------------------
+@require_tab(DUPLICATE_RULE)
+@require_http_methods(["GET", "POST"])
+@domain_errors_as_http
+def duplicate_rules(request):
+    may = _may(request, DUPLICATE_RULE)
+    rules = duplicates.duplicate_rules()
+    form = DuplicateRulesForm(request.POST or None, rules=rules)
+    status = 200
+    if request.method == "POST":
+        if not may["edit"]:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                with transaction.atomic():  # all the rules or none
+                    for kind, mode, threshold in form.changes():
+                        duplicates.duplicate_rule_set(actor=request.user, kind=kind, mode=mode, threshold=threshold)
+            except DomainError as exc:
+                errors_onto_form(form, exc)
+            else:
+                messages.success(request, _("Duplicate rules saved."))
+                return redirect("customers:settings_duplicates")
+        status = 400
+    context = {
+        "form": form,
+        "may": may,
+        "similar": DuplicateRuleKind.SIMILAR_NAME,
+        "may_merge": access_for(request.user).can(f"{CUSTOMER}.merge"),
+    }
+    return _page(request, "customers/settings/duplicate_rules.html", "duplicates", context, status=status)
