@@ -59,9 +59,10 @@ def _ordering(key: str) -> list:
 def _filtered(request, form: ContractFilterForm):
     """The contracts the user may see, filtered and sorted as the form asks (invalid parts ignored)."""
     queryset = related.contract_list(user=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    if not data and form.is_bound:
-        data = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+    data = {}
+    if form.is_bound:
+        form.is_valid()
+        data = form.cleaned_data  # the valid filters only: a field with an error is left out
     query = (data.get("q") or "").strip()
     if query:
         queryset = _search(queryset, query)
@@ -101,21 +102,6 @@ def contract_list(request):
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "customers/contracts/list.html", context, status=status)
-
-
-EXPORT_COLUMNS = (
-    ("number", _("Number")),
-    ("title", _("Title")),
-    ("customer.number", _("Customer number")),
-    ("customer.name", _("Customer")),
-    ("amount", _("Amount (CNY)")),
-    ("signed_on", _("Signed on")),
-    ("start_on", _("Starts on")),
-    ("end_on", _("Ends on")),
-    ("status_label", _("Status")),
-    ("owner", _("Owner")),
-    ("notes", _("Notes")),
-)
 
 
 def _status_label():
@@ -168,12 +154,13 @@ def _export_columns():
 
 
 # --- create ------------------------------------------------------------------------------------------------
-def _owners(user, customer: Customer):
-    """Who may own the contract: users within the actor's scope, and the customer's manager."""
-    allowed = assignable_managers(user).values("pk")
-    condition = Q(pk__in=allowed)
-    if customer.manager_id:
-        condition |= Q(pk=customer.manager_id)
+def _owners(user, customer: Customer, current=None):
+    """Who may own the contract: users within the actor's scope, the customer's manager, and
+    the contract's present owner."""
+    condition = Q(pk__in=assignable_managers(user).values("pk"))
+    for pk in (customer.manager_id, current):
+        if pk:
+            condition |= Q(pk=pk)
     return User.objects.active().filter(condition).select_related("department").order_by("department__path", "name")
 
 
@@ -297,12 +284,10 @@ def contract_edit(request, pk):
     form = ContractForm(
         request.POST or None,
         initial=initial,
-        owners=_owners(request.user, contract.customer),
+        owners=_owners(request.user, contract.customer, contract.owner_id),
         closed=closed,
         **_contract_form_fields(request.user),
     )
-    if contract.owner_id and "owner" in form.fields:
-        form.fields["owner"].queryset = form.fields["owner"].queryset | User.objects.filter(pk=contract.owner_id)
     status = 200
     detail = reverse("customers:contract_detail", args=[contract.pk])
     if request.method == "POST":

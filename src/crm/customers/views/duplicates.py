@@ -57,8 +57,8 @@ def _field_rows(customers: list[Customer]) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_http
 def merge_page(request):
-    raw = request.POST.getlist("ids") or request.GET.get("ids", "").split(",")
-    ids = [int(v) for v in raw if str(v).strip().isdigit()][:10]
+    raw = request.POST.getlist("ids") or request.GET.getlist("ids")
+    ids = list(dict.fromkeys(int(v) for value in raw for v in value.split(",") if v.strip().isdigit()))[:10]
     found = {
         c.pk: c
         for c in customer_queryset(request.user, action="merge")

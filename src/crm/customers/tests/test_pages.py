@@ -1,0 +1,151 @@
+"""The customer pages through the test client: list and its filters, conditions and saved views,
+create with the duplicate warning, the 360 page, dialogs, pool, merge; scope and query counts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from crm.customers.models import Customer, FollowUp, SavedView
+from crm.customers.services.pool import customer_release
+from crm.customers.testing import make_contact, make_customer, picklist
+
+
+@pytest.fixture
+def manager_client(client, sales):
+    client.force_login(sales.manager)
+    return client
+
+
+def _names(response) -> list[str]:
+    return [c.name for c in response.context["customers"]]
+
+
+def test_the_list_filters_searches_and_sorts_by_pinyin(manager_client, sales):
+    make_customer(manager=sales.manager, name="北京华信科技有限公司", level=picklist("customer_level", "2"))
+    make_customer(manager=sales.manager, name="安徽江淮汽车有限公司")
+    make_customer(manager=sales.other, name="北京外部公司有限公司")
+    response = manager_client.get(reverse("customers:list"), {"ordering": "name"})
+    assert response.status_code == 200 and _names(response) == ["安徽江淮汽车有限公司", "北京华信科技有限公司"]
+    assert _names(manager_client.get(reverse("customers:list"), {"q": "bjhx"})) == ["北京华信科技有限公司"]
+    level = picklist("customer_level", "2")
+    assert _names(manager_client.get(reverse("customers:list"), {"level": level.pk})) == ["北京华信科技有限公司"]
+
+
+def test_conditions_with_or_and_a_saved_view(manager_client, sales):
+    make_customer(manager=sales.manager, name="甲公司有限公司", satisfaction=5)
+    make_customer(manager=sales.manager, name="乙公司有限公司", satisfaction=1, address="杭州")
+    make_customer(manager=sales.manager, name="丙公司有限公司", satisfaction=3)
+    params = {"c-field-0": "satisfaction", "c-op-0": "gte", "c-value-0": "5", "c-field-1": "address", "c-op-1": "contains", "c-value-1": "杭州", "logic": "or"}
+    response = manager_client.get(reverse("customers:list"), params)
+    assert sorted(_names(response)) == ["乙公司有限公司", "甲公司有限公司"]
+    saved = manager_client.post(reverse("customers:view_save"), {**params, "view_name": "满意或杭州", "col": ["name", "satisfaction"]})
+    view = SavedView.objects.get(name="满意或杭州")
+    assert saved.status_code == 302 and f"view={view.pk}" in saved["Location"]
+    reopened = manager_client.get(saved["Location"])
+    assert sorted(_names(reopened)) == ["乙公司有限公司", "甲公司有限公司"]
+    assert [c.key for c in reopened.context["columns"]] == ["name", "satisfaction"]
+    bad = manager_client.get(reverse("customers:list"), {"c-field-0": "satisfaction", "c-op-0": "gte", "c-value-0": "很多"})
+    assert bad.status_code == 200 and bad.context["form"].non_field_errors()
+
+
+def test_the_list_runs_a_fixed_number_of_queries(manager_client, sales):
+    def count(size):
+        with CaptureQueriesContext(connection) as captured:
+            response = manager_client.get(reverse("customers:list"), {"size": size})
+        assert response.status_code == 200
+        return len(captured)
+
+    for i in range(5):
+        make_customer(manager=sales.manager, name=f"第{i}号测试公司有限公司")
+    few = count(20)
+    for i in range(5, 60):
+        make_customer(manager=sales.manager, name=f"第{i}号测试公司有限公司")
+    assert count(50) == few
+
+
+def test_create_warns_of_a_duplicate_and_saves_when_confirmed(manager_client, sales):
+    make_customer(manager=sales.colleague, name="上海华信科技股份有限公司", phone="021-62345678")
+    data = {
+        "name": "华信科技（上海）有限公司",
+        "region": picklist("region").pk,
+        "level": picklist("customer_level").pk,
+        "manager": sales.manager.pk,
+        "satisfaction": 3,
+        "credit": 3,
+        "phone": "(021) 6234 5678",
+    }
+    first = manager_client.post(reverse("customers:create"), data)
+    assert first.status_code == 200 and first.context["duplicates"]
+    assert "周杰" in first.content.decode()
+    assert Customer.objects.count() == 1
+    second = manager_client.post(reverse("customers:create"), {**data, "confirm_duplicates": "1"})
+    assert second.status_code == 302
+    assert Customer.objects.count() == 2
+
+
+def test_the_live_duplicate_check_partial(manager_client, sales):
+    make_customer(manager=sales.manager, name="深圳市大疆创新科技有限公司")
+    response = manager_client.get(reverse("customers:duplicate_check"), {"name": "大疆创新科技"})
+    assert response.status_code == 200 and "深圳市大疆创新科技有限公司" in response.content.decode()
+
+
+def test_the_360_page_and_its_dialogs(manager_client, sales):
+    customer = make_customer(manager=sales.manager, name="厦门象屿物流有限公司")
+    make_contact(customer=customer, name="林志强")
+    page = manager_client.get(reverse("customers:detail", args=[customer.pk]))
+    assert page.status_code == 200 and "林志强" in page.content.decode()
+    dialog = manager_client.get(reverse("customers:followup_create", args=[customer.pk]), HTTP_HX_REQUEST="true")
+    assert dialog.status_code == 200 and 'name="content"' in dialog.content.decode()
+    saved = manager_client.post(
+        reverse("customers:followup_create", args=[customer.pk]),
+        {"method": picklist("followup_method").pk, "content": "电话确认到货时间", "next_followup_on": "2099-01-01"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert saved.status_code == 204 and "crm:saved" in saved["HX-Trigger"]
+    assert FollowUp.objects.filter(customer=customer).count() == 1
+    invalid = manager_client.post(reverse("customers:followup_create", args=[customer.pk]), {"content": ""}, HTTP_HX_REQUEST="true")
+    assert invalid.status_code == 200 and "invalid-feedback" in invalid.content.decode()
+    section = manager_client.get(reverse("customers:section", args=[customer.pk, "followups"]))
+    assert "电话确认到货时间" in section.content.decode()
+
+
+def test_other_peoples_customers_are_404_on_every_page(manager_client, sales):
+    foreign = make_customer(manager=sales.other, name="深圳外部客户有限公司")
+    contact = make_contact(customer=foreign, actor=sales.other)
+    for name, args in [
+        ("customers:detail", [foreign.pk]),
+        ("customers:edit", [foreign.pk]),
+        ("customers:followup_create", [foreign.pk]),
+        ("customers:contact_create", [foreign.pk]),
+        ("customers:contact_edit", [contact.pk]),
+        ("customers:section", [foreign.pk, "contacts"]),
+    ]:
+        assert manager_client.get(reverse(name, args=args)).status_code == 404, name
+    assert list(manager_client.get(reverse("customers:list"), {"q": "外部"}).context["customers"]) == []
+    assert manager_client.get(reverse("customers:export")).status_code == 403
+
+
+def test_the_pool_page_claims(manager_client, sales, seeded):
+    customer = make_customer(manager=sales.colleague, name="南通中远海运船务有限公司")
+    customer_release(actor=sales.colleague, customer=customer, reason="离职交接前释放")
+    page = manager_client.get(reverse("customers:pool"))
+    assert page.status_code == 200 and "南通中远海运船务有限公司" in page.content.decode()
+    claimed = manager_client.post(reverse("customers:claim", args=[customer.pk]))
+    assert claimed.status_code == 302
+    customer.refresh_from_db()
+    assert customer.manager == sales.manager
+
+
+def test_the_merge_page(client, sales):
+    first = make_customer(manager=sales.manager, name="上海申通快递有限公司")
+    second = make_customer(manager=sales.manager, name="申通快递股份有限公司", address="青浦")
+    client.force_login(sales.supervisor)
+    groups = client.get(reverse("customers:duplicates"))
+    assert groups.status_code == 200 and len(groups.context["groups"]) == 1
+    page = client.get(reverse("customers:merge"), {"ids": f"{first.pk},{second.pk}"})
+    assert page.status_code == 200
+    merged = client.post(reverse("customers:merge"), {"ids": f"{first.pk},{second.pk}", "target": first.pk, "f-address": second.pk})
+    assert merged.status_code == 302
+    first.refresh_from_db()
+    assert first.address == "青浦" and not Customer.objects.filter(pk=second.pk).exists()
