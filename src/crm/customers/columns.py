@@ -21,7 +21,7 @@ BUILT_IN = [
     ColumnSpec("level", _("Level")),
     ColumnSpec("region", _("Region")),
     ColumnSpec("manager", _("Account manager")),
-    ColumnSpec("phone", _("Phone"), protected="phone"),
+    ColumnSpec("phone", _("Telephone"), protected="phone"),
     ColumnSpec("email", _("E-mail"), protected="email"),
     ColumnSpec("source", _("Source")),
     ColumnSpec("industry", _("Industry")),

@@ -87,7 +87,7 @@ class CustomerForm(BootstrapMixin, CustomFieldsMixin, RegionPairMixin, forms.For
     level = DictionaryItemField("customer_level", label=_("Customer level"))
     satisfaction = forms.TypedChoiceField(label=_("Satisfaction"), choices=RATING_CHOICES, coerce=int)
     credit = forms.TypedChoiceField(label=_("Credit"), choices=RATING_CHOICES, coerce=int)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    phone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
     fax = forms.CharField(label=_("Fax"), max_length=40, required=False)
     email = forms.EmailField(label=_("E-mail"), max_length=120, required=False)
     website = forms.CharField(label=_("Website"), max_length=200, required=False)
@@ -240,7 +240,7 @@ class ContactForm(BootstrapMixin, CustomFieldsMixin, forms.ModelForm):
 
 class FollowUpForm(BootstrapMixin, forms.Form):
     method = DictionaryItemField("followup_method", label=_("Method"))
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
+    contact = forms.ModelChoiceField(label=_("Contact person"), queryset=Contact.objects.none(), required=False)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
     result = forms.CharField(label=_("Result"), max_length=500, required=False)
     next_followup_on = _date(label=_("Next follow-up"), required=False)

@@ -110,11 +110,11 @@ def _contracts(user, customer):
 
 
 register_section(
-    Section("contacts", _("Contacts"), "customers/sections/contacts.html", _contacts, "customers.contact.view", 10)
+    Section("contacts", _("Contacts"), "customers/sections/contacts.html", _contacts, "customers.contact.view", 20)
 )
 register_section(
     Section(
-        "followups", _("Follow-ups"), "customers/sections/followups.html", _followups, "customers.followup.view", 20
+        "followups", _("Follow-ups"), "customers/sections/followups.html", _followups, "customers.followup.view", 10
     )
 )
 register_section(Section("timeline", _("Timeline"), "customers/sections/timeline.html", _timeline, None, 30))

@@ -18,7 +18,7 @@ class Contact(TimeStampedModel):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer")
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     position = models.CharField(_("position"), max_length=50)
     office_phone = models.CharField(_("office phone"), max_length=40)

@@ -57,7 +57,7 @@ class Customer(TimeStampedModel):
     credit = models.PositiveSmallIntegerField(_("credit"), choices=RATING_CHOICES, validators=ONE_TO_FIVE)
     address = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
     fax = models.CharField(_("fax"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), max_length=120, blank=True)
     website = models.CharField(_("website"), max_length=200, blank=True)

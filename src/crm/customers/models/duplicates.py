@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 class KeyKind(models.TextChoices):
     NAME = "name", _("Name")
-    PHONE = "phone", _("Phone")
+    PHONE = "phone", _("Telephone")
     EMAIL = "email", _("E-mail")
     CREDIT_CODE = "credit_code", _("Unified social credit code")
 

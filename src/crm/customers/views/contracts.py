@@ -253,6 +253,7 @@ def _detail_context(request, contract: Contract) -> dict:
         },
         "closed": contract.status in CLOSED,
         "show_contract": False,
+        "next_url": reverse("customers:contract_detail", args=[contract.pk]),
     }
 
 

@@ -3,7 +3,9 @@
 
 from django.contrib import messages
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -161,11 +163,18 @@ def _sections_for(request):
 def customer_detail(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     access = access_for(request.user)
-    sections = [{"section": s, **_section_context(request, customer, s)} for s in _sections_for(request)]
+    may = customer_permissions(user=request.user, customer=customer)
+    # Each section renders with its own context, as when it reloads alone (customer_section);
+    # without the request's context processors, which the page itself already ran once.
+    base = {"may": may, "resource": CUSTOMER, "request": request, "user": request.user, "csrf_token": get_token(request)}
+    sections = [
+        {"section": s, "html": render_to_string(s.template, {**base, **_section_context(request, customer, s)})}
+        for s in _sections_for(request)
+    ]
     primary = related.contact_list(user=request.user, customer=customer).first()
     context = {
         "customer": customer,
-        "may": customer_permissions(user=request.user, customer=customer),
+        "may": may,
         "sections": sections,
         "primary_contact": primary,
         "shares": ownership.customer_shares(customer=customer),

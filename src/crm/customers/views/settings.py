@@ -103,6 +103,20 @@ def _pool_form_page(request, form, pool=None, status=200):
     return _page(request, "customers/settings/pool_form.html", "pools", {"form": form, "pool": pool}, status=status)
 
 
+@transaction.atomic
+def _create_pool(actor, form) -> Pool:
+    """pool_create validates the one-default constraint before it moves the default, so a new
+    default pool is created as an ordinary one and then made the default, in one transaction."""
+    data = form.service_data()
+    make_default = data.pop("is_default", False)
+    created = pools.pool_create(
+        actor=actor, data={**data, "is_default": False}, departments=_departments(form.cleaned_data["departments"])
+    )
+    if make_default:
+        pools.pool_update(actor=actor, pool=created, data={"is_default": True})
+    return created
+
+
 @require_function(f"{POOL}.create")
 @require_http_methods(["GET", "POST"])
 def pool_create(request):
@@ -110,11 +124,7 @@ def pool_create(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                created = pools.pool_create(
-                    actor=request.user,
-                    data=form.service_data(),
-                    departments=_departments(form.cleaned_data["departments"]),
-                )
+                created = _create_pool(request.user, form)
             except DomainError as exc:
                 errors_onto_form(form, exc)
             else:
@@ -273,7 +283,8 @@ def custom_field_create(request):
             try:
                 created = config.custom_field_create(actor=request.user, data=form.service_data())
             except DomainError as exc:
-                errors_onto_form(form, exc)
+                # The model's (record type, key) uniqueness is the only whole-record check on create.
+                errors_onto_form(form, exc, field_map={"__all__": "key"})
             else:
                 messages.success(request, _("Custom field “%(label)s” created.") % {"label": created.label})
                 return redirect(_field_list_url(created.resource))
