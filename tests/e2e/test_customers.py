@@ -138,7 +138,9 @@ def test_claim_a_customer_from_the_pool(team, login, page, live_server):
 @pytest.mark.django_db(transaction=True)
 def test_merge_two_duplicates(team, login, page, live_server):
     kept = make_customer(manager=team["manager"], name="上海申通快递有限公司", phone="021-60376666")
-    twin = make_customer(manager=team["manager"], name="申通快递股份有限公司", phone="021 6037 6666", address="上海市青浦区华新镇")
+    twin = make_customer(
+        manager=team["manager"], name="申通快递股份有限公司", phone="021 6037 6666", address="上海市青浦区华新镇"
+    )
     make_contact(customer=twin, name="陈德军")
     login("supervisor")
     page.locator("#sidebar").get_by_role("link", name="查重").click()
@@ -162,14 +164,22 @@ def test_merge_two_duplicates(team, login, page, live_server):
 def test_customer_pages_look_right_on_desktop_and_phone(team, login, page, live_server):
     SHOTS.mkdir(exist_ok=True)
     names = ["杭州远景网络科技有限公司", "苏州恒通机械股份有限公司", "南京达信物流有限公司", "成都天府软件园有限公司"]
-    customers = [make_customer(manager=team["manager"], name=name, phone="0571-88886666", level=picklist("customer_level", "2")) for name in names]
+    customers = [
+        make_customer(manager=team["manager"], name=name, phone="0571-88886666", level=picklist("customer_level", "2"))
+        for name in names
+    ]
     make_contact(customer=customers[0], name="赵敏", mobile="13800001111")
     customer_release(actor=team["manager"], customer=customers[3], reason="整理")
     Pool.objects.update(reclaim_days=0)
     login("manager")
     for width in (1366, 375):
         page.set_viewport_size({"width": width, "height": 860})
-        for name, path in [("list", "/customers/"), ("detail", f"/customers/{customers[0].pk}/"), ("form", "/customers/new/"), ("pool", "/customers/pool/")]:
+        for name, path in [
+            ("list", "/customers/"),
+            ("detail", f"/customers/{customers[0].pk}/"),
+            ("form", "/customers/new/"),
+            ("pool", "/customers/pool/"),
+        ]:
             page.goto(f"{live_server.url}{path}")
             page.wait_for_load_state("networkidle")
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

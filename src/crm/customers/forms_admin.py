@@ -310,13 +310,16 @@ class ContractFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"placeholder": _("Number, title or customer"), "type": "search", "aria-label": _("Search")}
-        )
-        for name in ("amount_min", "amount_max"):
-            self.fields[name].widget.attrs.update({"placeholder": self.fields[name].label, "inputmode": "decimal"})
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs.update({"placeholder": _("Number, title or customer"), "aria-label": _("Search")})
+        self.fields["amount_min"].widget.attrs.update({"placeholder": _("lowest"), "inputmode": "decimal"})
+        self.fields["amount_max"].widget.attrs.update({"placeholder": _("highest"), "inputmode": "decimal"})
         for name in ("signed_from", "signed_to", "amount_min", "amount_max", "status"):
             self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
+        for field in self.fields.values():  # the compact size of list filters
+            css = field.widget.attrs.get("class", "")
+            small = "form-select-sm" if "form-select" in css.split() else "form-control-sm"
+            field.widget.attrs["class"] = f"{css} {small}".strip()
 
     def clean(self):
         cleaned = super().clean()

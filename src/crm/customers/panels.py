@@ -19,7 +19,14 @@ def _search(user, query: str, limit: int) -> list[SearchHit]:
     hits = []
     for customer in customer_search(user=user, query=query, limit=limit):
         owner = str(customer.manager) if customer.manager_id else str(_("Public pool"))
-        hits.append(SearchHit(label=customer.name, url=reverse("customers:detail", args=[customer.pk]), kind=str(_("Customer")), detail=f"{customer.number} · {owner}"))
+        hits.append(
+            SearchHit(
+                label=customer.name,
+                url=reverse("customers:detail", args=[customer.pk]),
+                kind=str(_("Customer")),
+                detail=f"{customer.number} · {owner}",
+            )
+        )
     return hits
 
 
@@ -40,7 +47,9 @@ def _birthdays(user) -> dict:
     for day in days:
         condition |= Q(birthday__month=day.month, birthday__day=day.day)
     contacts = list(
-        Contact.objects.filter(customer__manager=user, birthday__isnull=False).filter(condition).select_related("customer")[:50]
+        Contact.objects.filter(customer__manager=user, birthday__isnull=False)
+        .filter(condition)
+        .select_related("customer")[:50]
     )
     order = {(d.month, d.day): i for i, d in enumerate(days)}
     contacts.sort(key=lambda c: order.get((c.birthday.month, c.birthday.day), 99))
@@ -48,6 +57,30 @@ def _birthdays(user) -> dict:
 
 
 register_search(SearchProvider(key="customers", search=_search, permission=f"{CUSTOMER}.view", order=10))
-register_panel(WorkbenchPanel(key="customers.due", template="customers/panels/due.html", context=_followups, permission=f"{CUSTOMER}.view", order=10))
-register_panel(WorkbenchPanel(key="customers.recent", template="customers/panels/recent.html", context=_recent, permission=f"{CUSTOMER}.view", order=20))
-register_panel(WorkbenchPanel(key="customers.birthdays", template="customers/panels/birthdays.html", context=_birthdays, permission="customers.contact.view", order=30))
+register_panel(
+    WorkbenchPanel(
+        key="customers.due",
+        template="customers/panels/due.html",
+        context=_followups,
+        permission=f"{CUSTOMER}.view",
+        order=10,
+    )
+)
+register_panel(
+    WorkbenchPanel(
+        key="customers.recent",
+        template="customers/panels/recent.html",
+        context=_recent,
+        permission=f"{CUSTOMER}.view",
+        order=20,
+    )
+)
+register_panel(
+    WorkbenchPanel(
+        key="customers.birthdays",
+        template="customers/panels/birthdays.html",
+        context=_birthdays,
+        permission="customers.contact.view",
+        order=30,
+    )
+)

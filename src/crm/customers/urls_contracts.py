@@ -1,22 +1,22 @@
-"""Contracts and attachments pages: placeholder routes."""
+"""Contracts (CUS-16) and attachments (CUS-12) pages, under /customers/."""
 
-from django.http import HttpResponse
 from django.urls import path
 
-from crm.core.views.decorators import require_function
-
-
-@require_function("customers.contract.view")
-def contract_list(request):
-    return HttpResponse("contracts")
-
-
-@require_function("customers.contract.create")
-def contract_create(request):
-    return HttpResponse("new contract")
-
+from crm.customers.views import contracts, files
 
 urlpatterns = [
-    path("contracts/", contract_list, name="contract_list"),
-    path("contracts/new/", contract_create, name="contract_create"),
+    path("contracts/", contracts.contract_list, name="contract_list"),
+    path("contracts/export/", contracts.contract_export, name="contract_export"),
+    path("contracts/new/", contracts.contract_create, name="contract_create"),
+    path("contracts/new/customers/", contracts.contract_customer_search, name="contract_customer_search"),
+    path("contracts/<int:pk>/", contracts.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/edit/", contracts.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/delete/", contracts.contract_delete, name="contract_delete"),
+    path("contracts/<int:pk>/attachments/", contracts.contract_attachments, name="contract_attachments"),
+    path(
+        "contracts/<int:pk>/attachments/new/", files.contract_attachment_upload, name="contract_attachment_upload"
+    ),
+    path("<int:pk>/attachments/new/", files.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/download/", files.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", files.attachment_delete, name="attachment_delete"),
 ]

@@ -72,8 +72,11 @@ def tag_delete(*, actor, tag: Tag) -> None:
 def custom_field_create(*, actor, data: dict) -> CustomField:
     access_for(actor).require(f"{CUSTOM_FIELD}.create")
     definition = CustomField(**{k: v for k, v in data.items() if k in CUSTOM_FIELD_FIELDS})
+    taken = _("A field with this key exists for this record type.")
+    if CustomField.objects.filter(resource=definition.resource, key=definition.key).exists():
+        raise ValidationFailed(fields={"key": [taken]})  # before full_clean, which would blame no field
     full_clean(definition)
-    _unique(definition.save, _("A field with this key exists for this record type."), "key")
+    _unique(definition.save, taken, "key")
     audit_create(actor=actor, instance=definition, fields=CUSTOM_FIELD_FIELDS)
     return definition
 

@@ -48,9 +48,9 @@ def contact_create(*, actor, customer: Customer, data: dict, custom: dict | None
     contact.custom = clean_custom_values("contact", custom or {})
     if not Contact.objects.filter(customer=customer).exists():
         contact.is_primary = True  # the first contact is the primary one
-    full_clean(contact)
     if contact.is_primary:
-        _make_primary(contact)
+        _make_primary(contact)  # first, or the one-primary constraint refuses the new contact
+    full_clean(contact)
     contact.save()
     indexing.write_contact_keys(contact)
     indexing.refresh_tokens(customer)
@@ -67,6 +67,8 @@ def contact_update(*, actor, contact: Contact, data: dict, custom: dict | None =
     _require_parent_edit(actor, customer, "edit")
     allowed = set(CONTACT_FIELDS) - access_for(actor).readonly_fields(CONTACT)
     values = _clean(data, allowed)
+    if values.get("is_primary") and not contact.is_primary:
+        _make_primary(contact)  # first, or the one-primary constraint refuses the change
     changes = model_update(instance=contact, data=values, fields=list(values))
     if custom is not None:
         new_custom = clean_custom_values("contact", custom, current=contact.custom)

@@ -28,7 +28,7 @@ def _race(target, args_list):
             outcomes[index] = ("ok", target(*args))
         except Conflict as exc:
             outcomes[index] = ("conflict", exc.code)
-        except Exception as exc:  # noqa: BLE001  (any other failure must show in the assertion)
+        except Exception as exc:
             outcomes[index] = ("error", repr(exc))
         finally:
             connections.close_all()

@@ -27,7 +27,9 @@ def test_required_fields_and_formats_are_checked_in_chinese(sales, settings):
     from django.utils import translation
 
     with translation.override("zh-hans"), pytest.raises(ValidationFailed) as caught:
-        make_customer(manager=sales.manager, name="有限公司", phone="12345", credit_code="91110000600037341X", postcode="abc")
+        make_customer(
+            manager=sales.manager, name="有限公司", phone="12345", credit_code="91110000600037341X", postcode="abc"
+        )
     fields = caught.value.fields
     assert set(fields) >= {"name", "phone", "credit_code", "postcode"}
     assert "统一社会信用代码" in fields["credit_code"][0]
@@ -49,7 +51,9 @@ def test_a_duplicate_typed_differently_is_a_warning_until_confirmed(sales):
 
 
 def test_a_blocking_rule_refuses_even_when_confirmed(sales):
-    duplicate_rule_set(actor=sales.executive.__class__.objects.create_superuser("root", "r@x.cn", "x"), kind="name", mode="block")
+    duplicate_rule_set(
+        actor=sales.executive.__class__.objects.create_superuser("root", "r@x.cn", "x"), kind="name", mode="block"
+    )
     make_customer(manager=sales.colleague, name="深圳前海微众科技有限公司")
     with pytest.raises(Conflict) as caught:
         make_customer(manager=sales.manager, name="前海微众科技", confirm=True)
@@ -72,7 +76,17 @@ def test_search_by_fragment_pinyin_initials_phone_contact_and_number(sales):
     customer = make_customer(manager=sales.manager, name="北京科技发展有限公司", phone="010-82345678")
     make_contact(customer=customer, name="王小明", mobile="139 0000 1111")
     make_customer(manager=sales.manager, name="上海远景贸易有限公司")
-    for query in ["科技发展", "beijingkeji", "bjkj", "kjfz", "8234", "13900001111", "王小明", customer.number, "北京 发展"]:
+    for query in [
+        "科技发展",
+        "beijingkeji",
+        "bjkj",
+        "kjfz",
+        "8234",
+        "13900001111",
+        "王小明",
+        customer.number,
+        "北京 发展",
+    ]:
         assert [c.pk for c in customer_search(user=sales.manager, query=query)] == [customer.pk], query
     assert customer_search(user=sales.manager, query="远景科技") == []
 
@@ -112,13 +126,25 @@ def test_custom_fields_are_typed_and_required(sales):
     with pytest.raises(ValidationFailed) as caught:
         customer_create(
             actor=sales.manager,
-            data={"name": "南京达信物流有限公司", "region": picklist("region"), "level": picklist("customer_level"), "satisfaction": 3, "credit": 3},
+            data={
+                "name": "南京达信物流有限公司",
+                "region": picklist("region"),
+                "level": picklist("customer_level"),
+                "satisfaction": 3,
+                "credit": 3,
+            },
             custom={"employees": "很多", "grade": "C", "unknown": 1},
         )
     assert set(caught.value.fields) == {"custom.employees", "custom.grade", "custom.unknown"}
     customer = customer_create(
         actor=sales.manager,
-        data={"name": "南京达信物流有限公司", "region": picklist("region"), "level": picklist("customer_level"), "satisfaction": 3, "credit": 3},
+        data={
+            "name": "南京达信物流有限公司",
+            "region": picklist("region"),
+            "level": picklist("customer_level"),
+            "satisfaction": 3,
+            "credit": 3,
+        },
         custom={"employees": "1,200", "grade": "A"},
     )
     assert customer.custom == {"employees": 1200, "grade": "A"}

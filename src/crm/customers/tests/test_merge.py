@@ -18,7 +18,13 @@ from crm.customers.testing import make_contact, make_customer, picklist
 @pytest.fixture
 def twins(sales):
     first = make_customer(manager=sales.manager, name="上海申通快递有限公司", phone="021-60376666", email="")
-    second = make_customer(manager=sales.manager, name="申通快递股份有限公司", phone="021 6037 6666", email="service@sto.cn", address="上海市青浦区")
+    second = make_customer(
+        manager=sales.manager,
+        name="申通快递股份有限公司",
+        phone="021 6037 6666",
+        email="service@sto.cn",
+        address="上海市青浦区",
+    )
     return first, second
 
 
@@ -38,15 +44,23 @@ def test_merge_picks_values_moves_records_and_keeps_history(sales, twins):
     second.tags.add(tag)
     make_contact(customer=first, name="陈德军")
     make_contact(customer=second, name="王文彬", mobile="13916668888")
-    followup_create(actor=sales.manager, customer=second, data={"method": picklist("followup_method"), "content": "电话"})
-    interaction_create(actor=sales.manager, customer=second, data={"occurred_on": "2026-11-01", "place": "青浦", "summary": "签约"})
+    followup_create(
+        actor=sales.manager, customer=second, data={"method": picklist("followup_method"), "content": "电话"}
+    )
+    interaction_create(
+        actor=sales.manager, customer=second, data={"occurred_on": "2026-11-01", "place": "青浦", "summary": "签约"}
+    )
     contract_create(actor=sales.manager, customer=second, data={"title": "快递服务", "amount": "50000"})
     customer_share(actor=sales.manager, customer=second, users=[sales.colleague])
 
-    merged = customers_merge(actor=sales.supervisor, target=first, others=[second], choices={"email": second.pk, "address": second.pk})
+    merged = customers_merge(
+        actor=sales.supervisor, target=first, others=[second], choices={"email": second.pk, "address": second.pk}
+    )
 
     assert merged.pk == first.pk and not Customer.objects.filter(pk=second.pk).exists()
-    assert merged.email == "service@sto.cn" and merged.address == "上海市青浦区" and merged.name == "上海申通快递有限公司"
+    assert (
+        merged.email == "service@sto.cn" and merged.address == "上海市青浦区" and merged.name == "上海申通快递有限公司"
+    )
     assert set(merged.contacts.values_list("name", flat=True)) == {"陈德军", "王文彬"}
     assert Contact.objects.filter(customer=merged, is_primary=True).count() == 1
     assert FollowUp.objects.filter(customer=merged).count() == 1 and merged.last_followup_at is not None
@@ -54,7 +68,9 @@ def test_merge_picks_values_moves_records_and_keeps_history(sales, twins):
     assert list(merged.tags.all()) == [tag]
     assert Share.objects.filter(resource="customers.customer", object_id=merged.pk, user=sales.colleague).exists()
     assert not CustomerKey.objects.filter(customer_id=second.pk).exists()
-    assert CustomerKey.objects.filter(customer=merged, kind="phone", value="13916668888").exists()  # the moved contact's key
+    assert CustomerKey.objects.filter(
+        customer=merged, kind="phone", value="13916668888"
+    ).exists()  # the moved contact's key
     record = MergeRecord.objects.get(target=merged)
     assert record.merged_number == second.number and record.snapshot["name"] == "申通快递股份有限公司"
     assert record.moved["customers.Contact"] == 1

@@ -5,7 +5,7 @@ import pytest
 
 from crm.audit.models import AuditAction, AuditEvent
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from crm.customers.models import Contract, ContractStatus, Customer, EventKind, TransferStatus
+from crm.customers.models import ContractStatus, Customer, EventKind, TransferStatus
 from crm.customers.selectors.customers import customer_get, customer_list
 from crm.customers.services.customers import customer_update
 from crm.customers.services.duplicates import customer_from_transfer_token, duplicate_rule_set, transfer_token
@@ -35,12 +35,20 @@ def test_a_read_share_shows_and_an_edit_share_also_edits(sales):
 def test_handover_moves_customers_and_their_open_contracts_and_keeps_history(sales):
     first = make_customer(manager=sales.manager, name="无锡红豆纺织有限公司")
     second = make_customer(manager=sales.manager, name="无锡远东电缆有限公司")
-    contract = contract_create(actor=sales.manager, customer=first, data={"title": "年度供货", "amount": "120000", "status": ContractStatus.ACTIVE})
+    contract = contract_create(
+        actor=sales.manager,
+        customer=first,
+        data={"title": "年度供货", "amount": "120000", "status": ContractStatus.ACTIVE},
+    )
     with pytest.raises(PermissionDenied):
-        customers_handover(actor=sales.manager, customers=[first], to_manager=sales.colleague)  # managers lack the right
+        customers_handover(
+            actor=sales.manager, customers=[first], to_manager=sales.colleague
+        )  # managers lack the right
     with pytest.raises(ValidationFailed):
         customers_handover(actor=sales.supervisor, customers=[first], to_manager=sales.other)  # outside the scope
-    moved = customers_handover(actor=sales.supervisor, customers=[first, second], to_manager=sales.colleague, note="调整客户分配")
+    moved = customers_handover(
+        actor=sales.supervisor, customers=[first, second], to_manager=sales.colleague, note="调整客户分配"
+    )
     assert moved == 2
     assert set(Customer.objects.filter(manager=sales.colleague).values_list("pk", flat=True)) == {first.pk, second.pk}
     contract.refresh_from_db()

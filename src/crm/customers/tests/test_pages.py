@@ -36,16 +36,28 @@ def test_conditions_with_or_and_a_saved_view(manager_client, sales):
     make_customer(manager=sales.manager, name="甲公司有限公司", satisfaction=5)
     make_customer(manager=sales.manager, name="乙公司有限公司", satisfaction=1, address="杭州")
     make_customer(manager=sales.manager, name="丙公司有限公司", satisfaction=3)
-    params = {"c-field-0": "satisfaction", "c-op-0": "gte", "c-value-0": "5", "c-field-1": "address", "c-op-1": "contains", "c-value-1": "杭州", "logic": "or"}
+    params = {
+        "c-field-0": "satisfaction",
+        "c-op-0": "gte",
+        "c-value-0": "5",
+        "c-field-1": "address",
+        "c-op-1": "contains",
+        "c-value-1": "杭州",
+        "logic": "or",
+    }
     response = manager_client.get(reverse("customers:list"), params)
     assert sorted(_names(response)) == ["乙公司有限公司", "甲公司有限公司"]
-    saved = manager_client.post(reverse("customers:view_save"), {**params, "view_name": "满意或杭州", "col": ["name", "satisfaction"]})
+    saved = manager_client.post(
+        reverse("customers:view_save"), {**params, "view_name": "满意或杭州", "col": ["name", "satisfaction"]}
+    )
     view = SavedView.objects.get(name="满意或杭州")
     assert saved.status_code == 302 and f"view={view.pk}" in saved["Location"]
     reopened = manager_client.get(saved["Location"])
     assert sorted(_names(reopened)) == ["乙公司有限公司", "甲公司有限公司"]
     assert [c.key for c in reopened.context["columns"]] == ["name", "satisfaction"]
-    bad = manager_client.get(reverse("customers:list"), {"c-field-0": "satisfaction", "c-op-0": "gte", "c-value-0": "很多"})
+    bad = manager_client.get(
+        reverse("customers:list"), {"c-field-0": "satisfaction", "c-op-0": "gte", "c-value-0": "很多"}
+    )
     assert bad.status_code == 200 and bad.context["form"].non_field_errors()
 
 
@@ -104,7 +116,9 @@ def test_the_360_page_and_its_dialogs(manager_client, sales):
     )
     assert saved.status_code == 204 and "crm:saved" in saved["HX-Trigger"]
     assert FollowUp.objects.filter(customer=customer).count() == 1
-    invalid = manager_client.post(reverse("customers:followup_create", args=[customer.pk]), {"content": ""}, HTTP_HX_REQUEST="true")
+    invalid = manager_client.post(
+        reverse("customers:followup_create", args=[customer.pk]), {"content": ""}, HTTP_HX_REQUEST="true"
+    )
     assert invalid.status_code == 200 and "invalid-feedback" in invalid.content.decode()
     section = manager_client.get(reverse("customers:section", args=[customer.pk, "followups"]))
     assert "电话确认到货时间" in section.content.decode()
@@ -145,7 +159,9 @@ def test_the_merge_page(client, sales):
     assert groups.status_code == 200 and len(groups.context["groups"]) == 1
     page = client.get(reverse("customers:merge"), {"ids": f"{first.pk},{second.pk}"})
     assert page.status_code == 200
-    merged = client.post(reverse("customers:merge"), {"ids": f"{first.pk},{second.pk}", "target": first.pk, "f-address": second.pk})
+    merged = client.post(
+        reverse("customers:merge"), {"ids": f"{first.pk},{second.pk}", "target": first.pk, "f-address": second.pk}
+    )
     assert merged.status_code == 302
     first.refresh_from_db()
     assert first.address == "青浦" and not Customer.objects.filter(pk=second.pk).exists()

@@ -81,7 +81,10 @@ def test_supervisors_assign_pool_customers_within_their_scope(sales, pool):
         customers_assign_from_pool(actor=sales.supervisor, customers=customers, manager=sales.other)  # not in scope
     moved = customers_assign_from_pool(actor=sales.supervisor, customers=customers, manager=sales.colleague)
     assert moved == 2
-    assert set(Customer.objects.filter(manager=sales.colleague).values_list("name", flat=True)) == {"金华一号纺织有限公司", "金华二号五金有限公司"}
+    assert set(Customer.objects.filter(manager=sales.colleague).values_list("name", flat=True)) == {
+        "金华一号纺织有限公司",
+        "金华二号五金有限公司",
+    }
     assert Notification.objects.filter(recipient=sales.colleague, kind="customers.assigned").exists()
 
 
@@ -92,7 +95,9 @@ def test_the_daily_return_warns_then_returns_and_is_idempotent(sales, pool):
     fresh = make_customer(manager=sales.manager, name="台州新客户汽配有限公司")
     Customer.objects.filter(pk=stale.pk).update(owned_since=now - datetime.timedelta(days=40))
     Customer.objects.filter(pk=soon.pk).update(owned_since=now - datetime.timedelta(days=27))
-    followup_create(actor=sales.manager, customer=fresh, data={"method": picklist("followup_method"), "content": "电话联系"})
+    followup_create(
+        actor=sales.manager, customer=fresh, data={"method": picklist("followup_method"), "content": "电话联系"}
+    )
     Customer.objects.filter(pk=fresh.pk).update(owned_since=now - datetime.timedelta(days=60))
 
     first = pool_return_run(now=now)
@@ -107,7 +112,9 @@ def test_the_daily_return_warns_then_returns_and_is_idempotent(sales, pool):
     assert pool_return_run(now=now) == {"returned": 0, "warned": 0}  # idempotent
     assert Notification.objects.filter(recipient=sales.manager, kind="customers.pool").count() == 2
     # A follow-up resets the clock and the warning.
-    followup_create(actor=sales.manager, customer=soon, data={"method": picklist("followup_method"), "content": "上门拜访"})
+    followup_create(
+        actor=sales.manager, customer=soon, data={"method": picklist("followup_method"), "content": "上门拜访"}
+    )
     soon.refresh_from_db()
     assert soon.pool_warned_at is None
     assert pool_return_run(now=now + datetime.timedelta(days=5)) == {"returned": 0, "warned": 0}

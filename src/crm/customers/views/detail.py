@@ -166,7 +166,13 @@ def customer_detail(request, pk):
     may = customer_permissions(user=request.user, customer=customer)
     # Each section renders with its own context, as when it reloads alone (customer_section);
     # without the request's context processors, which the page itself already ran once.
-    base = {"may": may, "resource": CUSTOMER, "request": request, "user": request.user, "csrf_token": get_token(request)}
+    base = {
+        "may": may,
+        "resource": CUSTOMER,
+        "request": request,
+        "user": request.user,
+        "csrf_token": get_token(request),
+    }
     sections = [
         {"section": s, "html": render_to_string(s.template, {**base, **_section_context(request, customer, s)})}
         for s in _sections_for(request)
