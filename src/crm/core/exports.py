@@ -5,6 +5,8 @@ every export is audited with what and how many rows.
 """
 
 import csv
+import functools
+import inspect
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -70,11 +72,15 @@ def export_rows(
 
 
 def _resolve(record, path: str):
+    """Follow an attribute path; a dict along the way (custom fields) is read by key; a method
+    at the end (get_status_display) is called."""
     value = record
     for part in path.split("."):
-        value = getattr(value, part, None)
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
         if value is None:
             return None
+    if inspect.ismethod(value) or isinstance(value, functools.partial):  # get_status_display
+        value = value()
     if hasattr(value, "get_absolute_url") or hasattr(value, "_meta"):
         return str(value)
     return value
@@ -83,6 +89,10 @@ def _resolve(record, path: str):
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, list | tuple):
+        value = "、".join(str(item) for item in value)
+    if isinstance(value, bool):
+        value = str(_("Yes") if value else _("No"))
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
         return "'" + value  # no formula injection when the file is opened in Excel
     return value

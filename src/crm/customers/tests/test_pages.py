@@ -165,3 +165,21 @@ def test_the_merge_page(client, sales):
     assert merged.status_code == 302
     first.refresh_from_db()
     assert first.address == "青浦" and not Customer.objects.filter(pk=second.pk).exists()
+
+
+def test_the_export_follows_the_columns_on_screen_with_custom_fields(client, sales):
+    import csv
+    import io
+
+    from crm.customers.models import CustomField
+    from crm.customers.services.customers import customer_update
+
+    CustomField.objects.create(key="employees", label="员工人数", field_type="number")
+    CustomField.objects.create(key="channels", label="渠道", field_type="multichoice", options=["线上", "线下"])
+    customer = make_customer(manager=sales.manager, name="青岛啤酒股份有限公司", phone="0532-85713831")
+    customer_update(actor=sales.manager, customer=customer, data={}, custom={"employees": 3000, "channels": ["线上", "线下"]})
+    client.force_login(sales.supervisor)
+    response = client.get(reverse("customers:export"), {"format": "csv", "col": ["name", "status", "custom.employees", "custom.channels"]})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["客户名称", "状态", "员工人数", "渠道"]
+    assert rows[1] == ["青岛啤酒股份有限公司", "正常", "3000", "线上、线下"]
