@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
+from crm.access.masking import mask_value
 from crm.customers.custom_fields import definitions, display
 from crm.customers.models import Customer, CustomerStatus
 
@@ -99,3 +100,9 @@ def info_rows(customer, request):
     for definition in definitions("customer"):
         rows.append((definition.label, display(definition, (customer.custom or {}).get(definition.key))))
     return rows
+
+
+@register.filter
+def masked(text):
+    """A name the user may not see in full: its first character, then stars (撞单 hints)."""
+    return mask_value(text, "text")

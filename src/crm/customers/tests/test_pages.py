@@ -177,9 +177,44 @@ def test_the_export_follows_the_columns_on_screen_with_custom_fields(client, sal
     CustomField.objects.create(key="employees", label="员工人数", field_type="number")
     CustomField.objects.create(key="channels", label="渠道", field_type="multichoice", options=["线上", "线下"])
     customer = make_customer(manager=sales.manager, name="青岛啤酒股份有限公司", phone="0532-85713831")
-    customer_update(actor=sales.manager, customer=customer, data={}, custom={"employees": 3000, "channels": ["线上", "线下"]})
+    customer_update(
+        actor=sales.manager, customer=customer, data={}, custom={"employees": 3000, "channels": ["线上", "线下"]}
+    )
     client.force_login(sales.supervisor)
-    response = client.get(reverse("customers:export"), {"format": "csv", "col": ["name", "status", "custom.employees", "custom.channels"]})
+    response = client.get(
+        reverse("customers:export"), {"format": "csv", "col": ["name", "status", "custom.employees", "custom.channels"]}
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["客户名称", "状态", "员工人数", "渠道"]
     assert rows[1] == ["青岛啤酒股份有限公司", "正常", "3000", "线上、线下"]
+
+
+def test_a_transfer_request_from_a_blocked_create_to_the_supervisors_decision(client, sales, admin_user):
+    from crm.customers.models import TransferRequest
+    from crm.customers.services.duplicates import duplicate_rule_set
+
+    duplicate_rule_set(actor=admin_user, kind="name", mode="block")
+    make_customer(manager=sales.manager, name="嘉兴五芳斋食品股份有限公司")
+    client.force_login(sales.other)
+    data = {
+        "name": "五芳斋食品有限公司",
+        "region": picklist("region").pk,
+        "level": picklist("customer_level").pk,
+        "manager": sales.other.pk,
+        "satisfaction": 3,
+        "credit": 3,
+    }
+    blocked = client.post(reverse("customers:create"), data)
+    assert blocked.status_code == 200 and blocked.context["blocking"]
+    token = blocked.context["duplicates"][0]["transfer_token"]
+    assert "嘉兴五芳斋" not in blocked.content.decode()  # outside the scope: masked
+    sent = client.post(reverse("customers:transfer_create"), {"token": token, "reason": "客户主动联系深圳"})
+    assert sent.status_code == 302
+    mine = client.get(reverse("customers:transfers")).content.decode()
+    assert "嘉兴五芳斋" not in mine and "嘉*" in mine
+    request = TransferRequest.objects.get()
+    client.force_login(sales.supervisor)
+    assert "客户主动联系深圳" in client.get(reverse("customers:transfers")).content.decode()
+    client.post(reverse("customers:transfer_decide", args=[request.pk]), {"decision": "approve", "note": "同意"})
+    request.refresh_from_db()
+    assert request.status == "approved" and request.customer.manager == sales.other
