@@ -85,6 +85,7 @@ def test_a_manager_creates_a_contract_uploads_a_pdf_and_downloads_it(manager, lo
     dialog.get_by_label("状态").select_option(label="执行中")
     dialog.get_by_label("签订日期").fill("2025-05-20")
     dialog.get_by_label(zh("Ends on")).fill("2026-05-19")
+    _shots(page, "new-dialog")
     dialog.get_by_test_id("dialog-save").click()
     expect(dialog).to_be_hidden()
     contract = Contract.objects.get()
@@ -163,7 +164,7 @@ def test_the_contract_list_filters_and_sorts(manager, login, page, live_server):
     expect(page.get_by_test_id("contract-row")).to_have_count(1)
     page.get_by_role("link", name="清除").click()
 
-    page.get_by_test_id("contract-table").get_by_role("link", name=re.compile("金额")).click()
+    page.get_by_test_id("contract-table").get_by_role("link", name=re.compile(zh("Amount"))).click()
     expect(page).to_have_url(re.compile(r"ordering=-amount"))
     titles = page.get_by_test_id("contract-row").locator("td:nth-child(2)")
     expect(titles.first).to_contain_text("设备采购")

@@ -62,7 +62,10 @@ def test_list_search_detail_and_export_show_exactly_the_scope(client, world, who
     expected = {customers[key].name for key in EXPECTED[who]}
 
     listed = client.get(reverse("customers:list"), {"size": 100})
-    assert {c.name for c in listed.context["customers"]} == expected
+    in_scope = expected - {customers["pool"].name} if EXPECTED[who] != ALL else expected
+    assert {c.name for c in listed.context["customers"]} == in_scope  # the pool has its own page
+    pooled = client.get(reverse("customers:list"), {"size": 100, "manager": "none"})
+    assert {c.name for c in pooled.context["customers"]} == expected & {customers["pool"].name}
 
     found = client.get(reverse("core:search"), {"q": "有限公司"}).content.decode()
     assert {c.name for c in customers.values() if c.name in found} == expected

@@ -330,7 +330,7 @@ class CustomerFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, managers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("All managers")), ("me", _("Mine"))]
+        choices = [("", _("All managers")), ("me", _("Mine")), ("none", _("In the public pool"))]
         if managers is not None:
             choices += [(str(user.pk), str(user)) for user in managers[:300]]
         self.fields["manager"].choices = choices

@@ -133,7 +133,9 @@ class CustomFieldForm(BootstrapMixin, forms.Form):
         max_length=40,
         regex=r"^[a-z][a-z0-9_]*$",
         error_messages={"invalid": _("Lower-case letters, digits and _, starting with a letter.")},
-        help_text=_("A short stable code used by the API, imports and exports, such as employees. It cannot change later."),
+        help_text=_(
+            "A short stable code used by the API, imports and exports, such as employees. It cannot change later."
+        ),
     )
     field_type = forms.ChoiceField(
         label=_("Type"), choices=CustomFieldType.choices, help_text=_("It cannot change later.")

@@ -117,4 +117,4 @@ register_item("customers", MenuItem(_("Find duplicates"), "customers:duplicates"
 register_item(
     "customers", MenuItem(_("Transfer requests"), "customers:transfers", "arrow-left-right", f"{TRANSFER}.view", 50)
 )
-register_item("system", MenuItem(_("Customer settings"), "customers:settings", "sliders", f"{POOL}.edit", 40))
+register_item("system", MenuItem(_("Customer settings"), "customers:settings", "sliders", f"{TAG}.edit", 40))

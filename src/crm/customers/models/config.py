@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Tag(models.Model):
@@ -31,7 +32,7 @@ class Tag(models.Model):
 class CustomFieldType(models.TextChoices):
     TEXT = "text", _("Text")
     TEXTAREA = "textarea", _("Long text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("field type", "Number")
     DATE = "date", _("Date")
     CHOICE = "choice", _("Choice")
     MULTICHOICE = "multichoice", _("Multiple choice")
@@ -41,7 +42,7 @@ class CustomFieldType(models.TextChoices):
 class CustomField(models.Model):
     """A field an administrator adds to customers or contacts; values live in the record's `custom`."""
 
-    RESOURCES = [("customer", _("Customer")), ("contact", _("Contact"))]
+    RESOURCES = [("customer", _("Customer")), ("contact", _("Contact person"))]
 
     resource = models.CharField(_("record type"), max_length=20, choices=RESOURCES, default="customer")
     key = models.CharField(

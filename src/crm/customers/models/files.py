@@ -88,6 +88,7 @@ class Contract(TimeStampedModel):
             models.Index(fields=["customer", "-id"], name="contract_customer_idx"),
             models.Index(fields=["status", "-id"], name="contract_status_idx"),
             models.Index(fields=["signed_on"], name="contract_signed_idx"),
+            models.Index(fields=["amount"], name="contract_amount_idx"),
         ]
 
     def __str__(self) -> str:

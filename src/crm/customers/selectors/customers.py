@@ -79,7 +79,8 @@ class CustomerFilters:
 def customer_list(*, user, filters: CustomerFilters | None = None, action: str = "view") -> QuerySet:
     """The customers a user may see, filtered and sorted; rows carry what the list shows."""
     filters = filters or CustomerFilters()
-    queryset = customer_queryset(user, action=action).for_list()
+    # The list is the user's scope; pool customers show when asked for (manager "none").
+    queryset = customer_queryset(user, action=action, include_pools=filters.manager == "none").for_list()
     access = access_for(user)
     if filters.q:
         condition = search.matching(filters.q)

@@ -53,10 +53,11 @@ def forget_pools(user) -> None:
         delattr(user, _POOLS_ATTR)
 
 
-def customer_queryset(user, *, action: str = "view") -> QuerySet:
+def customer_queryset(user, *, action: str = "view", include_pools: bool = True) -> QuerySet:
     """The customers the user may see (action "view") or act on ("edit", "export", …).
 
-    Viewing also reaches the customers of the pools open to the user; acting needs the scope.
+    Viewing also reaches the customers of the pools open to the user (unless include_pools is
+    False: the list shows the scope, the pool has its own page); acting needs the scope.
     """
     access = access_for(user)
     queryset = Customer.objects.all()
@@ -67,7 +68,7 @@ def customer_queryset(user, *, action: str = "view") -> QuerySet:
     condition = access.scope_filter(CUSTOMER)
     if condition is None:
         return queryset
-    pools = pools_open_to(user)
+    pools = pools_open_to(user) if include_pools else []
     if pools:
         condition |= Q(pool_id__in=[pool.pk for pool in pools])
     return queryset.filter(condition)

@@ -45,7 +45,8 @@ def customers_merge(*, actor, target: Customer, others, choices: dict | None = N
         raise ValidationFailed(fields={"others": [_("Merge at most %(n)d customers at once.") % {"n": MAX_MERGE}]})
     everyone = [target.pk, *other_ids]
     editable = access.scoped(CUSTOMER, Customer.objects.filter(pk__in=everyone), action="merge")
-    locked = {c.pk: c for c in editable.select_for_update()}
+    # of=self: the scope filter may join the manager's department (nullable), which PostgreSQL will not lock.
+    locked = {c.pk: c for c in editable.select_for_update(of=("self",))}
     if set(locked) != set(everyone):
         raise NotFound()
     target = locked[target.pk]

@@ -312,9 +312,9 @@ def _notify_managers(rows, title: str, pool: Pool, *, link: str) -> None:
 def pool_create(*, actor, data: dict, departments=()) -> Pool:
     access_for(actor).require(f"{POOL}.create")
     pool = Pool(**{k: v for k, v in data.items() if k in POOL_FIELDS})
-    full_clean(pool)
-    if pool.is_default:
+    if pool.is_default:  # one default pool: the new one takes over (before validation sees two)
         Pool.objects.filter(is_default=True).update(is_default=False)
+    full_clean(pool)
     pool.save()
     pool.departments.set(departments)
     audit_create(actor=actor, instance=pool, fields=POOL_FIELDS)

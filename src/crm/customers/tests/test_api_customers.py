@@ -3,10 +3,11 @@ update, delete, external_id upsert, Idempotency-Key, field rules, scope (CUS-1, 
 CUS-11, CUS-14, CUS-15)."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -330,6 +331,31 @@ def test_external_id_upserts(sales):
     fields = error(api.patch(f"{CUSTOMERS}{other.pk}/", {"external_id": "ERP-0002"}, format="json"), 400)["fields"]
     assert "external_id" in fields
     assert api.patch(url, {"external_id": None}, format="json").json()["external_id"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_upserts_of_one_external_id_make_one_customer(sales):
+    """An ERP sending the same record twice at once: one create, the others update it."""
+    body = required_values(name="宁波港城物流有限公司", external_id="ERP-0042", address="宁波北仑")
+    clients = [client_for(sales.manager) for _ in range(6)]
+    connection.close()
+    barrier = threading.Barrier(len(clients))
+    statuses = [None] * len(clients)
+
+    def post(index):
+        try:
+            barrier.wait(timeout=30)
+            statuses[index] = clients[index].post(CUSTOMERS, body, format="json").status_code
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == [200] * (len(clients) - 1) + [201]
+    assert Customer.objects.filter(external_id="ERP-0042").count() == Customer.objects.count() == 1
 
 
 def test_a_retried_post_with_an_idempotency_key_creates_once(sales):

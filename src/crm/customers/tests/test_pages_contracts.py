@@ -19,7 +19,10 @@ from crm.customers.testing import make_customer
 
 LIST = reverse("customers:contract_list")
 CREATE = reverse("customers:contract_create")
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -49,7 +52,9 @@ def customers(sales):
 
 
 def _contract(customer, title="年度维保合同", amount="1234567.80", **data) -> Contract:
-    return contract_create(actor=customer.manager, customer=customer, data={"title": title, "amount": Decimal(amount), **data})
+    return contract_create(
+        actor=customer.manager, customer=customer, data={"title": title, "amount": Decimal(amount), **data}
+    )
 
 
 def _upload(name: str, content: bytes = PDF):
@@ -76,7 +81,9 @@ def test_the_list_shows_only_contracts_in_scope_with_amounts_in_yuan(client, sal
 
 def test_filters_search_and_sort(client, sales, customers):
     other = make_customer(manager=sales.manager, name="杭州远景贸易有限公司")
-    a = _contract(customers.mine, title="软件许可", amount="50000", signed_on=datetime.date(2025, 1, 10), status="active")
+    a = _contract(
+        customers.mine, title="软件许可", amount="50000", signed_on=datetime.date(2025, 1, 10), status="active"
+    )
     b = _contract(customers.mine, title="维保服务", amount="8000", signed_on=datetime.date(2025, 6, 1), status="draft")
     c = _contract(other, title="设备采购", amount="120000", signed_on=datetime.date(2024, 12, 1), status="completed")
     client.force_login(sales.manager)
@@ -151,13 +158,22 @@ def test_a_contract_is_created_for_a_customer_with_checked_values(client, sales,
     url = f"{CREATE}?customer={customers.mine.pk}"
     page = client.get(url)
     assert page.status_code == 200 and customers.mine.name in _html(page)
-    bad = client.post(url, {"title": "", "amount": "-5", "status": "draft", "start_on": "2025-06-01", "end_on": "2025-01-01"})
+    bad = client.post(
+        url, {"title": "", "amount": "-5", "status": "draft", "start_on": "2025-06-01", "end_on": "2025-01-01"}
+    )
     assert bad.status_code == 400
     assert set(bad.context["form"].errors) == {"title", "amount", "end_on"}
     assert zh("The end date is before the start date.") in _html(bad)
     response = client.post(
         url,
-        {"title": "年度维保合同", "amount": "98000.50", "status": "active", "owner": sales.manager.pk, "signed_on": "2025-05-20", "notes": "含两次上门"},
+        {
+            "title": "年度维保合同",
+            "amount": "98000.50",
+            "status": "active",
+            "owner": sales.manager.pk,
+            "signed_on": "2025-05-20",
+            "notes": "含两次上门",
+        },
     )
     contract = Contract.objects.get()
     assert response.status_code == 302 and response.url == reverse("customers:contract_detail", args=[contract.pk])
@@ -173,7 +189,7 @@ def test_from_the_360_page_the_dialog_closes_and_the_section_reloads(client, sal
     dialog = client.get(url, **HTMX)
     assert 'data-testid="dialog-form"' in _html(dialog) and "<html" not in _html(dialog)
     invalid = client.post(url, {"title": "x"}, **HTMX)
-    assert invalid.status_code == 200 and 'invalid-feedback' in _html(invalid)  # htmx swaps only 2xx
+    assert invalid.status_code == 200 and "invalid-feedback" in _html(invalid)  # htmx swaps only 2xx
     response = client.post(url, {"title": "试用合同", "amount": "1000", "status": "draft"}, **HTMX)
     assert response.status_code == 204 and "crm:saved" in response["HX-Trigger"]
     section = client.get(reverse("customers:section", args=[customers.mine.pk, "contracts"]))
@@ -185,7 +201,12 @@ def test_out_of_scope_customers_are_404_and_pool_customers_403(client, sales, cu
 
     client.force_login(sales.manager)
     assert client.get(CREATE, {"customer": customers.theirs.pk}).status_code == 404
-    assert client.post(f"{CREATE}?customer={customers.theirs.pk}", {"title": "x", "amount": "1", "status": "draft"}).status_code == 404
+    assert (
+        client.post(
+            f"{CREATE}?customer={customers.theirs.pk}", {"title": "x", "amount": "1", "status": "draft"}
+        ).status_code
+        == 404
+    )
     assert client.get(CREATE, {"customer": "abc"}).status_code == 404
     pooled = make_customer(manager=sales.manager, name="南京达信物流有限公司")
     customer_release(actor=sales.manager, customer=pooled, reason="不再跟进")
@@ -199,7 +220,9 @@ def test_without_a_customer_the_picker_searches_workable_customers(client, sales
     assert page.status_code == 200 and 'id="customer-search"' in _html(page)
     results = client.get(reverse("customers:contract_customer_search"), {"q": "华信"}, **HTMX)
     assert f"?customer={customers.mine.pk}" in _html(results)
-    assert f"?customer={customers.theirs.pk}" not in _html(client.get(reverse("customers:contract_customer_search"), {"q": "腾飞"}))
+    assert f"?customer={customers.theirs.pk}" not in _html(
+        client.get(reverse("customers:contract_customer_search"), {"q": "腾飞"})
+    )
     plain = client.get(CREATE, {"q": "huaxin"})  # without JavaScript: the same results on the page
     assert f"?customer={customers.mine.pk}" in _html(plain)
 
@@ -235,7 +258,9 @@ def test_an_open_contract_is_edited(client, sales, customers):
     contract = _contract(customers.mine)
     client.force_login(sales.manager)
     url = reverse("customers:contract_edit", args=[contract.pk])
-    response = client.post(url, {"title": "年度维保合同（续）", "amount": "2000", "status": "active", "owner": sales.manager.pk})
+    response = client.post(
+        url, {"title": "年度维保合同（续）", "amount": "2000", "status": "active", "owner": sales.manager.pk}
+    )
     assert response.status_code == 302
     contract.refresh_from_db()
     assert (contract.title, contract.amount, contract.status) == ("年度维保合同（续）", Decimal("2000.00"), "active")
@@ -250,7 +275,9 @@ def test_only_drafts_are_deleted(client, sales, customers):
     assert client.post(reverse("customers:contract_delete", args=[draft.pk])).status_code == 403
     client.force_login(sales.supervisor)
     assert 'data-testid="contract-delete"' in _html(client.get(reverse("customers:contract_detail", args=[draft.pk])))
-    assert 'data-testid="contract-delete"' not in _html(client.get(reverse("customers:contract_detail", args=[active.pk])))
+    assert 'data-testid="contract-delete"' not in _html(
+        client.get(reverse("customers:contract_detail", args=[active.pk]))
+    )
     response = client.post(reverse("customers:contract_delete", args=[active.pk]), follow=True)
     assert zh("Only draft contracts can be deleted; terminate a contract in force instead.") in _html(response)
     response = client.post(reverse("customers:contract_delete", args=[draft.pk]))
@@ -265,10 +292,16 @@ def test_a_pdf_is_uploaded_from_the_360_page_and_downloaded_with_its_chinese_nam
     url = reverse("customers:attachment_upload", args=[customers.mine.pk])
     dialog = _html(client.get(url, **HTMX))
     assert 'enctype="multipart/form-data"' in dialog and 'accept=".pdf' in dialog
-    response = client.post(url, {"file": _upload("报价单 2025.pdf"), "kind": "quote", "description": "首次报价"}, **HTMX)
+    response = client.post(
+        url, {"file": _upload("报价单 2025.pdf"), "kind": "quote", "description": "首次报价"}, **HTMX
+    )
     assert response.status_code == 204 and "crm:saved" in response["HX-Trigger"]
     attachment = Attachment.objects.get()
-    assert (attachment.original_name, attachment.kind, attachment.content_type) == ("报价单 2025.pdf", "quote", "application/pdf")
+    assert (attachment.original_name, attachment.kind, attachment.content_type) == (
+        "报价单 2025.pdf",
+        "quote",
+        "application/pdf",
+    )
     assert attachment.file.name.startswith("attachments/") and "报价" not in attachment.file.name
     section = _html(client.get(reverse("customers:section", args=[customers.mine.pk, "attachments"])))
     assert "报价单 2025.pdf" in section and 'data-testid="attachment-delete"' in section
@@ -296,7 +329,7 @@ def test_wrong_kinds_and_too_large_files_are_form_errors(client, sales, customer
     assert big.status_code == 200  # the dialog shows it; htmx swaps only 2xx
     errors = big.context["form"].errors["file"]
     assert len(errors) == 1 and "64" in errors[0]
-    assert 'invalid-feedback d-block' in _html(big)
+    assert "invalid-feedback d-block" in _html(big)
     assert not Attachment.objects.exists()
 
 
@@ -344,4 +377,3 @@ def test_the_360_sections_offer_buttons_by_permission(client, sales, customers):
     html = _html(client.get(reverse("customers:detail", args=[customers.mine.pk])))
     assert 'data-testid="add-contract"' not in html and 'data-testid="upload-attachment"' not in html
     assert 'data-testid="attachment-delete"' not in html and "¥1,234,567.80" in html
-

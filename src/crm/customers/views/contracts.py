@@ -172,9 +172,25 @@ def _contract_form_fields(user) -> dict:
     }
 
 
-def _dialog(request, context: dict, status: int = 200):
+def _contract_dialog(request, form, *, save, message, context: dict):
+    """The contract form in the shared dialog (htmx) or as a page. A valid POST runs `save()`:
+    htmx then closes the dialog (sections reload), a plain POST goes to the contract's page."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                contract = save()
+            except DomainError as exc:
+                errors_onto_form(form, exc)
+            else:
+                text = message % {"number": contract.number}
+                if is_htmx(request):
+                    return htmx_saved(text)
+                messages.success(request, text)
+                return redirect("customers:contract_detail", pk=contract.pk)
+        status = 200 if is_htmx(request) else 400  # htmx swaps only 2xx answers into the dialog
     template = "customers/partials/dialog.html" if is_htmx(request) else "customers/dialog_page.html"
-    return render(request, template, context, status=status)
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def _editable_customers(user, query: str):
@@ -202,28 +218,18 @@ def contract_create(request):
         initial={"owner": customer.manager_id or request.user.pk, "status": ContractStatus.DRAFT},
         **_contract_form_fields(request.user),
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                contract = files.contract_create(actor=request.user, customer=customer, data=form.service_data())
-            except DomainError as exc:
-                errors_onto_form(form, exc)
-            else:
-                message = _("Contract %(number)s created.") % {"number": contract.number}
-                if is_htmx(request):
-                    return htmx_saved(message)
-                messages.success(request, message)
-                return redirect("customers:contract_detail", pk=contract.pk)
-        status = 200 if is_htmx(request) else 400  # htmx swaps only 2xx answers into the dialog
-    context = {
-        "form": form,
-        "title": _("New contract with %(name)s") % {"name": customer.name},
-        "action": f"{reverse('customers:contract_create')}?customer={customer.pk}",
-        "submit": _("Create contract"),
-        "intro": _("The number is given when the contract is saved."),
-    }
-    return _dialog(request, context, status=status)
+    return _contract_dialog(
+        request,
+        form,
+        save=lambda: files.contract_create(actor=request.user, customer=customer, data=form.service_data()),
+        message=_("Contract %(number)s created."),
+        context={
+            "title": _("New contract with %(name)s") % {"name": customer.name},
+            "action": f"{reverse('customers:contract_create')}?customer={customer.pk}",
+            "submit": _("Create contract"),
+            "intro": _("The number is given when the contract is saved."),
+        },
+    )
 
 
 @require_function(f"{CONTRACT}.create")
@@ -289,30 +295,18 @@ def contract_edit(request, pk):
         closed=closed,
         **_contract_form_fields(request.user),
     )
-    status = 200
-    detail = reverse("customers:contract_detail", args=[contract.pk])
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                files.contract_update(actor=request.user, contract=contract, data=form.service_data())
-            except DomainError as exc:
-                errors_onto_form(form, exc)
-            else:
-                message = _("Contract %(number)s saved.") % {"number": contract.number}
-                if is_htmx(request):
-                    return htmx_saved(message)
-                messages.success(request, message)
-                return redirect(detail)
-        status = 200 if is_htmx(request) else 400
-    context = {
-        "form": form,
-        "title": _("Edit contract %(number)s") % {"number": contract.number},
-        "action": reverse("customers:contract_edit", args=[contract.pk]),
-        "intro": _("A completed or terminated contract keeps its terms; only its status and notes can change.")
-        if closed
-        else "",
-    }
-    return _dialog(request, context, status=status)
+    closed_note = _("A completed or terminated contract keeps its terms; only its status and notes can change.")
+    return _contract_dialog(
+        request,
+        form,
+        save=lambda: files.contract_update(actor=request.user, contract=contract, data=form.service_data()),
+        message=_("Contract %(number)s saved."),
+        context={
+            "title": _("Edit contract %(number)s") % {"number": contract.number},
+            "action": reverse("customers:contract_edit", args=[contract.pk]),
+            "intro": closed_note if closed else "",
+        },
+    )
 
 
 @require_function(f"{CONTRACT}.delete")

@@ -72,6 +72,22 @@ def _page(request, template: str, tab: str, context: dict, status: int = 200):
     return render(request, template, {"tabs": _tabs(request, tab), "tab": tab, **context}, status=status)
 
 
+def _form_flow(request, form, *, save, success, done: str, page, field_map=None):
+    """GET: the form. POST: `save()` when the form is valid, then the `success(result)` message
+    and a redirect to `done`; otherwise the form again with its errors and status 400."""
+    if request.method != "POST":
+        return page(200)
+    if form.is_valid():
+        try:
+            result = save()
+        except DomainError as exc:
+            errors_onto_form(form, exc, field_map=field_map)
+        else:
+            messages.success(request, success(result))
+            return redirect(done(result) if callable(done) else done)
+    return page(400)
+
+
 # --- public pools -------------------------------------------------------------------------------------------
 @require_safe
 def settings_index(request):
@@ -104,34 +120,20 @@ def _pool_form_page(request, form, pool=None, status=200):
 
 
 @transaction.atomic
-def _create_pool(actor, form) -> Pool:
-    """pool_create validates the one-default constraint before it moves the default, so a new
-    default pool is created as an ordinary one and then made the default, in one transaction."""
-    data = form.service_data()
-    make_default = data.pop("is_default", False)
-    created = pools.pool_create(
-        actor=actor, data={**data, "is_default": False}, departments=_departments(form.cleaned_data["departments"])
-    )
-    if make_default:
-        pools.pool_update(actor=actor, pool=created, data={"is_default": True})
-    return created
-
-
 @require_function(f"{POOL}.create")
 @require_http_methods(["GET", "POST"])
 def pool_create(request):
     form = PoolForm(request.POST or None, department_choices=department_options())
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                created = _create_pool(request.user, form)
-            except DomainError as exc:
-                errors_onto_form(form, exc)
-            else:
-                messages.success(request, _("Pool “%(name)s” created.") % {"name": created.name})
-                return redirect("customers:settings")
-        return _pool_form_page(request, form, status=400)
-    return _pool_form_page(request, form)
+    return _form_flow(
+        request,
+        form,
+        save=lambda: pools.pool_create(
+            actor=request.user, data=form.service_data(), departments=_departments(form.cleaned_data["departments"])
+        ),
+        success=lambda created: _("Pool “%(name)s” created.") % {"name": created.name},
+        done=reverse("customers:settings"),
+        page=lambda status: _pool_form_page(request, form, status=status),
+    )
 
 
 @require_function(f"{POOL}.edit")
@@ -141,22 +143,19 @@ def pool_edit(request, pk):
     initial = {name: getattr(pool, name) for name in pools.POOL_FIELDS}
     initial["departments"] = list(pool.departments.values_list("pk", flat=True))
     form = PoolForm(request.POST or None, initial=initial, department_choices=department_options())
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                pools.pool_update(
-                    actor=request.user,
-                    pool=pool,
-                    data=form.service_data(),
-                    departments=_departments(form.cleaned_data["departments"]),
-                )
-            except DomainError as exc:
-                errors_onto_form(form, exc)
-            else:
-                messages.success(request, _("Pool “%(name)s” saved.") % {"name": pool.name})
-                return redirect("customers:settings")
-        return _pool_form_page(request, form, pool, status=400)
-    return _pool_form_page(request, form, pool)
+    return _form_flow(
+        request,
+        form,
+        save=lambda: pools.pool_update(
+            actor=request.user,
+            pool=pool,
+            data=form.service_data(),
+            departments=_departments(form.cleaned_data["departments"]),
+        ),
+        success=lambda saved: _("Pool “%(name)s” saved.") % {"name": saved.name},
+        done=reverse("customers:settings"),
+        page=lambda status: _pool_form_page(request, form, pool, status=status),
+    )
 
 
 @require_function(f"{POOL}.delete")
@@ -197,36 +196,29 @@ def _tag_form_page(request, form, tag=None, status=200):
 @require_http_methods(["GET", "POST"])
 def tag_create(request):
     form = TagForm(request.POST or None, initial={"color": "secondary", "sort_order": 0})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                created = config.tag_create(actor=request.user, **form.service_data())
-            except DomainError as exc:
-                errors_onto_form(form, exc)
-            else:
-                messages.success(request, _("Tag “%(name)s” created.") % {"name": created.name})
-                return redirect("customers:settings_tags")
-        return _tag_form_page(request, form, status=400)
-    return _tag_form_page(request, form)
+    return _form_flow(
+        request,
+        form,
+        save=lambda: config.tag_create(actor=request.user, **form.service_data()),
+        success=lambda created: _("Tag “%(name)s” created.") % {"name": created.name},
+        done=reverse("customers:settings_tags"),
+        page=lambda status: _tag_form_page(request, form, status=status),
+    )
 
 
 @require_function(f"{TAG}.edit")
 @require_http_methods(["GET", "POST"])
 def tag_edit(request, pk):
     tag = get_object_or_404(Tag, pk=pk)
-    initial = {name: getattr(tag, name) for name in config.TAG_FIELDS}
-    form = TagForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                config.tag_update(actor=request.user, tag=tag, data=form.service_data())
-            except DomainError as exc:
-                errors_onto_form(form, exc)
-            else:
-                messages.success(request, _("Tag “%(name)s” saved.") % {"name": tag.name})
-                return redirect("customers:settings_tags")
-        return _tag_form_page(request, form, tag, status=400)
-    return _tag_form_page(request, form, tag)
+    form = TagForm(request.POST or None, initial={name: getattr(tag, name) for name in config.TAG_FIELDS})
+    return _form_flow(
+        request,
+        form,
+        save=lambda: config.tag_update(actor=request.user, tag=tag, data=form.service_data()),
+        success=lambda saved: _("Tag “%(name)s” saved.") % {"name": saved.name},
+        done=reverse("customers:settings_tags"),
+        page=lambda status: _tag_form_page(request, form, tag, status=status),
+    )
 
 
 @require_function(f"{TAG}.delete")
@@ -278,18 +270,16 @@ def _field_form_page(request, form, definition=None, status=200):
 def custom_field_create(request):
     initial = {"resource": _resource_param(request), "is_active": True, "sort_order": 0}
     form = CustomFieldForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                created = config.custom_field_create(actor=request.user, data=form.service_data())
-            except DomainError as exc:
-                # The model's (record type, key) uniqueness is the only whole-record check on create.
-                errors_onto_form(form, exc, field_map={"__all__": "key"})
-            else:
-                messages.success(request, _("Custom field “%(label)s” created.") % {"label": created.label})
-                return redirect(_field_list_url(created.resource))
-        return _field_form_page(request, form, status=400)
-    return _field_form_page(request, form)
+    return _form_flow(
+        request,
+        form,
+        save=lambda: config.custom_field_create(actor=request.user, data=form.service_data()),
+        success=lambda created: _("Custom field “%(label)s” created.") % {"label": created.label},
+        done=lambda created: _field_list_url(created.resource),
+        page=lambda status: _field_form_page(request, form, status=status),
+        # The model's (record type, key) uniqueness is the only whole-record check on create.
+        field_map={"__all__": "key"},
+    )
 
 
 @require_function(f"{CUSTOM_FIELD}.edit")
@@ -299,17 +289,14 @@ def custom_field_edit(request, pk):
     initial = {name: getattr(definition, name) for name in config.CUSTOM_FIELD_FIELDS}
     initial["options"] = options_text(definition.options)
     form = CustomFieldForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                config.custom_field_update(actor=request.user, definition=definition, data=form.service_data())
-            except DomainError as exc:
-                errors_onto_form(form, exc)
-            else:
-                messages.success(request, _("Custom field “%(label)s” saved.") % {"label": definition.label})
-                return redirect(_field_list_url(definition.resource))
-        return _field_form_page(request, form, definition, status=400)
-    return _field_form_page(request, form, definition)
+    return _form_flow(
+        request,
+        form,
+        save=lambda: config.custom_field_update(actor=request.user, definition=definition, data=form.service_data()),
+        success=lambda saved: _("Custom field “%(label)s” saved.") % {"label": saved.label},
+        done=lambda saved: _field_list_url(saved.resource),
+        page=lambda status: _field_form_page(request, form, definition, status=status),
+    )
 
 
 @require_function(f"{CUSTOM_FIELD}.edit")
