@@ -250,12 +250,6 @@ class FollowUpForm(BootstrapMixin, forms.Form):
         if customer is not None:
             self.fields["contact"].queryset = Contact.objects.filter(customer=customer)
 
-    def clean_next_followup_on(self):
-        value = self.cleaned_data.get("next_followup_on")
-        if value and value < datetime.date.today() - datetime.timedelta(days=1):
-            raise forms.ValidationError(_("The next follow-up cannot be in the past."))
-        return value
-
 
 class InteractionForm(BootstrapMixin, forms.Form):
     occurred_on = _date(label=_("Date"))

@@ -62,10 +62,12 @@ def _fts_query(terms: list[Term], joiner: str = " AND ") -> str:
     return joiner.join(f'"{term.token}"' + ("*" if term.prefix else "") for term in terms)
 
 
-def matching(query: str) -> Q | None:
+def matching(query: str, *, phone_digits: bool = True) -> Q | None:
     """A condition selecting the customers whose tokens match every term of `query`, or None
-    when the query has nothing to search for (tokens hold only letters, digits and CJK)."""
-    terms = query_terms(query)
+    when the query has nothing to search for (tokens hold only letters, digits and CJK).
+    Without `phone_digits` (the user may not see phone numbers), digit-only terms are dropped, so
+    a number cannot be used to find out whose it is."""
+    terms = [t for t in query_terms(query) if phone_digits or not t.token.isdigit()]
     if not terms:
         return None
     if connection.vendor == "postgresql":

@@ -1,9 +1,7 @@
 """Shapes of the customers API (API.md, CH-3). They check the shape of what comes in and say how
 records look going out; the services in crm.customers.services check the rules and write."""
 
-import datetime
 
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -509,12 +507,6 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
-
-    def validate_next_followup_on(self, value):
-        # As on the follow-up dialog (crm.customers.forms.FollowUpForm).
-        if value and value < timezone.localdate() - datetime.timedelta(days=1):
-            raise serializers.ValidationError(_("The next follow-up cannot be in the past."))
-        return value
 
 
 class InteractionSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ the global search (search box), and the facts for the customer 360 page (CUS-10)
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from crm.access.engine import access_for
@@ -83,7 +83,7 @@ def customer_list(*, user, filters: CustomerFilters | None = None, action: str =
     queryset = customer_queryset(user, action=action, include_pools=filters.manager == "none").for_list()
     access = access_for(user)
     if filters.q:
-        condition = search.matching(filters.q)
+        condition = search.matching(filters.q, phone_digits=may_search_phones(user))
         queryset = queryset.filter(condition) if condition is not None else queryset.none()
     for name, value in filters.refs.items():
         if value not in (None, "") and name in REF_FILTERS:
@@ -125,6 +125,14 @@ def customer_list(*, user, filters: CustomerFilters | None = None, action: str =
     return queryset.order_by(*ordering)
 
 
+def may_search_phones(user) -> bool:
+    """Phone fragments find customers only for users who may see customers' and contacts' phones."""
+    access = access_for(user)
+    blocked = access.hidden_fields(CUSTOMER) | access.masked_fields(CUSTOMER)
+    contact_blocked = access.hidden_fields(CONTACT) | access.masked_fields(CONTACT)
+    return "phone" not in blocked and not {"mobile", "office_phone"} & contact_blocked
+
+
 def customer_get(*, user, pk, for_update: bool = False) -> Customer:
     """One customer the user may see (in scope, or in a pool open to them), else NotFound."""
     queryset = customer_queryset(user).select_related(
@@ -150,7 +158,7 @@ def customer_get(*, user, pk, for_update: bool = False) -> Customer:
 
 def customer_search(*, user, query: str, limit: int = 10) -> list[Customer]:
     """The global search box: customers by name fragment, pinyin, initials, phone, contact, number."""
-    condition = search.matching(query)
+    condition = search.matching(query, phone_digits=may_search_phones(user))
     if condition is None:
         return []
     queryset = customer_queryset(user).filter(condition).select_related("manager").order_by("-id")
@@ -198,7 +206,3 @@ def due_for_followup(*, user, days: int = 7, limit: int = 10) -> QuerySet:
 
 def recently_followed(*, user, limit: int = 10) -> QuerySet:
     return Customer.objects.filter(manager=user, last_followup_at__isnull=False).order_by("-last_followup_at")[:limit]
-
-
-def search_q(query: str) -> Q | None:
-    return search.matching(query)

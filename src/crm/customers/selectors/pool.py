@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from crm.customers import search
 from crm.customers.models import Customer
+from crm.customers.selectors.customers import may_search_phones
 from crm.customers.selectors.scope import pools_open_to
 
 
@@ -16,6 +17,6 @@ def pool_customers(*, user, pool=None, query: str = "") -> QuerySet:
         "level", "region", "pool", "previous_manager", "industry"
     )
     if query:
-        condition = search.matching(query)
+        condition = search.matching(query, phone_digits=may_search_phones(user))
         queryset = queryset.filter(condition) if condition is not None else queryset.none()
     return queryset.order_by("pooled_at", "id")

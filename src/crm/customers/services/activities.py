@@ -49,6 +49,8 @@ def followup_create(*, actor, customer: Customer, data: dict) -> FollowUp:
     if not values.get("followed_at"):
         values["followed_at"] = timezone.now()
     followup = FollowUp(customer=customer, created_by=actor, **values)
+    if followup.next_followup_on and followup.next_followup_on < timezone.localdate():
+        raise ValidationFailed(fields={"next_followup_on": [_("The next follow-up cannot be in the past.")]})
     if followup.contact_id and followup.contact.customer_id != customer.pk:
         raise ValidationFailed(fields={"contact": [_("The contact belongs to another customer.")]})
     full_clean(followup)

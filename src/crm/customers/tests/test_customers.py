@@ -148,3 +148,17 @@ def test_custom_fields_are_typed_and_required(sales):
         custom={"employees": "1,200", "grade": "A"},
     )
     assert customer.custom == {"employees": 1200, "grade": "A"}
+
+
+def test_a_user_who_may_not_see_phones_cannot_search_by_them(sales):
+    from crm.access.engine import forget
+    from crm.access.models import FieldRule, Role
+
+    make_customer(manager=sales.manager, name="大连港集团有限公司", phone="0411-82798888")
+    assert customer_search(user=sales.manager, query="82798888")
+    FieldRule.objects.create(
+        role=Role.objects.get(code="manager"), resource="customers.customer", field="phone", rule="masked"
+    )
+    forget(sales.manager)  # the engine keeps a user's policy for the request
+    assert customer_search(user=sales.manager, query="82798888") == []
+    assert customer_search(user=sales.manager, query="大连港")
