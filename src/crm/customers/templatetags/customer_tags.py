@@ -1,6 +1,7 @@
 """Template helpers of the customer pages."""
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
@@ -106,3 +107,18 @@ def info_rows(customer, request):
 def masked(text):
     """A name the user may not see in full: its first character, then stars (撞单 hints)."""
     return mask_value(text, "text")
+
+
+@register.filter
+def event_detail(event) -> str:
+    """What a timeline entry adds to its kind: its summary, or the fields an edit changed."""
+    if event.summary:
+        return event.summary
+    fields = (event.data or {}).get("fields") or []
+    labels = []
+    for name in fields:
+        try:
+            labels.append(str(Customer._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:  # custom fields and tags live elsewhere
+            labels.append({"custom": str(_("custom fields")), "tags": str(_("tags"))}.get(name, name))
+    return "、".join(labels)
