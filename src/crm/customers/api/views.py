@@ -28,13 +28,13 @@ from rest_framework.response import Response
 
 from crm.access.engine import access_for
 from crm.access.models import Scope
+from crm.core.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from crm.core.api.idempotency import IdempotencyMixin
 from crm.core.api.pagination import CappedPageNumberPagination
 from crm.core.api.views import FunctionPermission
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.customers import custom_fields
 from crm.customers.api import serializers as s
-from crm.customers.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
-from crm.customers.api.idempotency import IdempotencyMixin
 from crm.customers.models import (
     Attachment,
     Contact,

@@ -9,7 +9,7 @@ simply runs again.
 
 The cache is the CRM's shared one (Redis in production, the file cache in the embedded setup),
 so a retry reaching another worker process finds the answer too. Nothing here is specific to
-customers; it can move to crm.core.api when other apps want it.
+customers: every app's viewsets may mix it in.
 """
 
 import hashlib
