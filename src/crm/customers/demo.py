@@ -257,7 +257,7 @@ def load(log) -> None:
     now = timezone.now()
     numbers = reserve_numbers(NUMBER_KEY, COUNT)
     enforced = indexing.blocked_key_kinds()
-    customers, used_names = [], set()
+    customers, used_names, used_keys, created_on = [], set(), set(), {}
     for index, value in enumerate(numbers):
         city, province, city_code, region, area = rng.choice(CITIES)
         if index % 100 == 99 and customers:  # a duplicate typed differently: other suffix, no city
@@ -265,12 +265,14 @@ def load(log) -> None:
             name = normalise.name_key(twin.name) + rng.choice(["股份有限公司", "（集团）有限公司", "科技有限公司"])
             phone = twin.phone.replace(" ", "-") if twin.phone else ""
         else:
+            # Distinct companies have distinct name keys: the 查重 page shows only the deliberate twins.
             name = f"{city}{rng.choice(BRANDS)}{rng.choice(TRADES)}{rng.choice(SUFFIXES)}"
-            while name in used_names:
+            while name in used_names or normalise.name_key(name) in used_keys:
                 name = f"{city}{rng.choice(BRANDS)}{rng.choice(BRANDS)}{rng.choice(TRADES)}{rng.choice(SUFFIXES)}"
             digits = 8 if len(area) == 3 else 7
             phone = f"{area}-{rng.randint(5 * 10 ** (digits - 1), 9 * 10 ** (digits - 1) - 1)}"
         used_names.add(name)
+        used_keys.add(normalise.name_key(name))
         pooled = index < POOLED
         manager = None if pooled else rng.choice(owners)
         created = now - datetime.timedelta(days=rng.randint(1, 720), minutes=rng.randint(0, 1440))
@@ -302,11 +304,13 @@ def load(log) -> None:
             pooled_at=created + datetime.timedelta(days=30) if pooled else None,
             owned_since=created,
         )
-        customer.created_at = created
+        created_on[customer.number] = created
         indexing.derive_name(customer)
         customers.append(customer)
     Customer.objects.bulk_create(customers, batch_size=500)
-    Customer.objects.bulk_update(customers, ["created_at"], batch_size=500)  # auto_now_add ignored the dates
+    for customer in customers:  # bulk_create set auto_now_add: give back the believable dates
+        customer.created_at = created_on[customer.number]
+    Customer.objects.bulk_update(customers, ["created_at"], batch_size=500)
 
     contacts = []
     for customer in customers:
