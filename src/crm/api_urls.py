@@ -13,4 +13,5 @@ urlpatterns = [
     path("v1/", include("crm.jobs.api.urls")),
     path("v1/", include("crm.notifications.api.urls")),
     path("v1/", include("crm.customers.api.urls")),
+    path("v1/", include("crm.imports.api.urls")),
 ]

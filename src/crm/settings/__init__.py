@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "crm.jobs",
     "crm.notifications",
     "crm.customers",
+    "crm.imports",
 ]
 
 MIDDLEWARE = [
