@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP_QUIET := 2>&1 | grep -v "WARNING: Location" || true
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint system-packages python-deps assets messages clean
+.PHONY: setup run test lint bench system-packages python-deps assets messages clean
 
 setup: system-packages python-deps assets messages
 	$(BIN)/crm migrate --noinput -v 0
@@ -55,6 +55,13 @@ lint:
 
 test: setup lint
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (docs/benchmarks.md), never part of `make test`: generate data first, e.g.
+#   CRM_DATA_DIR=/work/bench-data/sqlite $(BIN)/python -m bench.generate --scale 0.1
+# then `CRM_DATA_DIR=/work/bench-data/sqlite make bench` (add CRM_DATABASE_URL for PostgreSQL).
+BENCH_ARGS ?=
+bench:
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules src/crm/core/static/vendor var

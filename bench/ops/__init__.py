@@ -1,0 +1,1 @@
+"""Benchmark operations, one module per CRM module (bench.registry)."""

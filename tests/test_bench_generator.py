@@ -1,0 +1,129 @@
+"""The benchmark data generator (bench.generate, issue 5) at a tiny scale on the test database:
+the rows are what the services would have written (keys, tokens, numbers, follow-up dates), the
+customers are found by the real search, and the data is the same for the same seed."""
+
+import datetime
+import hashlib
+
+import pytest
+from bench import data, generator
+from django.db.models import Count, F, Max, Q
+
+from crm.core.numbering import next_number
+from crm.customers.models import Contact, Customer, CustomerKey, FollowUp
+from crm.customers.seeding import seed_all
+from crm.customers.selectors.customers import customer_search
+from crm.customers.services import indexing
+from crm.customers.services.duplicates import duplicate_find
+from crm.customers.testing import make_customer
+from crm.identity.models import User
+
+TODAY = datetime.date(2026, 1, 15)
+OPTIONS = {"scale": 0.0002, "workers": 1, "block_size": 120, "indexes": "keep", "today": TODAY, "seed": 5}
+
+
+def generate(**options):
+    return generator.generate(generator.Options(**{**OPTIONS, **options}), log=lambda message: None)
+
+
+def digest() -> str:
+    rows = Customer.objects.order_by("pk").values_list("number", "name", "phone", "manager__username", "search_tokens")
+    followups = FollowUp.objects.order_by("pk").values_list("customer__number", "content", "followed_at")
+    return hashlib.sha256(repr((list(rows), list(followups))).encode()).hexdigest()
+
+
+@pytest.fixture
+def generated(db):
+    seed_all()  # picklists, regions, the default pool (a transactional test's flush empties them)
+    return generate()
+
+
+def check_counts_numbers_and_the_organisation(generated):
+    assert (generated.customers, generated.contacts, generated.followups) == (200, 600, 2000)
+    assert Customer.objects.count() == 200
+    assert Contact.objects.count() == 600
+    assert FollowUp.objects.count() == 2000
+    numbers = list(Customer.objects.order_by("pk").values_list("number", flat=True))
+    assert numbers == [f"KH{i:06d}" for i in range(1, 201)]
+    assert next_number("customer", "KH") == "KH000201"  # the counter continues after the generated numbers
+    assert User.objects.filter(username__startswith="bench_").count() == 200
+    owners = set(Customer.objects.exclude(manager=None).values_list("manager__roles__code", flat=True))
+    assert owners == {"manager"}
+    # a customer has a manager, or it sits in the pool
+    assert not Customer.objects.filter(Q(manager=None, pool=None) | Q(manager__isnull=False, pool__isnull=False))
+    assert Customer.objects.filter(pool__isnull=False).exists()
+    # every customer has contacts, exactly one of them primary
+    per_customer = Customer.objects.annotate(
+        n=Count("contacts"), primary=Count("contacts", filter=Q(contacts__is_primary=True))
+    )
+    assert not per_customer.filter(Q(n=0) | ~Q(primary=1))
+
+
+def check_derived_columns_and_keys(generated):
+    enforced = indexing.blocked_key_kinds()
+    for customer in Customer.objects.prefetch_related("contacts"):
+        contacts = list(customer.contacts.all())
+        expected = Customer(name=customer.name)
+        syllables = indexing.derive_name(expected)
+        assert (customer.name_key, customer.name_pinyin, customer.name_initials) == (
+            expected.name_key,
+            expected.name_pinyin,
+            expected.name_initials,
+        )
+        assert customer.search_tokens == indexing.compute_tokens(customer, contacts, syllables)
+        wanted = {(k.kind, k.value, None) for k in indexing.own_keys(customer, enforced)}
+        for contact in contacts:
+            wanted |= {(k.kind, k.value, contact.pk) for k in indexing.contact_keys(contact)}
+        stored = set(CustomerKey.objects.filter(customer=customer).values_list("kind", "value", "contact_id"))
+        assert stored == wanted, customer.number
+    # credit codes are blocking by default: each one is held (enforced) by its customer
+    assert CustomerKey.objects.filter(kind="credit_code", enforced=False).count() == 0
+
+
+def check_follow_up_dates_denormalised_onto_the_customer(generated):
+    latest = {}
+    for customer_id, next_on in FollowUp.objects.order_by("customer_id", "followed_at", "id").values_list(
+        "customer_id", "next_followup_on"
+    ):
+        latest[customer_id] = next_on
+    last = dict(FollowUp.objects.values("customer_id").annotate(m=Max("followed_at")).values_list("customer_id", "m"))
+    for customer in Customer.objects.all():
+        assert customer.last_followup_at == last.get(customer.pk)
+        assert customer.next_followup_on == latest.get(customer.pk)
+    stray = FollowUp.objects.exclude(contact=None).exclude(contact__customer_id=F("customer_id"))
+    assert not stray.exists()
+
+
+def check_found_by_search_and_by_the_duplicate_check(generated):
+    executive = User.objects.get(username="bench_exec")
+    for customer in Customer.objects.order_by("pk")[:15]:
+        for query in (customer.name_key[:4], customer.phone[-8:], customer.number):
+            assert customer in customer_search(user=executive, query=query, limit=200), (customer.name, query)
+    # the deliberate duplicates: the same company entered twice, found by name or phone
+    shared = CustomerKey.objects.filter(contact=None, kind__in=["name", "phone"]).values("kind", "value")
+    shared = shared.annotate(n=Count("customer", distinct=True)).filter(n__gt=1)
+    assert shared.exists()
+    sample = Customer.objects.filter(keys__kind="name", keys__value=shared.filter(kind="name")[0]["value"]).first()
+    if sample is None:
+        sample = Customer.objects.filter(keys__kind="phone", keys__value=shared[0]["value"]).first()
+    report = duplicate_find(actor=executive, name=sample.name, phone=sample.phone, exclude_id=sample.pk)
+    assert report.matches
+
+
+def test_generated_data_is_what_the_services_would_have_written(generated):
+    check_counts_numbers_and_the_organisation(generated)
+    check_derived_columns_and_keys(generated)
+    check_follow_up_dates_denormalised_onto_the_customer(generated)
+    check_found_by_search_and_by_the_duplicate_check(generated)
+
+
+def test_same_seed_same_data_and_foreign_customers_are_protected(generated, make_user, org):
+    first = digest()
+    manager = make_user("outsider", role="manager", department=org.sales1)
+    make_customer(manager=manager, name="北京外来测试科技有限公司")
+    with pytest.raises(generator.Refused):
+        generate()
+    generate(force=True)
+    assert digest() == first
+    assert not Customer.objects.filter(name="北京外来测试科技有限公司").exists()
+    assert data.trade_names_for(200) == data.trade_names_for(200)
