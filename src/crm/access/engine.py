@@ -21,6 +21,7 @@ from crm.access.models import FIELD_RULE_ORDER, SCOPE_ORDER, FieldRule, FieldRul
 from crm.core.errors import NotFound, PermissionDenied
 
 _CACHE_ATTR = "_crm_access"
+SHARES_INLINE = 1000
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Access:
     scopes: dict = field(default_factory=dict)
     field_rules: dict = field(default_factory=dict)  # resource -> {field: rule}
     superuser: bool = False
+    _shares: dict = field(default_factory=dict, repr=False)  # (resource, for_edit) -> ids
 
     # --- function permissions ----------------------------------------------------------------
     def can(self, code: str) -> bool:
@@ -70,11 +72,21 @@ class Access:
             elif scope == Scope.SUBTREE and department is not None:
                 condition |= Q(**{f"{owner}__department__path__startswith": department.path})
         if resource.shareable:
-            shares = Share.objects.filter(resource=resource_code, user_id=user.pk)
+            condition |= Q(pk__in=self._shared_ids(resource_code, for_edit))
+        return condition
+
+    def _shared_ids(self, resource_code: str, for_edit: bool):
+        """The ids shared with the user, read once per request as a literal list: the planner
+        cannot estimate `id IN (SELECT … FROM share)` and then reads big tables in index order
+        (docs/benchmarks.md). Beyond SHARES_INLINE shares the sub-query is kept."""
+        key = (resource_code, for_edit)
+        if key not in self._shares:
+            shares = Share.objects.filter(resource=resource_code, user_id=self.user.pk)
             if for_edit:
                 shares = shares.filter(can_edit=True)
-            condition |= Q(pk__in=shares.values("object_id"))
-        return condition
+            ids = list(shares.values_list("object_id", flat=True)[: SHARES_INLINE + 1])
+            self._shares[key] = ids if len(ids) <= SHARES_INLINE else shares.values("object_id")
+        return self._shares[key]
 
     def _parent_filter(self, resource, *, for_edit: bool) -> Q | None:
         parent_code, path = resource.parent

@@ -275,6 +275,7 @@ def share_grant(*, actor, resource_code: str, obj, users, can_edit: bool = False
             defaults={"can_edit": can_edit, "created_by": actor},
         )
         shares.append(share)
+        forget(user)  # its cached share list is stale now
     audit_record(
         actor=actor,
         action=AuditAction.SHARE,
@@ -288,5 +289,6 @@ def share_grant(*, actor, resource_code: str, obj, users, can_edit: bool = False
 def share_revoke(*, actor, resource_code: str, obj, user) -> None:
     access_for(actor).check(resource_code, "edit", obj)
     deleted, _rows = Share.objects.filter(resource=resource_code, object_id=obj.pk, user=user).delete()
+    forget(user)
     if deleted:
         audit_record(actor=actor, action=AuditAction.SHARE, instance=obj, changes={"unshared": [user.pk, None]})

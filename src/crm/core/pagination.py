@@ -1,22 +1,44 @@
-"""Pagination for big tables: a bounded COUNT, so a list of millions of rows answers fast."""
+"""Pagination for big tables: a bounded COUNT, so a list of millions of rows answers fast.
 
-from django.core.paginator import Paginator
+`CappedPaginator` counts at most `cap` rows (the page then says "more than …"); beyond the
+cap, pages stay reachable up to `reach` rows: a page reads one row more than it shows to know
+whether another follows, so no full count is ever needed (ADR 0012).
+"""
+
+import math
+
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
 
 
-class CappedPaginator(Paginator):
-    """A paginator whose count stops at `cap`: one bounded COUNT, fast on millions of rows.
+class CappedPage(Page):
+    def has_next(self) -> bool:
+        if getattr(self, "has_more", None) is not None:
+            return self.has_more
+        return super().has_next()
 
-    Pages past the cap are not reachable; the page says so and asks for narrower filters.
-    """
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else self.start_index()
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at `cap`: one bounded COUNT, fast on millions of rows."""
 
     cap = COUNT_CAP
+    reach = COUNT_CAP  # rows that pages may reach once the count is capped
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, reach: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if cap is not None:
+            self.cap = cap
+        self.reach = max(self.cap, reach if reach is not None else type(self).reach)
 
     @cached_property
     def _bounded_count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        # Without the ORDER BY: counting in index order would read the whole sort.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -25,3 +47,29 @@ class CappedPaginator(Paginator):
     @property
     def is_capped(self) -> bool:
         return self._bounded_count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        if not self.is_capped:
+            return super().num_pages
+        return math.ceil(self.reach / self.per_page)
+
+    def _get_page(self, *args, **kwargs):
+        return CappedPage(*args, **kwargs)
+
+    def page(self, number):
+        if not self.is_capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])  # past the end: an empty page
+        page = self._get_page(rows[: self.per_page], number, self)
+        page.has_more = len(rows) > self.per_page and bottom + self.per_page < self.reach
+        return page
+
+
+class ListPaginator(CappedPaginator):
+    """Business lists of a million rows: count to 1,000, pages on to row 10,000."""
+
+    cap = 1_000
+    reach = 10_000

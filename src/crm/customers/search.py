@@ -1,7 +1,7 @@
 """The search index behind customer search (crm.customers.tokens), on each database:
 
 - PostgreSQL: a GIN index over the tokens as a tsvector (no text parser involved, so Chinese
-  tokens stay as they are), and a pg_trgm index on the name key for similar-name candidates;
+  tokens stay as they are);
 - SQLite: an FTS5 table over the tokens, kept in step by triggers.
 
 `ensure_search_index` creates what is missing; it runs from the migration and after every
@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-from crm.customers.tokens import Term, query_terms
+from crm.customers.tokens import _IS_CJK, MAX_TOKEN, Term, pinyin_syllables, query_terms, runs
 
 TABLE = "customers_customer"
 FTS_TABLE = "customers_customer_fts"
@@ -37,16 +37,14 @@ def ensure_search_index(using_connection=None) -> None:
         return
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {PG_SEARCH_INDEX} ON {TABLE} USING gin (({SEARCH_VECTOR}))")
             # ANALYZE keeps the most frequent tokens of the indexed expression: with the default
             # 100 statistics, every rarer token is guessed at 0.3 % of the rows, so the planner
             # walks the primary key backwards computing the vector of each row (seconds at a
             # million customers) instead of using the index (milliseconds). docs/benchmarks.md.
             cursor.execute(f"ALTER INDEX {PG_SEARCH_INDEX} ALTER COLUMN 1 SET STATISTICS {PG_SEARCH_STATISTICS}")
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {PG_NAME_TRGM_INDEX} ON {TABLE} USING gin (name_key gin_trgm_ops)"
-            )
+            # Similar names used a pg_trgm index once; the token index serves them now (ADR 0006).
+            cursor.execute(f"DROP INDEX IF EXISTS {PG_NAME_TRGM_INDEX}")
         elif conn.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
             present = {row[0] for row in cursor.fetchall()}
@@ -87,22 +85,48 @@ def matching(query: str, *, phone_digits: bool = True) -> Q | None:
     return Q(expression)
 
 
-def similar_name_candidates(key: str, limit: int = 30) -> list[int]:
-    """Ids of customers whose name key may be like `key`, best first, for rapidfuzz to score."""
-    if not key:
+def similar_name_terms(key: str) -> list[Term]:
+    """What a similar company shares with `key`: its brand (字号), the first characters of the
+    name key, written alike (the first pair of characters) or sounding alike (their pinyin).
+
+    Chinese company names differ in their trade words (科技, 物业管理) far more than in their
+    brand, so a likeness of the whole name mostly finds companies of the same trade; the brand
+    is where a second record of the same company agrees (华信科技 / 华信网络科技 / 华欣科技)."""
+    parts = runs(key)
+    if not parts:
+        return []
+    first = parts[0]
+    terms: list[Term] = []
+    if _is_cjk(first):
+        if len(first) >= 2:
+            terms.append(Term(first[:2]))
+        syllables = pinyin_syllables(first[:2])
+        if len(syllables) == 2:
+            terms.append(Term("".join(syllables)[:MAX_TOKEN], prefix=True))
+    elif len(first) >= 3:
+        terms.append(Term(first[:MAX_TOKEN], prefix=True))
+    return terms
+
+
+def similar_name_candidates(key: str, limit: int = 200) -> list[int]:
+    """Ids of customers whose name may be like `key` (newest first), for rapidfuzz to score."""
+    terms = similar_name_terms(key)
+    if not terms:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', '0.2', false)")
+            query = " | ".join(f"'{term.token}'" + (":*" if term.prefix else "") for term in terms)
             cursor.execute(
-                f"SELECT id FROM {TABLE} WHERE name_key %% %s ORDER BY similarity(name_key, %s) DESC LIMIT %s",
-                [key, key, limit],
+                f"SELECT id FROM {TABLE} WHERE {SEARCH_VECTOR} @@ %s::tsquery ORDER BY id DESC LIMIT %s",
+                [query, limit],
             )
         else:
-            pairs = [Term(key[i : i + 2]) for i in range(len(key) - 1)] or [Term(key, prefix=True)]
-            terms = [t for t in pairs if t.token.strip()]
             cursor.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rank LIMIT %s",
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",
                 [_fts_query(terms, " OR "), limit],
             )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _is_cjk(text: str) -> bool:
+    return bool(_IS_CJK.match(text))

@@ -1,7 +1,7 @@
 from rest_framework.pagination import PageNumberPagination as BasePagination
 from rest_framework.response import Response
 
-from crm.core.pagination import CappedPaginator
+from crm.core.pagination import CappedPaginator, ListPaginator
 
 
 class PageNumberPagination(BasePagination):
@@ -32,7 +32,14 @@ class CappedPageNumberPagination(PageNumberPagination):
         result = super().get_paginated_response_schema(schema)
         result["properties"]["count_capped"] = {
             "type": "boolean",
-            "description": f"True when there are more than {CappedPaginator.cap} records; narrow the filters.",
+            "description": f"True when there are more than {self.django_paginator_class.cap} records; "
+            "`next` still leads on while records follow.",
         }
         result["required"] = [*result.get("required", []), "count_capped"]
         return result
+
+
+class ListPagination(CappedPageNumberPagination):
+    """`count` stops at 1,000 (`count_capped`); `next` goes on while rows follow, to row 10,000."""
+
+    django_paginator_class = ListPaginator

@@ -30,7 +30,7 @@ from crm.access.engine import access_for
 from crm.access.models import Scope
 from crm.core.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from crm.core.api.idempotency import IdempotencyMixin
-from crm.core.api.pagination import CappedPageNumberPagination
+from crm.core.api.pagination import ListPagination
 from crm.core.api.views import FunctionPermission
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.customers import custom_fields
@@ -90,7 +90,6 @@ ERRORS = {
     409: OpenApiResponse(s.ApiErrorSerializer, description="Not allowed in the current state, or a duplicate."),
 }
 # Everything the customer serializer reads, in one query with the page.
-CUSTOMER_RELATIONS = ("customer_type", "industry", "potential", "stage", "province", "city")
 
 
 def post_schema(**kwargs):
@@ -186,7 +185,7 @@ class CustomerViewSet(
 
     resource = CUSTOMER
     serializer_class = s.CustomerSerializer
-    pagination_class = CappedPageNumberPagination
+    pagination_class = ListPagination
     filter_backends = []
     queryset = Customer.objects.none()
 
@@ -200,7 +199,7 @@ class CustomerViewSet(
         params.is_valid(raise_exception=True)
         filters = params.filters(custom=custom_filters(self.request.query_params))
         queryset = customer_list(user=self.request.user, filters=filters)
-        return queryset.select_related(*CUSTOMER_RELATIONS).prefetch_related("tags")
+        return queryset.prefetch_related("tags")
 
     def get_object(self):
         return customer_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -410,7 +409,7 @@ class PoolCustomerViewSet(mixins.ListModelMixin, CustomerApiViewSet):
     /api/v1/customers/{id}/claim/, or assign them with POST /api/v1/customers/assign/."""
 
     serializer_class = s.PoolCustomerSerializer
-    pagination_class = CappedPageNumberPagination
+    pagination_class = ListPagination
     filter_backends = []
     queryset = Customer.objects.none()
 
@@ -428,7 +427,7 @@ class PoolCustomerViewSet(mixins.ListModelMixin, CustomerApiViewSet):
             if pool is None:
                 return Customer.objects.none()
         queryset = pool_customers(user=self.request.user, pool=pool, query=params.validated_data.get("search", ""))
-        return queryset.select_related("manager", "source", *CUSTOMER_RELATIONS).prefetch_related("tags")
+        return queryset.prefetch_related("tags")
 
 
 # --- what hangs off one customer ------------------------------------------------------------------------------
@@ -768,7 +767,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, EditableCh
 
     resource = CONTRACT
     serializer_class = s.ContractSerializer
-    pagination_class = CappedPageNumberPagination
+    pagination_class = ListPagination
     filter_backends = []
     queryset = Contract.objects.none()
     get_record = staticmethod(related.contract_get)

@@ -22,6 +22,20 @@ class CustomerStatus(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
+PICKLIST_RELATIONS = (
+    "level",
+    "region",
+    "source",
+    "industry",
+    "customer_type",
+    "potential",
+    "stage",
+    "province",
+    "city",
+    "pool",
+)
+
+
 class CustomerQuerySet(models.QuerySet):
     def owned_by(self, user) -> "CustomerQuerySet":
         return self.filter(manager=user)
@@ -33,8 +47,14 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(manager__isnull=False)
 
     def for_list(self) -> "CustomerQuerySet":
-        """What a list row shows, in a fixed number of queries whatever the page size."""
-        return self.select_related("manager", "level", "region", "source", "manager__department", "pool")
+        """What a list row shows, in a fixed number of queries whatever the page size.
+
+        Picklists, regions and the pool come by prefetch (one small IN query each): joined,
+        their dozen tables cost PostgreSQL more to plan than to run (docs/benchmarks.md)."""
+        return self.select_related("manager", "manager__department").prefetch_related(*PICKLIST_RELATIONS)
+
+    def for_detail(self) -> "CustomerQuerySet":
+        return self.for_list().select_related("created_by", "previous_manager")
 
 
 class Customer(TimeStampedModel):

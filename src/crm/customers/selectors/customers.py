@@ -135,21 +135,7 @@ def may_search_phones(user) -> bool:
 
 def customer_get(*, user, pk, for_update: bool = False) -> Customer:
     """One customer the user may see (in scope, or in a pool open to them), else NotFound."""
-    queryset = customer_queryset(user).select_related(
-        "manager",
-        "manager__department",
-        "level",
-        "region",
-        "source",
-        "industry",
-        "customer_type",
-        "potential",
-        "stage",
-        "province",
-        "city",
-        "pool",
-        "created_by",
-    )
+    queryset = customer_queryset(user).for_detail()
     try:
         return queryset.get(pk=pk)
     except (Customer.DoesNotExist, ValueError, TypeError) as exc:

@@ -13,8 +13,8 @@ def pool_customers(*, user, pool=None, query: str = "") -> QuerySet:
     pools = [p.pk for p in pools_open_to(user)]
     if pool is not None:
         pools = [p for p in pools if p == pool.pk]
-    queryset = Customer.objects.filter(pool_id__in=pools, manager__isnull=True).select_related(
-        "level", "region", "pool", "previous_manager", "industry"
+    queryset = (
+        Customer.objects.filter(pool_id__in=pools, manager__isnull=True).for_list().select_related("previous_manager")
     )
     if query:
         condition = search.matching(query, phone_digits=may_search_phones(user))

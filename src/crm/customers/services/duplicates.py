@@ -162,9 +162,10 @@ def _similar(key: str, threshold: int, exclude_id) -> list[tuple[int, int]]:
     for pk, candidate_key in Customer.objects.filter(pk__in=candidates).values_list("pk", "name_key"):
         if not candidate_key or candidate_key == key:
             continue
-        score = fuzz.ratio(key, candidate_key)
-        sound = fuzz.ratio(key_pinyin, tokens.pinyin_of(candidate_key)[0]) if key_pinyin else 0
-        best = max(score, sound - 5)  # same sound, other characters (华信 / 华欣): nearly as strong
+        best = fuzz.ratio(key, candidate_key)
+        if best < threshold and key_pinyin:  # pinyin (0.1 ms a name) only where the characters differ
+            # Same sound, other characters (华信 / 华欣): nearly as strong.
+            best = max(best, fuzz.ratio(key_pinyin, tokens.pinyin_of(candidate_key)[0]) - 5)
         if best >= threshold:
             scored.append((pk, round(best)))
     return sorted(scored, key=lambda item: -item[1])

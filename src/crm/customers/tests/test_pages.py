@@ -218,3 +218,22 @@ def test_a_transfer_request_from_a_blocked_create_to_the_supervisors_decision(cl
     client.post(reverse("customers:transfer_decide", args=[request.pk]), {"decision": "approve", "note": "同意"})
     request.refresh_from_db()
     assert request.status == "approved" and request.customer.manager == sales.other
+
+
+def test_past_the_count_cap_pages_go_on_without_a_full_count(manager_client, sales, monkeypatch):
+    from crm.customers.views import list as list_views
+
+    monkeypatch.setattr(list_views, "LIST_COUNT_CAP", 25)
+    monkeypatch.setattr(list_views, "LIST_REACH", 100)
+    for i in range(45):
+        make_customer(manager=sales.manager, name=f"分页测试{i:02d}号有限公司")
+    first = manager_client.get(reverse("customers:list"), {"ordering": "name"})
+    paginator = first.context["page_obj"].paginator
+    assert paginator.is_capped and paginator.count == 25 and "超过 25 个客户" in first.content.decode()
+    third = manager_client.get(reverse("customers:list"), {"ordering": "name", "page": 3})
+    assert len(third.context["customers"]) == 5 and not third.context["page_obj"].has_next()
+    assert third.context["customers"][4].name == "分页测试44号有限公司"
+    beyond = manager_client.get(reverse("customers:list"), {"ordering": "name", "page": 4})  # past the end
+    assert beyond.status_code == 200 and list(beyond.context["customers"]) == []
+    out_of_reach = manager_client.get(reverse("customers:list"), {"ordering": "name", "page": 9})
+    assert out_of_reach.context["page_obj"].number == 5  # the last page within reach
