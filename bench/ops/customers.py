@@ -78,7 +78,7 @@ def _list_filters():
 
 
 def _list_page(ctx, persona, page_number: int):
-    from crm.core.pagination import CappedPaginator
+    from crm.core.pagination import ListPaginator
     from crm.customers.selectors.customers import customer_list
 
     user_id = ctx.user_id(persona)
@@ -86,13 +86,13 @@ def _list_page(ctx, persona, page_number: int):
 
     def call():
         queryset = customer_list(user=ctx.fresh_user(user_id), filters=filters).prefetch_related("tags")
-        paginator = CappedPaginator(queryset, PAGE_SIZE)
+        paginator = ListPaginator(queryset, PAGE_SIZE)  # as the list page and the API
         page = paginator.get_page(page_number)
         rows = list(page.object_list)
         return paginator.count, page.number, len(rows)
 
     count, number, _rows = call()
-    ctx.note(persona, "rows", f"{count:,} counted (capped at 10,000), page {number}")
+    ctx.note(persona, "rows", f"{count:,} counted (capped at 1,000; pages reach row 10,000), page {number}")
     return [call]
 
 

@@ -237,3 +237,22 @@ def test_past_the_count_cap_pages_go_on_without_a_full_count(manager_client, sal
     assert beyond.status_code == 200 and list(beyond.context["customers"]) == []
     out_of_reach = manager_client.get(reverse("customers:list"), {"ordering": "name", "page": 9})
     assert out_of_reach.context["page_obj"].number == 5  # the last page within reach
+
+
+def test_bulk_tag_and_hand_over_from_the_list(client, sales):
+    from crm.customers.models import Tag
+
+    tag = Tag.objects.create(name="重点跟进")
+    first = make_customer(manager=sales.manager, name="芜湖奇瑞配件有限公司")
+    second = make_customer(manager=sales.manager, name="马鞍山钢铁贸易有限公司")
+    client.force_login(sales.supervisor)
+    assert 'name="manager"' in client.get(reverse("customers:bulk_form", args=["handover"])).content.decode()
+    client.post(reverse("customers:bulk"), {"ids": [first.pk, second.pk], "action": "tag", "tag": tag.pk})
+    assert set(tag.customers.values_list("pk", flat=True)) == {first.pk, second.pk}
+    client.post(
+        reverse("customers:bulk"),
+        {"ids": [first.pk, second.pk], "action": "handover", "manager": sales.colleague.pk, "note": "调整"},
+    )
+    assert set(Customer.objects.filter(manager=sales.colleague).values_list("pk", flat=True)) == {first.pk, second.pk}
+    client.force_login(sales.manager)
+    assert client.get(reverse("customers:bulk_form", args=["handover"])).status_code == 403

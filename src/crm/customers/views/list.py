@@ -4,6 +4,7 @@ column choice, sorting, paging with a bounded count, bulk actions and per-row ac
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -93,8 +94,6 @@ def customer_list_page(request):
             "edit": access.can(f"{CUSTOMER}.edit"),
             "followup": access.can("customers.followup.create"),
         },
-        "share_form": ShareForm(),
-        "handover_form": HandoverForm(managers=assignable_managers(request.user)),
         "status_choices": CustomerStatus,
         "resource": CUSTOMER,
         "query_string": request.GET.urlencode(),
@@ -251,6 +250,21 @@ def customer_export(request):
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
+
+
+@require_function(f"{CUSTOMER}.view")
+@require_safe
+def bulk_form(request, action):
+    """The fields of a bulk action, loaded when the user opens it (a select of every colleague
+    would otherwise be rendered with every list page)."""
+    access = access_for(request.user)
+    if action == "share" and access.can(f"{CUSTOMER}.share"):
+        form = ShareForm()
+    elif action == "handover" and access.can(f"{CUSTOMER}.handover"):
+        form = HandoverForm(managers=assignable_managers(request.user))
+    else:
+        raise PermissionDenied
+    return render(request, "customers/partials/bulk_form.html", {"form": form, "action": action})
 
 
 @require_function(f"{CUSTOMER}.view")
