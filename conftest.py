@@ -33,6 +33,14 @@ def browser_context_args(browser_context_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached settings (pools, rules) belong to one test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     """A small organisation: 总公司 > 华东大区 > 上海分公司 > 销售一部, and 华南大区 > 深圳分公司."""

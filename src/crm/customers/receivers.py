@@ -1,10 +1,14 @@
 """Signal receivers of the customers app."""
 
-from django.db import connections
-from django.db.models.signals import post_migrate
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from crm.customers.models import DuplicateRule, Pool
 from crm.customers.search import ensure_search_index
+from crm.customers.selectors.scope import forget_active_pools
+from crm.customers.services.duplicates import RULES_CACHE_KEY
 from crm.customers.services.ownership import on_user_departing
 from crm.identity.signals import user_departing
 
@@ -16,3 +20,16 @@ def _search_index(sender, using="default", **kwargs) -> None:
     if getattr(sender, "label", None) != "customers":
         return
     ensure_search_index(connections[using])
+
+
+@receiver([post_save, post_delete], sender=Pool, dispatch_uid="customers.pools_changed")
+@receiver(m2m_changed, sender=Pool.departments.through, dispatch_uid="customers.pool_departments_changed")
+def _pools_changed(**kwargs) -> None:
+    forget_active_pools()
+    transaction.on_commit(forget_active_pools)  # and again once the change is visible to everyone
+
+
+@receiver([post_save, post_delete], sender=DuplicateRule, dispatch_uid="customers.rules_changed")
+def _rules_changed(**kwargs) -> None:
+    cache.delete(RULES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(RULES_CACHE_KEY))

@@ -1,6 +1,7 @@
 """Who sees which customers: the permission engine's data scope, plus the public pools open to
 the user (a pool customer has no manager, so no owner-based scope reaches it)."""
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from crm.access.engine import access_for
@@ -10,6 +11,26 @@ from crm.customers.permissions import CUSTOMER
 from crm.identity.models import User
 
 _POOLS_ATTR = "_crm_open_pools"
+POOLS_CACHE_KEY = "crm:customers:active-pools"
+
+
+def active_pools() -> list[tuple[Pool, list[str]]]:
+    """The active pools with the paths of the departments they serve, from the cache: every
+    customer page asks, and pools change seldom (crm.customers.receivers forgets them on change)."""
+    pools = cache.get(POOLS_CACHE_KEY)
+    if pools is None:
+        pools = [
+            (pool, [department.path for department in pool.departments.all()])
+            for pool in Pool.objects.filter(is_active=True).prefetch_related("departments")
+        ]
+        for pool, _paths in pools:
+            pool._prefetched_objects_cache = {}
+        cache.set(POOLS_CACHE_KEY, pools, 300)
+    return pools
+
+
+def forget_active_pools() -> None:
+    cache.delete(POOLS_CACHE_KEY)
 
 
 def pools_open_to(user) -> list[Pool]:
@@ -29,16 +50,15 @@ def pools_open_to(user) -> list[Pool]:
     if may_claim or may_assign:
         department = getattr(user, "department", None)
         everything = access.scope(CUSTOMER) == Scope.ALL
-        for pool in Pool.objects.filter(is_active=True).prefetch_related("departments"):
-            served = list(pool.departments.all())
+        for pool, served in active_pools():
             if (
                 everything
                 or not served
                 or (
                     department is not None
                     and any(
-                        department.path.startswith(d.path) or (may_assign and d.path.startswith(department.path))
-                        for d in served
+                        department.path.startswith(path) or (may_assign and path.startswith(department.path))
+                        for path in served
                     )
                 )
             ):

@@ -11,6 +11,7 @@ user may ask the owner's supervisor to transfer the customer.
 from dataclasses import dataclass, field
 
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -26,7 +27,9 @@ from crm.customers.permissions import DUPLICATE_RULE
 from crm.customers.selectors.scope import customer_queryset
 
 TRANSFER_SALT = "crm.customers.transfer"
+RULES_CACHE_KEY = "crm:customers:duplicate-rules"
 MAX_MATCHES = 10
+SOUND_MARGIN = 25  # how far below the threshold the characters may be for the sound to count
 _MODE_ORDER = [DuplicateMode.OFF, DuplicateMode.WARN, DuplicateMode.BLOCK]
 DEFAULT_MODES = {
     DuplicateRuleKind.NAME: DuplicateMode.WARN,
@@ -50,10 +53,16 @@ class Rules:
 
     @classmethod
     def load(cls) -> "Rules":
+        """The administrators' rules, from the cache (forgotten whenever a rule is saved)."""
+        cached = cache.get(RULES_CACHE_KEY)
+        if cached is not None:
+            return cached
         rows = {rule.kind: rule for rule in DuplicateRule.objects.all()}
         modes = {kind: (rows[kind].mode if kind in rows else mode) for kind, mode in DEFAULT_MODES.items()}
         similar = rows.get(DuplicateRuleKind.SIMILAR_NAME)
-        return cls(modes=modes, threshold=similar.threshold if similar else 80)
+        rules = cls(modes=modes, threshold=similar.threshold if similar else 80)
+        cache.set(RULES_CACHE_KEY, rules, 300)
+        return rules
 
     def mode(self, kind: str) -> str:
         return self.modes.get(kind, DuplicateMode.OFF)
@@ -163,7 +172,8 @@ def _similar(key: str, threshold: int, exclude_id) -> list[tuple[int, int]]:
         if not candidate_key or candidate_key == key:
             continue
         best = fuzz.ratio(key, candidate_key)
-        if best < threshold and key_pinyin:  # pinyin (0.1 ms a name) only where the characters differ
+        # Pinyin (0.1 ms a name) only for the near misses, where one sound-alike character may differ.
+        if threshold - SOUND_MARGIN <= best < threshold and key_pinyin:
             # Same sound, other characters (华信 / 华欣): nearly as strong.
             best = max(best, fuzz.ratio(key_pinyin, tokens.pinyin_of(candidate_key)[0]) - 5)
         if best >= threshold:

@@ -2,7 +2,8 @@
 duplicate keys (crm.customers.normalise, crm.customers.tokens)."""
 
 from crm.customers import normalise, tokens
-from crm.customers.models import Contact, Customer, CustomerKey, DuplicateMode, DuplicateRule, KeyKind
+from crm.customers.models import Contact, Customer, CustomerKey, DuplicateMode, KeyKind
+from crm.customers.services.duplicates import Rules
 
 # Which key kind each duplicate rule governs (the similar-name rule has no key of its own).
 RULE_KEY_KINDS = {
@@ -15,8 +16,8 @@ RULE_KEY_KINDS = {
 
 def blocked_key_kinds() -> set[str]:
     """Key kinds whose rule is "block": the customer's own keys of these kinds are enforced unique."""
-    modes = dict(DuplicateRule.objects.values_list("kind", "mode"))
-    return {kind for rule, kind in RULE_KEY_KINDS.items() if modes.get(rule) == DuplicateMode.BLOCK}
+    rules = Rules.load()
+    return {kind for rule, kind in RULE_KEY_KINDS.items() if rules.mode(rule) == DuplicateMode.BLOCK}
 
 
 def derive_name(customer: Customer) -> list[str]:
