@@ -8,4 +8,4 @@ class DictionaryConfig(AppConfig):
     verbose_name = _("Data dictionary")
 
     def ready(self) -> None:
-        from crm.dictionary import categories, permissions  # noqa: F401  (registrations)
+        from crm.dictionary import categories, permissions, receivers  # noqa: F401  (registrations)

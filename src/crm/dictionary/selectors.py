@@ -5,6 +5,7 @@ no user: picklist values are not secret. The management list (`item_list`) goes 
 permission engine like every other list.
 """
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from crm.access.engine import access_for
@@ -88,3 +89,31 @@ def category_summaries(*, user) -> list[dict]:
     known = [category.code for category in categories.all_categories()]
     codes = known + sorted(set(counts) - set(known))
     return [{"code": code, "label": categories.label(code), "item_count": counts.get(code, 0)} for code in codes]
+
+
+# --- cached lookups for big lists ---------------------------------------------------------------------
+ITEMS_CACHE_KEY = "crm:dictionary:items"
+REGIONS_CACHE_KEY = "crm:dictionary:regions"
+
+
+def item_map() -> dict[int, DictionaryItem]:
+    """Every dictionary item by id, from the cache (a few hundred rows; forgotten on change):
+    lists show a picklist entry on each row without joining or fetching the items."""
+    items = cache.get(ITEMS_CACHE_KEY)
+    if items is None:
+        items = DictionaryItem.objects.in_bulk()
+        cache.set(ITEMS_CACHE_KEY, items, 3600)
+    return items
+
+
+def region_map() -> dict[str, Region]:
+    """Every province and city by code (reference data, loaded by a migration)."""
+    regions = cache.get(REGIONS_CACHE_KEY)
+    if regions is None:
+        regions = Region.objects.in_bulk()
+        cache.set(REGIONS_CACHE_KEY, regions, 24 * 3600)
+    return regions
+
+
+def forget_items() -> None:
+    cache.delete(ITEMS_CACHE_KEY)

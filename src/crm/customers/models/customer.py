@@ -4,12 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.models import TimeStampedModel
 from crm.customers import normalise
 from crm.dictionary.models import dictionary_fk, region_fk
+from crm.dictionary.selectors import item_map, region_map
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 RATING_CHOICES = [(value, str(value)) for value in range(1, 6)]
@@ -22,18 +24,28 @@ class CustomerStatus(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
-PICKLIST_RELATIONS = (
-    "level",
-    "region",
-    "source",
-    "industry",
-    "customer_type",
-    "potential",
-    "stage",
-    "province",
-    "city",
-    "pool",
-)
+ITEM_RELATIONS = ("level", "region", "source", "industry", "customer_type", "potential", "stage")
+REGION_RELATIONS = ("province", "city")
+
+
+class WithPicklists(ModelIterable):
+    """Rows with their picklist items and regions attached from the cached maps
+    (crm.dictionary.selectors): no join and no query per relation. An item missing from the
+    map (created this instant) is simply loaded on access, as without this."""
+
+    def __iter__(self):
+        items, regions = item_map(), region_map()
+        for customer in super().__iter__():
+            cache = customer._state.fields_cache
+            for name in ITEM_RELATIONS:
+                value = items.get(getattr(customer, f"{name}_id"))
+                if value is not None:
+                    cache[name] = value
+            for name in REGION_RELATIONS:
+                value = regions.get(getattr(customer, f"{name}_id"))
+                if value is not None:
+                    cache[name] = value
+            yield customer
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -49,9 +61,11 @@ class CustomerQuerySet(models.QuerySet):
     def for_list(self) -> "CustomerQuerySet":
         """What a list row shows, in a fixed number of queries whatever the page size.
 
-        Picklists, regions and the pool come by prefetch (one small IN query each): joined,
-        their dozen tables cost PostgreSQL more to plan than to run (docs/benchmarks.md)."""
-        return self.select_related("manager", "manager__department").prefetch_related(*PICKLIST_RELATIONS)
+        Picklists and regions come from cached maps, the pool by prefetch: joined, their dozen
+        tables cost PostgreSQL more to plan than to run (docs/benchmarks.md)."""
+        queryset = self.select_related("manager", "manager__department").prefetch_related("pool")
+        queryset._iterable_class = WithPicklists
+        return queryset
 
     def for_detail(self) -> "CustomerQuerySet":
         return self.for_list().select_related("created_by", "previous_manager")
