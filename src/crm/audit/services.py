@@ -10,6 +10,7 @@ from django.db import models
 
 from crm.audit.models import AuditAction, AuditEvent
 from crm.core import context
+from crm.core.bulk import insert_rows
 
 
 def audit_record(
@@ -120,5 +121,5 @@ def audit_records_bulk(*, actor, action: str, model, rows, message: str = "") ->
         )
         for pk, text, changes in rows
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    insert_rows(AuditEvent, events)
     return len(events)

@@ -1,6 +1,7 @@
 """The customer's timeline: every lifecycle step writes one event row in the caller's transaction."""
 
 from crm.audit.services import jsonable
+from crm.core.bulk import insert_rows
 from crm.customers.models import CustomerEvent
 
 
@@ -22,5 +23,5 @@ def events_record_bulk(*, customer_ids, kind: str, actor=None, summary: str = ""
         CustomerEvent(customer_id=pk, kind=kind, actor=actor, summary=summary[:300], data=payload)
         for pk in customer_ids
     ]
-    CustomerEvent.objects.bulk_create(rows, batch_size=1000)
+    insert_rows(CustomerEvent, rows)
     return len(rows)

@@ -22,6 +22,7 @@ from crm.access.engine import access_for
 from crm.access.masking import mask_value
 from crm.audit.models import AuditAction
 from crm.audit.services import audit_records_bulk, snapshot
+from crm.core.bulk import insert_rows
 from crm.core.errors import ValidationFailed
 from crm.core.numbering import next_numbers
 from crm.customers import normalise
@@ -796,13 +797,13 @@ class CustomerImport(r.ImportType):
             customer.number = number
             customer.search_tokens = indexing.compute_tokens(customer, [], row.extra["syllables"])
             customers.append(customer)
-        Customer.objects.bulk_create(customers, batch_size=1000)
+        insert_rows(Customer, customers)
         keys = []
         for row, customer in built:
             row.record_id = customer.pk
             row.extra["target_number"] = customer.number
             keys.extend(indexing.own_keys(customer, enforced))
-        CustomerKey.objects.bulk_create(keys, batch_size=2000)
+        insert_rows(CustomerKey, keys)
         job = ctx.job
         events_record_bulk(
             customer_ids=[customer.pk for customer in customers],

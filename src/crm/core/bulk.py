@@ -1,0 +1,88 @@
+"""Inserting many rows fast (imports, bulk handover, the timeline and audit rows they write).
+
+Django's bulk_create prepares every value of every field through the full field machinery,
+about 0.3 ms for a customer's fifty columns: too slow for 10,000 rows a second. `insert_rows`
+gives the instances their primary keys first (a block from the sequence on PostgreSQL, the next
+ids under SQLite's write lock) and then sends plain values: COPY on PostgreSQL, executemany on
+SQLite. Values that need conversion (dates and times, decimals, JSON) go through the field's
+own get_db_prep_save; everything else is sent as it is. Other databases use bulk_create.
+"""
+
+from django.db import connections, models, router
+from django.utils import timezone
+
+_CONVERTED = (models.DateTimeField, models.DateField, models.TimeField, models.DecimalField, models.JSONField)
+
+
+def insert_rows(model, objects: list, *, batch_size: int = 5000) -> list:
+    """Insert unsaved instances of `model`, setting their primary keys; returns them."""
+    if not objects:
+        return objects
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return model._default_manager.bulk_create(objects, batch_size=batch_size)
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not getattr(field, "generated", False)]
+    now = timezone.now()
+    stamps = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    for obj in objects:
+        for field in stamps:
+            if field.auto_now or getattr(obj, field.attname) is None:
+                setattr(obj, field.attname, now)
+    _assign_ids(connection, meta, objects)
+    converters = [(field.attname, field if isinstance(field, _CONVERTED) else None) for field in fields]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch_size):
+            rows = [_row(obj, converters, connection) for obj in objects[start : start + batch_size]]
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("?" for _field in fields)
+                cursor.cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objects
+
+
+def _row(obj, converters, connection) -> tuple:
+    values = []
+    for attname, field in converters:
+        value = getattr(obj, attname)
+        if field is not None and value is not None:
+            value = field.get_db_prep_save(value, connection)
+        values.append(value)
+    return tuple(values)
+
+
+def _assign_ids(connection, meta, objects: list) -> None:
+    pk = meta.pk
+    missing = [obj for obj in objects if getattr(obj, pk.attname) is None]
+    if not missing:
+        return
+    table = meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), pk.column, len(missing)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        else:
+            # Inside the write transaction (SQLite runs one writer at a time): the next free ids,
+            # past any id AUTOINCREMENT has handed out before.
+            quoted = connection.ops.quote_name
+            cursor.execute(f"SELECT COALESCE(MAX({quoted(pk.column)}), 0) FROM {quoted(table)}")
+            highest = cursor.fetchone()[0]
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
+            if cursor.fetchone():
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                row = cursor.fetchone()
+                highest = max(highest, row[0] if row else 0)
+            ids = list(range(highest + 1, highest + 1 + len(missing)))
+    for obj, value in zip(missing, ids, strict=True):
+        setattr(obj, pk.attname, value)
