@@ -11,7 +11,10 @@ own get_db_prep_save; everything else is sent as it is. Other databases use bulk
 from django.db import connections, models, router
 from django.utils import timezone
 
-_CONVERTED = (models.DateTimeField, models.DateField, models.TimeField, models.DecimalField, models.JSONField)
+# Values the driver cannot take as they are: psycopg adapts dates, times and decimals itself,
+# SQLite's module needs Django's conversion for them too; JSON always needs it.
+_CONVERTED_ALWAYS = (models.DateTimeField, models.DateField, models.TimeField, models.DecimalField, models.JSONField)
+_CONVERTED = {"postgresql": (models.JSONField,)}
 
 
 def insert_rows(model, objects: list, *, batch_size: int = 5000) -> list:
@@ -30,7 +33,8 @@ def insert_rows(model, objects: list, *, batch_size: int = 5000) -> list:
             if field.auto_now or getattr(obj, field.attname) is None:
                 setattr(obj, field.attname, now)
     _assign_ids(connection, meta, objects)
-    converters = [(field.attname, field if isinstance(field, _CONVERTED) else None) for field in fields]
+    converting = _CONVERTED.get(connection.vendor, _CONVERTED_ALWAYS)
+    converters = [(field.attname, field if isinstance(field, converting) else None) for field in fields]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(meta.db_table)
     with connection.cursor() as cursor:

@@ -94,10 +94,11 @@ class EventKind(models.TextChoices):
 class CustomerEvent(models.Model):
     """One step in a customer's life, shown on its timeline (Saleor's OrderEvent)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="events")
+    # The customer is covered by the (customer, time) index; users are never deleted, only marked left.
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     summary = models.CharField(_("summary"), max_length=300)
     data = models.JSONField(default=dict, blank=True)  # {field: [before, after]} or kind-specific facts

@@ -21,7 +21,8 @@ class CustomerKey(models.Model):
     (to warn) but never enforced: several customers may share a switchboard.
     """
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="keys")
+    # Covered by the (customer, kind) index below.
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="keys", db_index=False)
     contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=12, choices=KeyKind.choices)
     value = models.CharField(max_length=120)
