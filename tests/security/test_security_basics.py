@@ -43,8 +43,30 @@ def test_production_passwords_use_argon2_and_sessions_expire_when_idle():
     assert production_hashers[0].endswith("Argon2PasswordHasher")
     hasher = Argon2PasswordHasher()
     assert hasher.verify("s3cret-密码", hasher.encode("s3cret-密码", hasher.salt()))
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
+    assert 0 < settings.CRM_SESSION_RENEW_SECONDS <= 300
+
+
+def test_a_request_renews_the_idle_session_at_most_once_a_minute(client, admin_user):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(admin_user)
+    client.get("/api/v1/me/")
+    key = client.session.session_key
+    renewed = client.session["_renewed"]
+    expiry = Session.objects.get(pk=key).expire_date
+    client.get("/api/v1/me/")
+    assert Session.objects.get(pk=key).expire_date == expiry  # no write within the minute
+
+    session = client.session
+    session["_renewed"] = renewed - settings.CRM_SESSION_RENEW_SECONDS
+    session.save()
+    saved = Session.objects.get(pk=key).expire_date
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 200
+    assert Session.objects.get(pk=key).expire_date > saved
+    assert client.session["_renewed"] >= renewed
+    assert settings.SESSION_COOKIE_NAME in response.cookies  # the browser's cookie is renewed too
 
 
 def test_pages_need_a_login_and_the_api_answers_401_in_json(client):

@@ -1,5 +1,7 @@
 """Request-wide concerns: the audit context, login enforcement and the Content-Security-Policy."""
 
+import time
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 
@@ -42,6 +44,23 @@ class RequestContextMiddleware:
         source = "api" if request.path.startswith("/api/") else "ui"
         with context.acting(source, client_ip(request), request.META.get("HTTP_USER_AGENT", "")):
             return self.get_response(request)
+
+
+class SessionRenewalMiddleware:
+    """Sessions end after SESSION_COOKIE_AGE of inactivity. Renewing one means writing it (a
+    database write per request with SESSION_SAVE_EVERY_REQUEST), so it is renewed at most once
+    every CRM_SESSION_RENEW_SECONDS: the idle limit then holds to within that much."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - session.get("_renewed", 0) >= settings.CRM_SESSION_RENEW_SECONDS:
+                session["_renewed"] = now  # modified: SessionMiddleware saves it and resends the cookie
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -1,6 +1,5 @@
 """Signal receivers of the customers app."""
 
-from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
@@ -8,7 +7,7 @@ from django.dispatch import receiver
 from crm.customers.models import DuplicateRule, Pool
 from crm.customers.search import ensure_search_index
 from crm.customers.selectors.scope import forget_active_pools
-from crm.customers.services.duplicates import RULES_CACHE_KEY
+from crm.customers.services.duplicates import forget_rules
 from crm.customers.services.ownership import on_user_departing
 from crm.identity.signals import user_departing
 
@@ -31,5 +30,5 @@ def _pools_changed(**kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=DuplicateRule, dispatch_uid="customers.rules_changed")
 def _rules_changed(**kwargs) -> None:
-    cache.delete(RULES_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(RULES_CACHE_KEY))
+    forget_rules()
+    transaction.on_commit(forget_rules)

@@ -5,10 +5,10 @@ no user: picklist values are not secret. The management list (`item_list`) goes 
 permission engine like every other list.
 """
 
-from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from crm.access.engine import access_for
+from crm.core.memo import SharedMemo
 from crm.dictionary import categories
 from crm.dictionary.models import DictionaryItem, Region, RegionLevel
 
@@ -92,28 +92,20 @@ def category_summaries(*, user) -> list[dict]:
 
 
 # --- cached lookups for big lists ---------------------------------------------------------------------
-ITEMS_CACHE_KEY = "crm:dictionary:items"
-REGIONS_CACHE_KEY = "crm:dictionary:regions"
+# Every dictionary item by id (a few hundred rows) and every province and city by code (reference
+# data, loaded by a migration): lists show a picklist entry on each row without joining or
+# fetching them. Items are forgotten on change (crm.dictionary.receivers).
+_ITEMS = SharedMemo("crm:dictionary:items", lambda: DictionaryItem.objects.in_bulk(), seconds=3600)
+_REGIONS = SharedMemo("crm:dictionary:regions", lambda: Region.objects.in_bulk(), seconds=24 * 3600)
 
 
 def item_map() -> dict[int, DictionaryItem]:
-    """Every dictionary item by id, from the cache (a few hundred rows; forgotten on change):
-    lists show a picklist entry on each row without joining or fetching the items."""
-    items = cache.get(ITEMS_CACHE_KEY)
-    if items is None:
-        items = DictionaryItem.objects.in_bulk()
-        cache.set(ITEMS_CACHE_KEY, items, 3600)
-    return items
+    return _ITEMS.get()
 
 
 def region_map() -> dict[str, Region]:
-    """Every province and city by code (reference data, loaded by a migration)."""
-    regions = cache.get(REGIONS_CACHE_KEY)
-    if regions is None:
-        regions = Region.objects.in_bulk()
-        cache.set(REGIONS_CACHE_KEY, regions, 24 * 3600)
-    return regions
+    return _REGIONS.get()
 
 
 def forget_items() -> None:
-    cache.delete(ITEMS_CACHE_KEY)
+    _ITEMS.forget()

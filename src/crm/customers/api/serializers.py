@@ -1,7 +1,6 @@
 """Shapes of the customers API (API.md, CH-3). They check the shape of what comes in and say how
 records look going out; the services in crm.customers.services check the rules and write."""
 
-
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -9,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.access.masking import mask_value
-from crm.core.api.serializers import FieldRulesMixin
+from crm.core.api.serializers import CompiledRowsMixin, FieldRulesMixin
 from crm.customers.models import (
     Attachment,
     AttachmentKind,
@@ -158,7 +157,7 @@ def _of_the_customer(model):
 
 
 # --- customers -----------------------------------------------------------------------------------------------
-class CustomerSerializer(FieldRulesMixin, serializers.ModelSerializer):
+class CustomerSerializer(FieldRulesMixin, CompiledRowsMixin, serializers.ModelSerializer):
     """A customer (CUS-1). Picklists are ids with their entry beside them (`level` and
     `level_entry`); province and city are region codes. Fields the caller's field rules protect are
     masked, hidden or read-only here as on the page."""
@@ -453,7 +452,7 @@ class DuplicatesSerializer(serializers.Serializer):
     duplicates = DuplicateMatchSerializer(many=True, read_only=True)
 
 
-class CustomerEventSerializer(serializers.ModelSerializer):
+class CustomerEventSerializer(CompiledRowsMixin, serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     actor = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -467,7 +466,7 @@ class CustomerEventSerializer(serializers.ModelSerializer):
 
 
 # --- what hangs off a customer ------------------------------------------------------------------------------
-class ContactSerializer(FieldRulesMixin, serializers.ModelSerializer):
+class ContactSerializer(FieldRulesMixin, CompiledRowsMixin, serializers.ModelSerializer):
     """A contact (CUS-3); the first one of a customer becomes its primary contact."""
 
     resource = CONTACT
@@ -480,7 +479,7 @@ class ContactSerializer(FieldRulesMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(CompiledRowsMixin, serializers.ModelSerializer):
     """A follow-up (CUS-5): it also sets the customer's last and next follow-up dates."""
 
     customer = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -509,7 +508,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class InteractionSerializer(serializers.ModelSerializer):
+class InteractionSerializer(CompiledRowsMixin, serializers.ModelSerializer):
     """An interaction record (CUS-4); its required fields cannot be blanked."""
 
     customer = serializers.PrimaryKeyRelatedField(read_only=True)

@@ -1,36 +1,39 @@
 """Who sees which customers: the permission engine's data scope, plus the public pools open to
 the user (a pool customer has no manager, so no owner-based scope reaches it)."""
 
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from crm.access.engine import access_for
 from crm.access.models import Scope
+from crm.core.memo import SharedMemo
 from crm.customers.models import Customer, Pool
 from crm.customers.permissions import CUSTOMER
 from crm.identity.models import User
 
 _POOLS_ATTR = "_crm_open_pools"
-POOLS_CACHE_KEY = "crm:customers:active-pools"
 
 
-def active_pools() -> list[tuple[Pool, list[str]]]:
-    """The active pools with the paths of the departments they serve, from the cache: every
-    customer page asks, and pools change seldom (crm.customers.receivers forgets them on change)."""
-    pools = cache.get(POOLS_CACHE_KEY)
-    if pools is None:
-        pools = [
-            (pool, [department.path for department in pool.departments.all()])
-            for pool in Pool.objects.filter(is_active=True).prefetch_related("departments")
-        ]
-        for pool, _paths in pools:
-            pool._prefetched_objects_cache = {}
-        cache.set(POOLS_CACHE_KEY, pools, 300)
+def _load_active_pools() -> list[tuple[Pool, list[str]]]:
+    pools = [
+        (pool, [department.path for department in pool.departments.all()])
+        for pool in Pool.objects.filter(is_active=True).prefetch_related("departments")
+    ]
+    for pool, _paths in pools:
+        pool._prefetched_objects_cache = {}
     return pools
 
 
+_ACTIVE_POOLS = SharedMemo("crm:customers:active-pools", _load_active_pools)
+
+
+def active_pools() -> list[tuple[Pool, list[str]]]:
+    """The active pools with the paths of the departments they serve, kept in memory: every
+    customer page asks, and pools change seldom (crm.customers.receivers forgets them on change)."""
+    return _ACTIVE_POOLS.get()
+
+
 def forget_active_pools() -> None:
-    cache.delete(POOLS_CACHE_KEY)
+    _ACTIVE_POOLS.forget()
 
 
 def pools_open_to(user) -> list[Pool]:

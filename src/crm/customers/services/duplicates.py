@@ -11,7 +11,6 @@ user may ask the owner's supervisor to transfer the customer.
 from dataclasses import dataclass, field
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -21,13 +20,13 @@ from crm.access.engine import access_for
 from crm.access.masking import mask_value
 from crm.audit.services import audit_update
 from crm.core.errors import Conflict, NotFound, PermissionDenied
+from crm.core.memo import SharedMemo
 from crm.customers import normalise, search, tokens
 from crm.customers.models import Customer, CustomerKey, DuplicateMode, DuplicateRule, DuplicateRuleKind, KeyKind
 from crm.customers.permissions import DUPLICATE_RULE
 from crm.customers.selectors.scope import customer_queryset
 
 TRANSFER_SALT = "crm.customers.transfer"
-RULES_CACHE_KEY = "crm:customers:duplicate-rules"
 MAX_MATCHES = 10
 SOUND_MARGIN = 25  # how far below the threshold the characters may be for the sound to count
 _MODE_ORDER = [DuplicateMode.OFF, DuplicateMode.WARN, DuplicateMode.BLOCK]
@@ -53,19 +52,25 @@ class Rules:
 
     @classmethod
     def load(cls) -> "Rules":
-        """The administrators' rules, from the cache (forgotten whenever a rule is saved)."""
-        cached = cache.get(RULES_CACHE_KEY)
-        if cached is not None:
-            return cached
+        """The administrators' rules, kept in memory (forgotten whenever a rule is saved)."""
+        return _RULES.get()
+
+    @classmethod
+    def from_database(cls) -> "Rules":
         rows = {rule.kind: rule for rule in DuplicateRule.objects.all()}
         modes = {kind: (rows[kind].mode if kind in rows else mode) for kind, mode in DEFAULT_MODES.items()}
         similar = rows.get(DuplicateRuleKind.SIMILAR_NAME)
-        rules = cls(modes=modes, threshold=similar.threshold if similar else 80)
-        cache.set(RULES_CACHE_KEY, rules, 300)
-        return rules
+        return cls(modes=modes, threshold=similar.threshold if similar else 80)
 
     def mode(self, kind: str) -> str:
         return self.modes.get(kind, DuplicateMode.OFF)
+
+
+_RULES = SharedMemo("crm:customers:duplicate-rules", Rules.from_database)
+
+
+def forget_rules() -> None:
+    _RULES.forget()
 
 
 @dataclass

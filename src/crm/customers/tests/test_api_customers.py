@@ -156,10 +156,10 @@ def test_the_list_costs_the_same_queries_for_5_and_50_rows(sales, django_assert_
     with django_assert_num_queries(len(few.captured_queries)):
         response = api.get(CUSTOMERS, {"page_size": 50})
     assert len(response.json()["results"]) == 50 and response.json()["results"][0]["city_name"] == "上海市"
-    # session and user (2), the permission engine (4) and the user's shares (1), the user's department and
-    # the open pools (3), the count, the page and its tags (3), its picklists and regions by prefetch (5 here:
-    # level, region, source, industry, province, city… those the rows use), the session's renewal (3)
-    assert len(few.captured_queries) <= 22, [q["sql"][:120] for q in few.captured_queries]
+    # session and user (2), the permission engine (4), the user's shares (1) and department (1), the count,
+    # the page and its tags (3); picklists, regions and pools come from memory (crm.core.memo), and the
+    # session is renewed once a minute, not per request
+    assert len(few.captured_queries) == 11, [q["sql"][:120] for q in few.captured_queries]
 
 
 # --- create -------------------------------------------------------------------------------------------------
