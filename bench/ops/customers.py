@@ -164,8 +164,6 @@ load_test(
         key="customers.http.list",
         label="Customer list API, 20 concurrent clients",
         path="/api/v1/customers/",
-        # The API is being written: until it answers, the HTML list is measured instead.
-        fallback_path="/customers/",
         target_rps=200,
         target_p95_ms=200,
     )

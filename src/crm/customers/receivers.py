@@ -5,6 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.dispatch import receiver
 
 from crm.customers.models import DuplicateRule, Pool
+from crm.customers.models.customer import forget_pool_map
 from crm.customers.search import ensure_search_index
 from crm.customers.selectors.scope import forget_active_pools
 from crm.customers.services.duplicates import forget_rules
@@ -25,7 +26,9 @@ def _search_index(sender, using="default", **kwargs) -> None:
 @receiver(m2m_changed, sender=Pool.departments.through, dispatch_uid="customers.pool_departments_changed")
 def _pools_changed(**kwargs) -> None:
     forget_active_pools()
+    forget_pool_map()
     transaction.on_commit(forget_active_pools)  # and again once the change is visible to everyone
+    transaction.on_commit(forget_pool_map)
 
 
 @receiver([post_save, post_delete], sender=DuplicateRule, dispatch_uid="customers.rules_changed")

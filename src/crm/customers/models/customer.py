@@ -8,9 +8,11 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.memo import SharedMemo
 from crm.core.models import TimeStampedModel
 from crm.customers import normalise
 from crm.dictionary.models import dictionary_fk, region_fk
+from crm.customers.models.pool import Pool
 from crm.dictionary.selectors import item_map, region_map
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -28,13 +30,21 @@ ITEM_RELATIONS = ("level", "region", "source", "industry", "customer_type", "pot
 REGION_RELATIONS = ("province", "city")
 
 
+# Every pool by id (a handful; forgotten on change by crm.customers.receivers).
+_POOLS = SharedMemo("crm:customers:pools", lambda: Pool.objects.in_bulk())
+
+
+def forget_pool_map() -> None:
+    _POOLS.forget()
+
+
 class WithPicklists(ModelIterable):
-    """Rows with their picklist items and regions attached from the cached maps
-    (crm.dictionary.selectors): no join and no query per relation. An item missing from the
-    map (created this instant) is simply loaded on access, as without this."""
+    """Rows with their picklist items, regions and pool attached from maps held in memory
+    (crm.core.memo): no join and no query per relation. One missing from its map (created this
+    instant) is simply loaded on access, as without this."""
 
     def __iter__(self):
-        items, regions = item_map(), region_map()
+        items, regions, pools = item_map(), region_map(), _POOLS.get()
         for customer in super().__iter__():
             cache = customer._state.fields_cache
             for name in ITEM_RELATIONS:
@@ -45,6 +55,8 @@ class WithPicklists(ModelIterable):
                 value = regions.get(getattr(customer, f"{name}_id"))
                 if value is not None:
                     cache[name] = value
+            if customer.pool_id is None or customer.pool_id in pools:
+                cache["pool"] = pools.get(customer.pool_id)
             yield customer
 
 
@@ -61,9 +73,9 @@ class CustomerQuerySet(models.QuerySet):
     def for_list(self) -> "CustomerQuerySet":
         """What a list row shows, in a fixed number of queries whatever the page size.
 
-        Picklists and regions come from cached maps, the pool by prefetch: joined, their dozen
-        tables cost PostgreSQL more to plan than to run (docs/benchmarks.md)."""
-        queryset = self.select_related("manager", "manager__department").prefetch_related("pool")
+        Picklists, regions and pools come from maps held in memory: joined, their dozen tables
+        cost PostgreSQL more to plan than to run (docs/benchmarks.md)."""
+        queryset = self.select_related("manager", "manager__department")
         queryset._iterable_class = WithPicklists
         return queryset
 
