@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from crm.core.memo import SharedMemo
 from crm.core.models import TimeStampedModel
 from crm.customers import normalise
-from crm.dictionary.models import dictionary_fk, region_fk
 from crm.customers.models.pool import Pool
+from crm.dictionary.models import dictionary_fk, region_fk
 from crm.dictionary.selectors import item_map, region_map
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -97,6 +97,7 @@ def customer_list_page(request):
         "status_choices": CustomerStatus,
         "resource": CUSTOMER,
         "query_string": request.GET.urlencode(),
+        "export_url": _export_url(),
         "view_params": [(k, v) for k, values in request.GET.lists() if k not in ("page", "view") for v in values],
     }
     return render(request, "customers/list.html", context)
@@ -207,6 +208,16 @@ def saved_view_delete(request, pk):
         config.saved_view_delete(actor=request.user, view=view)
         messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
     return redirect("customers:list")
+
+
+def _export_url() -> str:
+    """Where the list's export goes, ready for its query string: the exports of crm.imports
+    (small ones download at once, big ones become a background job) where that app is
+    installed, else this app's own download."""
+    try:
+        return f"{reverse('imports:export_new')}?type=customers&"
+    except NoReverseMatch:
+        return f"{reverse('customers:export')}?"
 
 
 def _export_columns(request) -> list[Column]:
