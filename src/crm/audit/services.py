@@ -10,7 +10,7 @@ from django.db import models
 
 from crm.audit.models import AuditAction, AuditEvent
 from crm.core import context
-from crm.core.bulk import insert_rows
+from crm.core.bulk import insert_rows, new_row
 
 
 def audit_record(
@@ -106,7 +106,8 @@ def audit_records_bulk(*, actor, action: str, model, rows, message: str = "") ->
     ctx = context.current()
     content_type = ContentType.objects.get_for_model(model)
     events = [
-        AuditEvent(
+        new_row(
+            AuditEvent,
             actor=actor if getattr(actor, "pk", None) else None,
             actor_name=_actor_name(actor),
             action=action,

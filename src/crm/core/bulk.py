@@ -6,15 +6,58 @@ gives the instances their primary keys first (a block from the sequence on Postg
 ids under SQLite's write lock) and then sends plain values: COPY on PostgreSQL, executemany on
 SQLite. Values that need conversion (dates and times, decimals, JSON) go through the field's
 own get_db_prep_save; everything else is sent as it is. Other databases use bulk_create.
+
+`new_row` makes the unsaved instances of the derived rows (duplicate keys, timeline and audit
+events) without Model.__init__, which weighs each keyword against every field and asks every
+field for its default: a fifth of an import's time at six instances per row.
 """
 
+import functools
+
 from django.db import connections, models, router
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 # Values the driver cannot take as they are: psycopg adapts dates, times and decimals itself,
 # SQLite's module needs Django's conversion for them too; JSON always needs it.
 _CONVERTED_ALWAYS = (models.DateTimeField, models.DateField, models.TimeField, models.DecimalField, models.JSONField)
 _CONVERTED = {"postgresql": (models.JSONField,)}
+
+
+@functools.cache
+def _layout(model) -> tuple[list, list, dict]:
+    """(constant defaults, callable defaults, relations by name) of a model's concrete fields."""
+    constants, callables, relations = [], [], {}
+    for field in model._meta.concrete_fields:
+        if getattr(field, "generated", False):
+            continue  # the database computes it; unsaved instances have none, as Django's
+        if field.has_default() and callable(field.default):
+            callables.append((field.attname, field.default))
+        else:
+            constants.append((field.attname, field.get_default()))
+        if field.is_relation:
+            relations[field.name] = field.attname
+    return constants, callables, relations
+
+
+def new_row(model, **values):
+    """An unsaved instance of `model` with `values` (related objects by field name, or ids by
+    attribute name) and every other field's default; no signals are sent (pre_init, post_init)."""
+    constants, callables, relations = _layout(model)
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    data = obj.__dict__
+    data.update(constants)
+    for attname, default in callables:
+        data[attname] = default()
+    for name, value in values.items():
+        attname = relations.get(name)
+        if attname is None:
+            data[name] = value
+        else:
+            data[attname] = None if value is None else value.pk
+            obj._state.fields_cache[name] = value
+    return obj
 
 
 def insert_rows(model, objects: list, *, batch_size: int = 5000) -> list:

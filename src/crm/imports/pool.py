@@ -9,6 +9,7 @@ the stored values are exactly those of a customer saved one by one.
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import SimpleNamespace
 
 
@@ -43,22 +44,31 @@ def start(processes: int) -> ProcessPoolExecutor | None:
 
 
 class Derived:
-    """The derived values of one batch's names, computed in the pool or right here."""
+    """The derived values of one batch's names, computed in the pool or right here. A pool
+    whose worker died (killed, out of memory) is not the import's failure: the values are then
+    computed here."""
 
     def __init__(self, names: list[str], executor: ProcessPoolExecutor | None, parts: int = 1):
         self._values: list | None = None
         self._futures = []
+        self._names = names
         if executor is None or not names:
-            self._names = names
             return
-        self._names = None
         size = max(1, -(-len(names) // max(1, parts)))
-        self._futures = [executor.submit(derive_names, names[i : i + size]) for i in range(0, len(names), size)]
+        try:
+            self._futures = [executor.submit(derive_names, names[i : i + size]) for i in range(0, len(names), size)]
+        except BrokenProcessPool:
+            self._futures = []
 
     def get(self, position: int) -> tuple[str, str, str, list[str]]:
         if self._values is None:
-            if self._futures:
-                self._values = [value for future in self._futures for value in future.result()]
-            else:
-                self._values = derive_names(self._names)
+            self._values = self._from_pool() or derive_names(self._names)
         return self._values[position]
+
+    def _from_pool(self) -> list | None:
+        if not self._futures:
+            return None
+        try:
+            return [value for future in self._futures for value in future.result()]
+        except BrokenProcessPool:
+            return None

@@ -1,7 +1,7 @@
 """The customer's timeline: every lifecycle step writes one event row in the caller's transaction."""
 
 from crm.audit.services import jsonable
-from crm.core.bulk import insert_rows
+from crm.core.bulk import insert_rows, new_row
 from crm.customers.models import CustomerEvent
 
 
@@ -20,7 +20,7 @@ def events_record_bulk(*, customer_ids, kind: str, actor=None, summary: str = ""
     actor = actor if getattr(actor, "pk", None) else None
     payload = jsonable(data or {})
     rows = [
-        CustomerEvent(customer_id=pk, kind=kind, actor=actor, summary=summary[:300], data=payload)
+        new_row(CustomerEvent, customer_id=pk, kind=kind, actor=actor, summary=summary[:300], data=payload)
         for pk in customer_ids
     ]
     insert_rows(CustomerEvent, rows)

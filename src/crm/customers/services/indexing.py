@@ -1,6 +1,7 @@
 """Derived data kept in step with every write: the name key, pinyin, search tokens and the
 duplicate keys (crm.customers.normalise, crm.customers.tokens)."""
 
+from crm.core.bulk import new_row
 from crm.customers import normalise, tokens
 from crm.customers.models import Contact, Customer, CustomerKey, DuplicateMode, KeyKind
 from crm.customers.services.duplicates import Rules
@@ -49,7 +50,7 @@ def own_keys(customer: Customer, enforced_kinds: set[str]) -> list[CustomerKey]:
         (KeyKind.CREDIT_CODE, normalise.credit_code_key(customer.credit_code)),
     ]
     return [
-        CustomerKey(customer=customer, kind=kind, value=value[:120], enforced=kind in enforced_kinds)
+        new_row(CustomerKey, customer=customer, kind=kind, value=value[:120], enforced=kind in enforced_kinds)
         for kind, value in values
         if value
     ]

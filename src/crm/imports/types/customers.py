@@ -22,7 +22,7 @@ from crm.access.engine import access_for
 from crm.access.masking import mask_value
 from crm.audit.models import AuditAction
 from crm.audit.services import audit_records_bulk, snapshot
-from crm.core.bulk import insert_rows
+from crm.core.bulk import insert_rows, new_row
 from crm.core.errors import ValidationFailed
 from crm.core.numbering import next_numbers
 from crm.customers import normalise
@@ -700,7 +700,7 @@ class CustomerImport(r.ImportType):
             if spec.required and values.get(key) in (None, "") and key != "manager":
                 row.fail(key, _("This field is required."))
         manager = values.pop("manager", None) or ctx.actor
-        customer = Customer(manager=manager, created_by=ctx.actor if getattr(ctx.actor, "pk", None) else None)
+        customer = new_row(Customer, manager=manager, created_by=ctx.actor if getattr(ctx.actor, "pk", None) else None)
         custom = {}
         for key, value in values.items():
             if key.startswith("custom."):
