@@ -81,7 +81,12 @@ def _actor_name(actor) -> str:
     return f"{actor.get_username()}" + (f" ({actor.name})" if getattr(actor, "name", "") else "")
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value):
+    if type(value) in _PLAIN:  # nearly every value: answered before the checks below
+        return value
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
