@@ -2,8 +2,8 @@
 as `crm import customers` does, into a scratch database; prints rows per second (issue 5).
 
 The scratch database is made for the run and dropped after it: on PostgreSQL `<name>_import`
-beside the database of CRM_DATABASE_URL, on SQLite `import.sqlite3` in CRM_DATA_DIR. The file is
-written once per row count and seed (`customers-<N>.csv` in CRM_DATA_DIR): company names of
+beside the database of CRM_DATABASE_URL, on SQLite a file in CRM_DATA_DIR/import-run/. The file
+is written once per row count and seed (`customers-<N>-<seed>.csv` in CRM_DATA_DIR): company names of
 random characters, five regions, four levels, landlines, e-mails, addresses; about 2 % of the
 rows repeat an earlier row, so the duplicate check has work to do.
 """
@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -58,7 +59,7 @@ def _scratch_url() -> tuple[str | None, str]:
     """(CRM_DATABASE_URL of the scratch database or None for SQLite, what to call it)."""
     url = os.environ.get("CRM_DATABASE_URL", "")
     if not url:
-        return None, "SQLite import.sqlite3"
+        return None, "SQLite (scratch file)"
     base, name = url.rsplit("/", 1)
     return f"{base}/{name}_import", f"PostgreSQL {name}_import"
 
@@ -116,7 +117,7 @@ def main(argv=None) -> None:
         _postgres(url, f"CREATE DATABASE {name}")
         child_env["CRM_DATABASE_URL"] = url
     else:
-        subprocess.run(["rm", "-rf", str(scratch_dir)], check=True)
+        shutil.rmtree(scratch_dir, ignore_errors=True)
     try:
         command = [sys.executable, "-m", "bench.imports", "--child", str(path), "--duplicates", args.duplicates]
         finished = subprocess.run(command, env=child_env, cwd=env.REPO, capture_output=True, text=True)

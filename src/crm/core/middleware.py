@@ -1,4 +1,5 @@
-"""Request-wide concerns: the audit context, login enforcement and the Content-Security-Policy."""
+"""Request-wide concerns: the audit context, session renewal, login enforcement and the
+Content-Security-Policy."""
 
 import time
 

@@ -85,7 +85,7 @@ def _reader(field):
 class CompiledRowsMixin:
     """For serializers of long lists: each field's reader is worked out once per serializer (so
     once per page with many=True) instead of DRF introspecting every value of every row; the
-    output is the same (crm.core.tests.test_api_serializers checks it field by field)."""
+    output is the same (crm/customers/tests/test_api_serialization.py checks it field by field)."""
 
     def to_representation(self, instance):
         readers = self.__dict__.get("_compiled_readers")
