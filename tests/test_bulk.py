@@ -2,11 +2,15 @@
 store exactly what Django's own save would, on SQLite and on PostgreSQL."""
 
 import datetime
+import gc
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
 
 from crm.audit.models import AuditEvent
-from crm.core.bulk import insert_rows, new_row
+from crm.core.bulk import collector_paused, insert_rows, insert_values, new_row, relaxed_commit
 from crm.identity.models import Department
 
 
@@ -48,3 +52,63 @@ def test_inserted_rows_read_back_as_saved_and_get_their_ids(admin_user):
     assert stored.changes == {"name": [None, "销售一部"], "when": ["2026-12-01", None]}
     assert abs(stored.created_at - rows[1].created_at) < datetime.timedelta(seconds=1)
     assert AuditEvent.objects.get(pk=ids[3]).actor_id is None
+
+
+def test_insert_values_fills_defaults_and_reads_back_as_saved(admin_user):
+    """Rows as plain tuples (the keys, timeline and audit rows of an import): the named columns,
+    every other one its default, created_at stamped once, JSON stored as JSON."""
+    content_type = ContentType.objects.get_for_model(Department)
+    before = AuditEvent.objects.count()
+    names = ("actor_id", "action", "content_type_id", "object_id", "changes")
+    rows = [
+        (admin_user.pk, "create", content_type.pk, str(i), {"name": [None, f"部门{i}"], "n": [None, i]})
+        for i in range(3)
+    ]
+    rows.append((None, "update", content_type.pk, "3", {}))
+    assert insert_values(AuditEvent, names, iter(rows), batch_size=2) == 4  # a generator, in two batches
+    stored = list(AuditEvent.objects.filter(object_id__in=["0", "1", "2", "3"]).order_by("object_id"))
+    assert AuditEvent.objects.count() == before + 4 and len(stored) == 4
+    assert stored[1].changes == {"name": [None, "部门1"], "n": [None, 1]} and stored[1].actor_id == admin_user.pk
+    assert (
+        stored[3].changes == {} and stored[3].actor_id is None and stored[3].actor_name == "" and stored[3].ip is None
+    )
+    assert len({event.created_at for event in stored}) == 1
+    assert abs(stored[0].created_at - timezone.now()) < datetime.timedelta(minutes=1)
+    assert not stored[0].is_login and len({event.pk for event in stored}) == 4
+
+
+def test_insert_values_of_nothing_writes_nothing(admin_user):
+    before = AuditEvent.objects.count()
+    assert insert_values(AuditEvent, ("action",), []) == 0
+    assert AuditEvent.objects.count() == before
+
+
+def test_the_collector_is_paused_inside_and_back_after_the_last_job():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # two imports in one process
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("the import failed")
+    assert gc.isenabled()
+
+
+@pytest.mark.django_db(transaction=True)  # SET LOCAL lasts to the end of the real transaction
+def test_relaxed_commit_holds_for_its_transaction_only():
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            relaxed_commit()  # nothing to relax: a no-op, not an error
+        return
+    before = setting()
+    with transaction.atomic():
+        relaxed_commit()
+        assert setting() == "off"
+    assert setting() == before == "on"

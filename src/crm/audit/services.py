@@ -3,6 +3,7 @@ audit row commit or roll back together (Zulip's do_* actions)."""
 
 import datetime
 import decimal
+import functools
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
@@ -10,7 +11,7 @@ from django.db import models
 
 from crm.audit.models import AuditAction, AuditEvent
 from crm.core import context
-from crm.core.bulk import insert_rows, new_row
+from crm.core.bulk import insert_values
 
 
 def audit_record(
@@ -65,14 +66,21 @@ def audit_delete(*, actor, instance, fields: list[str] | None = None) -> AuditEv
 
 def snapshot(instance, fields: list[str] | None = None) -> dict:
     """The concrete field values of a record, foreign keys as ids; secrets left out."""
-    result = {}
-    for field in instance._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
-            continue
-        if field.name in {"password", "id"}:
-            continue
-        result[field.name] = getattr(instance, field.attname)
-    return result
+    data = instance.__dict__
+    return {
+        name: data[attname] if attname in data else getattr(instance, attname)
+        for name, attname in _snapshot_fields(type(instance), None if fields is None else tuple(fields))
+    }
+
+
+@functools.cache
+def _snapshot_fields(model, fields: tuple[str, ...] | None) -> tuple[tuple[str, str], ...]:
+    """(name, attname) of the fields a snapshot takes, in the model's order."""
+    return tuple(
+        (field.name, field.attname)
+        for field in model._meta.concrete_fields
+        if (fields is None or field.name in fields) and field.name not in {"password", "id"}
+    )
 
 
 def _actor_name(actor) -> str:
@@ -85,8 +93,16 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _jsonable(value):
-    if type(value) in _PLAIN:  # nearly every value: answered before the checks below
+    kind = type(value)
+    if kind in _PLAIN:  # nearly every value: answered before the checks below
         return value
+    if kind is dict:  # {field: [before, after]}: the plain leaves are answered without a call
+        return {
+            (key if type(key) is str else str(key)): (item if type(item) in _PLAIN else _jsonable(item))
+            for key, item in value.items()
+        }
+    if kind is list:
+        return [item if type(item) in _PLAIN else _jsonable(item) for item in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
@@ -107,25 +123,37 @@ jsonable = _jsonable
 
 
 def audit_records_bulk(*, actor, action: str, model, rows, message: str = "") -> int:
-    """Many audit events in one insert (bulk handover, pool returns): rows of (pk, repr, changes)."""
+    """Many audit events in one insert (imports, bulk handover, pool returns): rows of
+    (pk, repr, changes)."""
     ctx = context.current()
     content_type = ContentType.objects.get_for_model(model)
-    events = [
-        new_row(
-            AuditEvent,
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=_actor_name(actor),
-            action=action,
-            source=ctx.source,
-            ip=ctx.ip,
-            user_agent=ctx.user_agent,
-            content_type=content_type,
-            object_id=str(pk),
-            object_repr=str(text)[:200],
-            changes=_jsonable(changes or {}),
-            message=message[:500],
-        )
-        for pk, text, changes in rows
-    ]
-    insert_rows(AuditEvent, events)
-    return len(events)
+    shared = (
+        actor.pk if getattr(actor, "pk", None) else None,
+        _actor_name(actor),
+        action,
+        ctx.source,
+        ctx.ip,
+        ctx.user_agent,
+        content_type.pk,
+        message[:500],
+    )
+    return insert_values(
+        AuditEvent,
+        _BULK_COLUMNS,
+        ((*shared, str(pk), str(text)[:200], _jsonable(changes or {})) for pk, text, changes in rows),
+    )
+
+
+_BULK_COLUMNS = (
+    "actor_id",
+    "actor_name",
+    "action",
+    "source",
+    "ip",
+    "user_agent",
+    "content_type_id",
+    "message",
+    "object_id",
+    "object_repr",
+    "changes",
+)

@@ -14,7 +14,7 @@ Pure functions: no database, so imports, the API and the forms share them.
 import json
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from crm.dictionary.seeding import REGIONS_FILE
 
@@ -159,6 +159,7 @@ def phone_digits(phone: str) -> str:
 _EXTENSION = re.compile(r"(转|ext\.?|x|#)\s*\d{1,6}$")
 
 
+@lru_cache(maxsize=4096)  # a row asks for its phone's key several times (keys, tokens)
 def phone_key(phone: str) -> str:
     """A phone number as comparable digits: mobile 13812345678, landline 02162345678, 4008001234.
 

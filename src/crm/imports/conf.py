@@ -4,8 +4,6 @@
 | --- | --- | --- |
 | CRM_IMPORT_BATCH_SIZE | 1000 | rows written (and checkpointed) per transaction |
 | CRM_IMPORT_INLINE_ROWS | 2000 | files up to this many rows import within the request; larger ones in the background |
-| CRM_IMPORT_PROCESSES | min(4, CPUs) | processes computing pinyin for big files (1: none) |
-| CRM_IMPORT_POOL_MIN_ROWS | 5000 | files from this size on use those processes |
 | CRM_IMPORT_STALE_SECONDS | 120 | a running import silent for this long is taken for dead and resumed |
 | CRM_IMPORT_KEEP_DAYS | 30 | uploaded files and rejects of finished imports are deleted after this |
 | CRM_EXPORT_INLINE_ROWS | 5000 | larger exports run in the background |
@@ -13,8 +11,6 @@
 | CRM_BACKUP_DIR | <data dir>/backups | where `crm backup` and the scheduled backup write |
 | CRM_BACKUP_KEEP | 7 | scheduled backups kept (the oldest are deleted); 0 turns the schedule off |
 """
-
-import os
 
 from django.conf import settings
 
@@ -32,14 +28,6 @@ def batch_size() -> int:
 
 def inline_rows() -> int:
     return _int("CRM_IMPORT_INLINE_ROWS", 2000)
-
-
-def processes() -> int:
-    return max(1, _int("CRM_IMPORT_PROCESSES", min(4, os.cpu_count() or 1)))
-
-
-def pool_min_rows() -> int:
-    return _int("CRM_IMPORT_POOL_MIN_ROWS", 5000)
 
 
 def stale_seconds() -> int:

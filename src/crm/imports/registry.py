@@ -143,8 +143,8 @@ class Context:
     policy: str = "skip"
     dry_run: bool = False
     lookups: object = None
+    spare: object = None  # while the database is busy: reads a row ahead (crm.imports.services.imports)
     seen: dict = field(default_factory=dict)  # in-file duplicate keys -> the earlier row
-    executor: object = None  # a process pool for expensive derived values, or None
     state: dict = field(default_factory=dict)  # the type's own
 
 
@@ -155,7 +155,6 @@ class ImportType:
     code: str = ""
     label = ""
     resource: str = ""  # the access resource whose field rules apply
-    uses_pool: bool = False  # big files compute derived values in worker processes (crm.imports.pool)
 
     # --- what the type declares ---------------------------------------------------------------
     def fields(self) -> list[FieldSpec]:
@@ -187,7 +186,10 @@ class ImportType:
         """Checks across fields of one row, after every field was converted."""
 
     def clean(self, ctx: Context, rows: list[Row]) -> None:
-        """Convert each mapped cell (crm.imports.values), then the row-level checks."""
+        """Convert each mapped cell (crm.imports.values), then the row-level checks. Rows are
+        cleaned one at a time, in the pauses of the batch before (ctx.spare), possibly in the
+        middle of its COPY: a type's clean treats each row alone and never queries the database
+        (what it matches against is loaded before, by Lookups.load)."""
         from crm.imports.values import convert
 
         for row in rows:

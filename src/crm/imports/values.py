@@ -58,6 +58,17 @@ class Lookups:
         self._users_source = users  # a queryset of the users a row may name
         self._users: tuple[dict, dict] | None = None
 
+    def load(self, specs) -> None:
+        """Read now every table these fields' cells are matched against (before the read-ahead
+        thread, which may not query, converts them)."""
+        for spec in specs:
+            if spec.kind == r.DICTIONARY:
+                self.items(spec.category)
+            elif spec.kind in (r.PROVINCE, r.CITY):
+                self.provinces()
+            elif spec.kind == r.USER:
+                self.users()
+
     # dictionary items: entry or value, active or not (an inactive one is refused by name)
     def items(self, category: str) -> dict:
         if category not in self._items:
@@ -210,6 +221,8 @@ def _listing(options: list[str]) -> str:
 
 def _dictionary(spec, text: str, lookups: Lookups) -> DictionaryItem:
     item = lookups.items(spec.category).get(fold(text))
+    if item is not None and item.is_active:
+        return item
     label = categories.label(spec.category)
     if item is None:
         raise ValueError(

@@ -1,7 +1,7 @@
 """The customer's timeline: every lifecycle step writes one event row in the caller's transaction."""
 
 from crm.audit.services import jsonable
-from crm.core.bulk import insert_rows, new_row
+from crm.core.bulk import insert_values
 from crm.customers.models import CustomerEvent
 
 
@@ -17,11 +17,7 @@ def event_record(*, customer, kind: str, actor=None, summary: str = "", data: di
 
 def events_record_bulk(*, customer_ids, kind: str, actor=None, summary: str = "", data: dict | None = None) -> int:
     """One event for each of many customers (handover, pool return), in batches."""
-    actor = actor if getattr(actor, "pk", None) else None
-    payload = jsonable(data or {})
-    rows = [
-        new_row(CustomerEvent, customer_id=pk, kind=kind, actor=actor, summary=summary[:300], data=payload)
-        for pk in customer_ids
-    ]
-    insert_rows(CustomerEvent, rows)
-    return len(rows)
+    shared = (kind, actor.pk if getattr(actor, "pk", None) else None, summary[:300], jsonable(data or {}))
+    return insert_values(
+        CustomerEvent, ("customer_id", "kind", "actor_id", "summary", "data"), ((pk, *shared) for pk in customer_ids)
+    )

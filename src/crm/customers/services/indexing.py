@@ -1,6 +1,8 @@
 """Derived data kept in step with every write: the name key, pinyin, search tokens and the
 duplicate keys (crm.customers.normalise, crm.customers.tokens)."""
 
+import bisect
+
 from crm.core.bulk import new_row
 from crm.customers import normalise, tokens
 from crm.customers.models import Contact, Customer, CustomerKey, DuplicateMode, KeyKind
@@ -41,18 +43,44 @@ def compute_tokens(customer: Customer, contacts, syllables: list[str] | None = N
     )
 
 
-def own_keys(customer: Customer, enforced_kinds: set[str]) -> list[CustomerKey]:
-    """The customer record's own keys (not its contacts')."""
+def draft_tokens(customer: Customer, syllables: list[str] | None = None) -> list[str]:
+    """compute_tokens' tokens of a new customer (no contacts yet) but for its number, sorted:
+    worked out before the number is given (an import's read-ahead); finish_tokens adds it."""
+    return sorted(
+        tokens.token_set(
+            name=customer.name,
+            syllables=syllables,
+            phones=[normalise.phone_key(customer.phone)] if customer.phone else [],
+            words=[customer.credit_code],
+        )
+    )
+
+
+def finish_tokens(drafted: list[str], number: str) -> str:
+    """The token text of a drafted customer once it has its number."""
+    word = tokens.word_token(number)
+    if word and word not in drafted:
+        drafted = list(drafted)
+        bisect.insort(drafted, word)
+    return " ".join(drafted)
+
+
+def own_key_values(customer: Customer) -> list[tuple[str, str]]:
+    """(kind, value) of the customer record's own keys (not its contacts')."""
     values = [
         (KeyKind.NAME, customer.name_key or normalise.name_key(customer.name)),
         (KeyKind.PHONE, normalise.phone_key(customer.phone)),
         (KeyKind.EMAIL, normalise.email_key(customer.email)),
         (KeyKind.CREDIT_CODE, normalise.credit_code_key(customer.credit_code)),
     ]
+    return [(kind, value[:120]) for kind, value in values if value]
+
+
+def own_keys(customer: Customer, enforced_kinds: set[str]) -> list[CustomerKey]:
+    """The customer record's own keys, as unsaved instances."""
     return [
-        new_row(CustomerKey, customer=customer, kind=kind, value=value[:120], enforced=kind in enforced_kinds)
-        for kind, value in values
-        if value
+        new_row(CustomerKey, customer=customer, kind=kind, value=value, enforced=kind in enforced_kinds)
+        for kind, value in own_key_values(customer)
     ]
 
 

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from crm.access.engine import access_for
 from crm.audit.models import AuditAction
 from crm.audit.services import audit_record
-from crm.core import context
+from crm.core import bulk, context
 from crm.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from crm.core.uploads import check_upload, extension
-from crm.imports import conf, files, parsing, pool, registry
+from crm.imports import conf, files, parsing, registry
 from crm.imports.models import (
     DONE_STATUSES,
     DuplicatePolicy,
@@ -270,7 +270,7 @@ def import_apply_saved(*, actor, job: ImportJob, saved: SavedMapping) -> ImportJ
 
 
 # --- the context of a run --------------------------------------------------------------------------
-def build_context(job: ImportJob, *, dry_run: bool, executor=None) -> Context:
+def build_context(job: ImportJob, *, dry_run: bool) -> Context:
     entry = import_type(job.record_type)
     actor = job.owner
     access = _require(actor, entry)
@@ -284,7 +284,6 @@ def build_context(job: ImportJob, *, dry_run: bool, executor=None) -> Context:
         mapped={key for key in job.mapping.values() if key in fields},
         policy=job.policy,
         dry_run=dry_run,
-        executor=executor,
     )
     entry.begin(ctx)
     for key, text in (job.defaults or {}).items():
@@ -417,17 +416,9 @@ def import_execute(import_id: int, *, force: bool = False, on_batch=None) -> Imp
         job.status, job.claim, job.heartbeat_at = ImportStatus.RUNNING, token, now
         job.started_at = job.started_at or now
         job.save()
-    executor = None
     try:
-        with translation.override(job.language), context.acting("import"):
-            entry = import_type(job.record_type)
-            if (
-                entry.uses_pool
-                and (job.total_rows or 0) >= conf.pool_min_rows()
-                and job.next_row < (job.total_rows or 0)
-            ):
-                executor = pool.start(conf.processes())
-            ctx = build_context(job, dry_run=job.dry_run, executor=executor)
+        with translation.override(job.language), context.acting("import"), bulk.collector_paused():
+            ctx = build_context(job, dry_run=job.dry_run)
             ctx.state["on_batch"] = on_batch
             if not (job.rows_exact and job.total_rows is not None and job.next_row >= job.total_rows):
                 _run_rows(job, ctx, token)
@@ -442,9 +433,6 @@ def import_execute(import_id: int, *, force: bool = False, on_batch=None) -> Imp
         logger.exception("import %s failed", import_id)
         _fail(import_id, token, _("The import stopped because of an internal error; it can be resumed."))
         raise
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _fail(import_id: int, token: str, message: str) -> ImportJob:
@@ -456,30 +444,57 @@ def _fail(import_id: int, token: str, message: str) -> ImportJob:
     return job
 
 
-def _batches(iterator, size: int):
-    batch = []
-    for item in iterator:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _run_rows(job: ImportJob, ctx: Context, token: str) -> None:
-    """The file's rows from the checkpoint on. While one batch is written, the next is read,
-    converted and (in the pool) has its pinyin computed."""
-    rows = parsing.iter_rows(job.source.path, layout_of(job), start=job.next_row)
-    pending = None
-    for chunk in _batches(rows, conf.batch_size()):
-        batch = [make_row(job, index, number, cells) for index, number, cells in chunk]
-        ctx.type.clean(ctx, batch)
-        if pending is not None:
-            _commit(job, ctx, pending, token)
-        pending = batch
-    if pending is not None:
-        _commit(job, ctx, pending, token)
+    """The file's rows from the checkpoint on, batch by batch. While a batch is written, the
+    next one is read and checked a row at a time whenever the database is busy with the rows
+    sent before (ctx.spare): the two overlap on one thread, with no second connection."""
+    if ctx.lookups is not None:
+        ctx.lookups.load(spec for key, spec in ctx.fields.items() if key in ctx.mapped or key in ctx.defaults)
+    reader = _Reader(job, ctx, parsing.iter_rows(job.source.path, layout_of(job), start=job.next_row))
+    batch = reader.batch()
+    while batch:
+        ctx.spare = reader.step
+        try:
+            _commit(job, ctx, batch, token)
+        finally:
+            ctx.spare = None
+        batch = reader.batch()
+
+
+class _Reader:
+    """An import file's rows, made and checked (ctx.type.clean) into batches; `step()` does one
+    row of the next batch ahead of time. A file that breaks off is reported where its batch is
+    asked for, as when reading batch by batch: the rows before it in that batch are not written."""
+
+    def __init__(self, job: ImportJob, ctx: Context, rows):
+        self._job, self._ctx, self._rows = job, ctx, rows
+        self._size = conf.batch_size()
+        self._next: list[Row] = []
+        self._done = False
+        self._error: BaseException | None = None
+
+    def step(self) -> None:
+        if self._done or len(self._next) >= self._size:
+            return
+        try:
+            item = next(self._rows, None)
+            if item is None:
+                self._done = True
+                return
+            row = make_row(self._job, *item)
+            self._ctx.type.clean(self._ctx, [row])
+        except Exception as exc:  # raised by batch(), outside the batch being written
+            self._done, self._error = True, exc
+            return
+        self._next.append(row)
+
+    def batch(self) -> list[Row]:
+        while not self._done and len(self._next) < self._size:
+            self.step()
+        if self._error is not None:
+            raise self._error
+        batch, self._next = self._next, []
+        return batch
 
 
 def _run_decisions(job: ImportJob, ctx: Context, token: str) -> None:
@@ -533,6 +548,7 @@ def _commit(job: ImportJob, ctx: Context, rows: list[Row], token: str, *, decisi
             raise Superseded()
         if not decisions and locked.next_row > rows[0].index:
             raise Superseded()
+        bulk.relaxed_commit()  # the checkpoint commits with the rows: a lost batch is resumed
         _write_safely(ctx, rows)
         counts = dict.fromkeys(_COUNTERS.values(), 0)
         issues = []

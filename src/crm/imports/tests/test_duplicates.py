@@ -186,3 +186,48 @@ def test_matching_is_set_based_a_batch_costs_the_same_queries_whatever_its_size(
 
     queries(5)  # cached settings (duplicate rules, pools) warm up
     assert queries(10) == queries(300)
+
+
+def test_key_holders_finds_every_customer_holding_each_key(sales, existing):
+    """The batch lookup of the duplicate keys (one query, a parameter per kind) on both databases."""
+    from crm.customers import normalise
+    from crm.customers.selectors.duplicates import key_holders
+
+    twin = make_customer(manager=sales.manager, name="上海华信网络有限公司", phone="021 6234 5678", confirm=True)
+    phone = normalise.phone_key("021-62345678")
+    wanted = {"phone": {phone, "02100000000"}, "credit_code": {C1}, "name": {existing.b.name_key, "没有这家"}}
+    found = key_holders({**wanted, "email": set()})
+    assert found == {
+        ("phone", phone): {existing.a.pk, twin.pk},
+        ("credit_code", C1): {existing.b.pk},
+        ("name", existing.b.name_key): {existing.b.pk},
+    }
+    assert key_holders({}) == {} and key_holders({"phone": set()}) == {}
+
+
+@pytest.mark.parametrize("record_type", ["customers", "contacts"])
+def test_cleaning_rows_asks_the_database_nothing_once_lookups_are_loaded(sales, existing, record_type):
+    """Rows are cleaned in the pauses of the batch before, possibly in the middle of its COPY on
+    the same connection (crm.imports.services.imports._Reader): cleaning may not query."""
+    from crm.imports import parsing
+
+    header = HEADER if record_type == "customers" else ["客户名称", "联系人", "手机", "性别", "邮箱"]
+    body = (
+        [["杭州远景科技有限公司", "华东", "大客户", "刘洋", "0571-88886666", "a@b.cn", C2, "备注"]]
+        if record_type == "customers"
+        else [["上海华信科技股份有限公司", "王芳", "13812345678", "女", "w@f.cn"]]
+    )
+    job = service.import_create(
+        actor=sales.supervisor, record_type=record_type, upload=Upload(csv_bytes([header, *body * 3]), "c.csv")
+    )
+    job = service.import_map(actor=sales.supervisor, job=job, mapping=job.mapping, defaults=job.defaults)
+    ctx = service.build_context(job, dry_run=False)
+    ctx.lookups.load(ctx.fields.values())
+    made = [
+        service.make_row(job, index, number, cells)
+        for index, number, cells in parsing.iter_rows(job.source.path, service.layout_of(job))
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        ctx.type.clean(ctx, made)
+    assert captured.captured_queries == []
+    assert all(row.ok for row in made), [row.errors for row in made]

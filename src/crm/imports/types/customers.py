@@ -12,8 +12,8 @@ with their keys, timeline events and audit rows.
 """
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,19 +22,19 @@ from crm.access.engine import access_for
 from crm.access.masking import mask_value
 from crm.audit.models import AuditAction
 from crm.audit.services import audit_records_bulk, snapshot
-from crm.core.bulk import insert_rows, new_row
+from crm.core.bulk import insert_rows, insert_values, new_row
 from crm.core.errors import ValidationFailed
 from crm.core.numbering import next_numbers
 from crm.customers import normalise
 from crm.customers.custom_fields import clean_custom_values, definitions
 from crm.customers.models import Contact, Customer, CustomerKey, CustomerStatus, DuplicateMode, EventKind, KeyKind
 from crm.customers.permissions import CUSTOMER
+from crm.customers.selectors.duplicates import key_holders
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
 from crm.customers.services import duplicates, indexing
 from crm.customers.services.customers import AUDIT_FIELDS, NUMBER_KEY, NUMBER_PREFIX
 from crm.customers.services.events import events_record_bulk
 from crm.imports import registry as r
-from crm.imports.pool import Derived
 from crm.imports.values import Lookups
 
 F = r.FieldSpec
@@ -300,6 +300,18 @@ def custom_field_specs(resource: str) -> list[r.FieldSpec]:
     ]
 
 
+@dataclass
+class Draft:
+    """The customer a row would create, worked out while reading (CustomerImport.clean)."""
+
+    customer: Customer
+    problems: list  # (field, message): refused when the row is to be created
+    syllables: list
+    tokens: list  # its search tokens but for its number (indexing.finish_tokens adds it)
+    keys: list  # its own duplicate keys: (kind, value)
+    changes: dict  # its audit entry but for its number
+
+
 @dataclass(frozen=True)
 class Seen:
     """An earlier row of the file with a key: its row number, and its record once written."""
@@ -317,7 +329,6 @@ class CustomerImport(r.ImportType):
     code = "customers"
     label = gettext_lazy("Customers")
     resource = CUSTOMER
-    uses_pool = True
 
     def fields(self) -> list[r.FieldSpec]:
         return [*_builtin_fields(), *custom_field_specs("customer")]
@@ -339,7 +350,6 @@ class CustomerImport(r.ImportType):
             enforced=indexing.blocked_key_kinds(),
             definitions=definitions("customer"),
             may_manage=ctx.access.can(f"{CUSTOMER}.manage"),
-            parts=getattr(ctx.executor, "_max_workers", 1) if ctx.executor else 1,
         )
 
     def validate(self, ctx: r.Context, row: r.Row) -> None:
@@ -371,11 +381,25 @@ class CustomerImport(r.ImportType):
                 row.fail("city", _("Several provinces have a city of this name: add the province."))
 
     def clean(self, ctx: r.Context, rows: list[r.Row]) -> None:
+        """Besides converting: the name's key and pinyin, the row's duplicate keys, and a draft
+        of the customer it would create. All of it needs no database, so for big files it runs
+        in the read-ahead thread while the batch before is written."""
         super().clean(ctx, rows)
-        named = [row for row in rows if row.ok and row.values.get("name")]
-        derived = Derived([row.values["name"] for row in named], ctx.executor, ctx.state.get("parts", 1))
-        for position, row in enumerate(named):
-            row.extra["derived"] = (derived, position)
+        for row in rows:
+            if not row.ok:
+                continue
+            name = row.values.get("name")
+            if not name:
+                row.extra["name"] = ("", "", "", [])  # no name: only an update by number can use the row
+            else:
+                holder = SimpleNamespace(name=name)
+                syllables = indexing.derive_name(holder)
+                row.extra["name"] = (holder.name_key, holder.name_pinyin, holder.name_initials, syllables)
+                if not holder.name_key:
+                    row.fail("name", _("Enter the company's name, not only a legal form such as 有限公司."))
+                    continue
+                row.extra["draft"] = self._draft(ctx, row)
+            row.extra["keys"] = self._keys(ctx, row)
 
     # --- deciding --------------------------------------------------------------------------------
     def _keys(self, ctx: r.Context, row: r.Row) -> list[tuple[str, str]]:
@@ -397,18 +421,6 @@ class CustomerImport(r.ImportType):
 
     def write(self, ctx: r.Context, rows: list[r.Row]) -> None:
         valid = [row for row in rows if row.ok]
-        for row in valid:
-            if "derived" not in row.extra:
-                row.extra["name"] = ("", "", "", [])  # no name: only an update by number can use the row
-                continue
-            derived, position = row.extra["derived"]
-            row.extra["name"] = derived.get(position)
-            if not row.extra["name"][0]:
-                row.fail("name", _("Enter the company's name, not only a legal form such as 有限公司."))
-        valid = [row for row in valid if row.ok]
-        for row in valid:
-            row.extra["keys"] = self._keys(ctx, row)
-
         numbers = {row.values["number"] for row in valid if row.values.get("number")}
         externals = {row.values["external_id"] for row in valid if row.values.get("external_id")}
         by_number = dict(Customer.objects.filter(number__in=numbers).values_list("number", "pk")) if numbers else {}
@@ -421,16 +433,7 @@ class CustomerImport(r.ImportType):
         for row in valid:
             for kind, value in row.extra["keys"]:
                 wanted.setdefault(kind, set()).add(value)
-        holders: dict[tuple[str, str], set] = {}
-        if wanted:
-            condition = Q()
-            for kind, values in wanted.items():
-                condition |= Q(kind=kind, value__in=sorted(values))
-            for customer_id, kind, value in CustomerKey.objects.filter(condition).values_list(
-                "customer_id", "kind", "value"
-            ):
-                holders.setdefault((kind, value), set()).add(customer_id)
-
+        holders = key_holders(wanted)
         for row in valid:
             self._match(ctx, row, by_number, by_external, holders)
         known = {pk for row in valid for pk in row.extra["candidates"]}
@@ -692,13 +695,18 @@ class CustomerImport(r.ImportType):
                 earlier.values[key] = value
         if later.values.get("name") and later.extra["name"] != earlier.extra["name"]:
             earlier.extra["name"] = later.extra["name"]
+        earlier.extra.pop("draft", None)  # drafted from the values before: made again when written
 
     # --- writing ---------------------------------------------------------------------------------
-    def _build(self, ctx, row: r.Row) -> Customer | None:
+    def _draft(self, ctx, row: r.Row) -> "Draft":
+        """The customer the row would create, built from its values and the import's defaults,
+        with what is wrong with it; everything but its number."""
         values = {**{k: v for k, v in ctx.defaults.items() if k in ctx.fields}, **row.values}
-        for key, spec in ctx.fields.items():
-            if spec.required and values.get(key) in (None, "") and key != "manager":
-                row.fail(key, _("This field is required."))
+        problems = [
+            (key, _("This field is required."))
+            for key, spec in ctx.fields.items()
+            if spec.required and values.get(key) in (None, "") and key != "manager"
+        ]
         manager = values.pop("manager", None) or ctx.actor
         customer = new_row(Customer, manager=manager, created_by=ctx.actor if getattr(ctx.actor, "pk", None) else None)
         custom = {}
@@ -710,25 +718,35 @@ class CustomerImport(r.ImportType):
         try:
             customer.custom = clean_custom_values("customer", custom, defs=ctx.state["definitions"])
         except ValidationFailed as exc:
-            for key, messages in exc.fields.items():
-                for message in messages:
-                    row.fail(key, message)
-        customer.name_key, customer.name_pinyin, customer.name_initials, syllables = (
-            row.extra["name"][0][:100],
-            row.extra["name"][1][:200],
-            row.extra["name"][2][:100],
-            row.extra["name"][3],
-        )
-        row.extra["syllables"] = syllables
+            problems += [(key, message) for key, messages in exc.fields.items() for message in messages]
+        name_key, pinyin, initials, syllables = row.extra["name"]
+        customer.name_key, customer.name_pinyin, customer.name_initials = name_key[:100], pinyin[:200], initials[:100]
         # Customer.clean() and clean_fields() are not run for new customers: every check they make
         # (phones, e-mail, credit code, postcode, city in province, lengths, 1–5 ratings, a name that
         # is more than a legal form) is made by the converters and above, and clean() would compute
         # the name key a second time (≈0.1 ms per row). Updates run them (below, in _apply).
+        return Draft(
+            customer=customer,
+            problems=problems,
+            syllables=syllables,
+            tokens=indexing.draft_tokens(customer, syllables),
+            keys=indexing.own_key_values(customer),
+            changes=_created(customer, AUDIT_FIELDS),
+        )
+
+    def _build(self, ctx, row: r.Row) -> "Draft | None":
+        """The row's draft, to be created; None when the row is refused."""
+        draft = row.extra.get("draft")
+        if draft is None or draft.customer.pk is not None:  # merged into, or tried in a refused batch
+            draft = row.extra["draft"] = self._draft(ctx, row)
+        for key, message in draft.problems:
+            row.fail(key, message)
+        row.extra["syllables"] = draft.syllables
         if not row.ok:
             row.outcome = r.REJECTED
             self._forget(ctx, row)
             return None
-        return customer
+        return draft
 
     def _apply(self, ctx, row: r.Row, locked: dict):
         """Lay the row's values over its customer; the changes, or None when rejected."""
@@ -792,18 +810,26 @@ class CustomerImport(r.ImportType):
             return
         numbers = next_numbers(NUMBER_KEY, NUMBER_PREFIX, len(built))
         enforced = ctx.state["enforced"]
-        customers = []
-        for (row, customer), number in zip(built, numbers, strict=True):
-            customer.number = number
-            customer.search_tokens = indexing.compute_tokens(customer, [], row.extra["syllables"])
-            customers.append(customer)
-        insert_rows(Customer, customers)
-        keys = []
-        for row, customer in built:
-            row.record_id = customer.pk
-            row.extra["target_number"] = customer.number
-            keys.extend(indexing.own_keys(customer, enforced))
-        insert_rows(CustomerKey, keys)
+        drafts = {}
+        for (_row, draft), number in zip(built, numbers, strict=True):
+            draft.customer.number = number
+            drafts[id(draft.customer)] = draft
+        keys, audits = [], []
+
+        spare = ctx.spare or (lambda: None)
+
+        def finish(customer) -> None:  # while the database indexes the customers sent before
+            spare()  # the next batch's reading, in the same pause
+            draft = drafts[id(customer)]
+            customer.search_tokens = indexing.finish_tokens(draft.tokens, customer.number)
+            keys.extend((customer.pk, kind, value, kind in enforced) for kind, value in draft.keys)
+            audits.append((customer.pk, customer.name, {"number": [None, customer.number], **draft.changes}))
+
+        customers = insert_rows(Customer, [draft.customer for _row, draft in built], each=finish)
+        for row, draft in built:
+            row.record_id = draft.customer.pk
+            row.extra["target_number"] = draft.customer.number
+        insert_values(CustomerKey, ("customer_id", "kind", "value", "enforced"), keys)
         job = ctx.job
         events_record_bulk(
             customer_ids=[customer.pk for customer in customers],
@@ -813,11 +839,7 @@ class CustomerImport(r.ImportType):
             data={"import": job.pk if job else None},
         )
         audit_records_bulk(
-            actor=ctx.actor,
-            action=AuditAction.CREATE,
-            model=Customer,
-            rows=[(customer.pk, customer.name, _created(customer, AUDIT_FIELDS)) for customer in customers],
-            message=_import_message(job),
+            actor=ctx.actor, action=AuditAction.CREATE, model=Customer, rows=audits, message=_import_message(job)
         )
 
     def _save_updates(self, ctx, changed: list) -> None:
