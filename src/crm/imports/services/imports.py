@@ -24,7 +24,7 @@ from crm.audit.services import audit_record
 from crm.core import bulk, context
 from crm.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from crm.core.uploads import check_upload, extension
-from crm.imports import conf, files, parsing, registry
+from crm.imports import conf, files, parsing, reading, registry
 from crm.imports.models import (
     DONE_STATUSES,
     DuplicatePolicy,
@@ -34,6 +34,7 @@ from crm.imports.models import (
     IssueKind,
     SavedMapping,
 )
+from crm.imports.reading import make_row
 from crm.imports.registry import Context, Row
 from crm.imports.values import Lookups, convert
 
@@ -300,15 +301,6 @@ def build_context(job: ImportJob, *, dry_run: bool) -> Context:
     return ctx
 
 
-def make_row(job: ImportJob, index: int, number: int, cells: list, policy: str = "") -> Row:
-    mapped = {}
-    for column, key in job.mapping.items():
-        position = int(column)
-        if position < len(cells):
-            mapped[key] = cells[position]
-    return Row(index=index, number=number, raw=list(cells), cells=mapped, policy=policy)
-
-
 def reason_text(ctx: Context, row: Row) -> str:
     """The row's errors in the user's language: "客户名称：此字段不能为空。；电话：…"."""
     parts = []
@@ -445,12 +437,12 @@ def _fail(import_id: int, token: str, message: str) -> ImportJob:
 
 
 def _run_rows(job: ImportJob, ctx: Context, token: str) -> None:
-    """The file's rows from the checkpoint on, batch by batch. While a batch is written, the
-    next one is read and checked a row at a time whenever the database is busy with the rows
-    sent before (ctx.spare): the two overlap on one thread, with no second connection."""
+    """The file's rows from the checkpoint on, batch by batch; each batch is read and checked a
+    row at a time in the pauses of the one before (crm.imports.reading)."""
     if ctx.lookups is not None:
         ctx.lookups.load(spec for key, spec in ctx.fields.items() if key in ctx.mapped or key in ctx.defaults)
-    reader = _Reader(job, ctx, parsing.iter_rows(job.source.path, layout_of(job), start=job.next_row))
+    rows = parsing.iter_rows(job.source.path, layout_of(job), start=job.next_row)
+    reader = reading.Reader(job, ctx, rows, size=conf.batch_size())
     batch = reader.batch()
     while batch:
         ctx.spare = reader.step
@@ -459,42 +451,6 @@ def _run_rows(job: ImportJob, ctx: Context, token: str) -> None:
         finally:
             ctx.spare = None
         batch = reader.batch()
-
-
-class _Reader:
-    """An import file's rows, made and checked (ctx.type.clean) into batches; `step()` does one
-    row of the next batch ahead of time. A file that breaks off is reported where its batch is
-    asked for, as when reading batch by batch: the rows before it in that batch are not written."""
-
-    def __init__(self, job: ImportJob, ctx: Context, rows):
-        self._job, self._ctx, self._rows = job, ctx, rows
-        self._size = conf.batch_size()
-        self._next: list[Row] = []
-        self._done = False
-        self._error: BaseException | None = None
-
-    def step(self) -> None:
-        if self._done or len(self._next) >= self._size:
-            return
-        try:
-            item = next(self._rows, None)
-            if item is None:
-                self._done = True
-                return
-            row = make_row(self._job, *item)
-            self._ctx.type.clean(self._ctx, [row])
-        except Exception as exc:  # raised by batch(), outside the batch being written
-            self._done, self._error = True, exc
-            return
-        self._next.append(row)
-
-    def batch(self) -> list[Row]:
-        while not self._done and len(self._next) < self._size:
-            self.step()
-        if self._error is not None:
-            raise self._error
-        batch, self._next = self._next, []
-        return batch
 
 
 def _run_decisions(job: ImportJob, ctx: Context, token: str) -> None:

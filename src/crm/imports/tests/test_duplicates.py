@@ -208,7 +208,7 @@ def test_key_holders_finds_every_customer_holding_each_key(sales, existing):
 @pytest.mark.parametrize("record_type", ["customers", "contacts"])
 def test_cleaning_rows_asks_the_database_nothing_once_lookups_are_loaded(sales, existing, record_type):
     """Rows are cleaned in the pauses of the batch before, possibly in the middle of its COPY on
-    the same connection (crm.imports.services.imports._Reader): cleaning may not query."""
+    the same connection (crm.imports.reading.Reader): cleaning may not query."""
     from crm.imports import parsing
 
     header = HEADER if record_type == "customers" else ["客户名称", "联系人", "手机", "性别", "邮箱"]

@@ -1,18 +1,17 @@
-"""Reading an import's rows ahead (crm.imports.services.imports._Reader): the next batch is read
+"""Reading an import's rows ahead (crm.imports.reading.Reader): the next batch is read
 and cleaned a row at a time while the current one is written; a file that breaks off is
 reported where its batch is asked for, never in the middle of the batch being written."""
 
 import pytest
 
 from crm.core.errors import ValidationFailed
-from crm.imports import parsing
+from crm.imports import parsing, reading
 from crm.imports.services import imports as service
 from crm.imports.tests.conftest import HEADER, Upload, csv_bytes
 
 
 @pytest.fixture
-def job(sales, settings):
-    settings.CRM_IMPORT_BATCH_SIZE = 2
+def job(sales):
     body = [[f"读取{i}号科技有限公司", "华东", "普通客户", "刘洋", f"021-6000000{i}", "", "", ""] for i in range(5)]
     job = service.import_create(
         actor=sales.supervisor, record_type="customers", upload=Upload(csv_bytes([HEADER, *body]), "r.csv")
@@ -29,7 +28,7 @@ def _rows(job, *, break_after=None):
 
 def test_steps_prepare_the_next_batch_and_batch_finishes_it(job):
     ctx = service.build_context(job, dry_run=True)
-    reader = service._Reader(job, ctx, _rows(job))
+    reader = reading.Reader(job, ctx, _rows(job), size=2)
     first = reader.batch()
     assert [row.index for row in first] == [0, 1]
     reader.step()  # while the first batch is written
@@ -43,7 +42,7 @@ def test_steps_prepare_the_next_batch_and_batch_finishes_it(job):
 
 def test_a_file_breaking_off_is_raised_with_its_batch_not_before(job):
     ctx = service.build_context(job, dry_run=True)
-    reader = service._Reader(job, ctx, _rows(job, break_after=3))
+    reader = reading.Reader(job, ctx, _rows(job, break_after=3), size=2)
     assert [row.index for row in reader.batch()] == [0, 1]
     reader.step()
     reader.step()  # reads row 3, then the file breaks: kept for batch()

@@ -312,9 +312,10 @@ class Draft:
     changes: dict  # its audit entry but for its number
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Seen:
-    """An earlier row of the file with a key: its row number, and its record once written."""
+    """An earlier row of the file with a key: its row number, and its record once written
+    (then it no longer holds the row: CustomerImport.committed)."""
 
     number: int
     row: r.Row | None = None  # a row of the current batch, not yet written
@@ -509,10 +510,7 @@ class CustomerImport(r.ImportType):
         """The earlier rows of the file (this batch's included) this row may duplicate."""
         candidates = row.extra["candidates"]
         earlier: dict[int, tuple[Seen, list[str]]] = {}
-        own = list(row.extra["keys"])
-        if row.values.get("external_id"):
-            own.append(("external_id", row.values["external_id"]))
-        for kind, value in own:
+        for kind, value in self._seen_keys(row):
             seen = ctx.seen.get((kind, value))
             if seen is None or seen.number == row.number:
                 continue
@@ -581,8 +579,12 @@ class CustomerImport(r.ImportType):
 
     def _forget(self, ctx, row: r.Row) -> None:
         """A row remembered for in-file duplicates and then refused is no earlier row after all."""
-        for key in [key for key, seen in ctx.seen.items() if seen.row is row]:
-            del ctx.seen[key]
+        entry = row.extra.pop("seen", None)
+        if entry is None:
+            return
+        for key in self._seen_keys(row):
+            if ctx.seen.get(key) is entry:
+                del ctx.seen[key]
 
     def _decide(self, ctx, row: r.Row, customers: dict, visible: set) -> None:
         if not row.ok:
@@ -669,24 +671,25 @@ class CustomerImport(r.ImportType):
                 return True
         return False
 
-    def _remember(self, ctx, row: r.Row, pk: int | None = None) -> None:
+    def _seen_keys(self, row: r.Row) -> list[tuple[str, str]]:
         keys = list(row.extra["keys"])
         if row.values.get("external_id"):
             keys.append(("external_id", row.values["external_id"]))
+        return keys
+
+    def _remember(self, ctx, row: r.Row, pk: int | None = None) -> None:
         entry = Seen(number=row.number, row=None if pk else row, pk=pk)
-        for key in keys:
+        if not pk:
+            row.extra["seen"] = entry
+        for key in self._seen_keys(row):
             ctx.seen.setdefault(key, entry)
 
     def committed(self, ctx: r.Context, rows: list[r.Row]) -> None:
         """The batch is written: its rows are remembered by record id only, not held in memory."""
         for row in rows:
-            keys = list(row.extra.get("keys", ()))
-            if row.values.get("external_id"):
-                keys.append(("external_id", row.values["external_id"]))
-            for key in keys:
-                seen = ctx.seen.get(key)
-                if seen is not None and seen.row is row:
-                    ctx.seen[key] = Seen(number=seen.number, pk=row.record_id)
+            entry = row.extra.pop("seen", None)
+            if entry is not None and entry.row is row:
+                entry.pk, entry.row = row.record_id, None
 
     def _merge(self, ctx, earlier: r.Row, later: r.Row) -> None:
         """A later row of the file updates a customer an earlier row of the same batch creates."""
