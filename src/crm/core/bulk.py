@@ -10,6 +10,10 @@ own get_db_prep_save; everything else is sent as it is. Other databases use bulk
 `new_row` makes unsaved instances without Model.__init__, which weighs each keyword against
 every field and asks every field for its default. Rows nobody reads back (duplicate keys,
 timeline and audit events) need no instance at all: `insert_values` takes them as tuples.
+
+For the run of a bulk job (ADR 0015): `collector_paused()` keeps Python's cyclic garbage
+collector from walking the job's growing state again and again, and `relaxed_commit()` lets a
+batch that carries its own checkpoint commit without waiting for the disk.
 """
 
 import contextlib

@@ -7,8 +7,9 @@ as are customer numbers and external IDs; rows are compared with each other thro
 the rows before them in the same file. Each match is judged by the administrators' duplicate
 rules (block / warn / off); a "block" rule cannot be overridden by "create anyway". Similar-name
 (fuzzy) matching is left to the duplicate pages: scored per row it would make big imports slow.
-New customers get their numbers as one reserved block, are inserted with bulk_create together
-with their keys, timeline events and audit rows.
+Each row's customer is drafted while it is read (clean: pinyin, name key, search tokens but for
+the number, keys, audit values); new customers get their numbers as one reserved block and go to
+the database by COPY (crm.core.bulk), then their keys, timeline events and audit rows as tuples.
 """
 
 from dataclasses import dataclass
@@ -383,8 +384,8 @@ class CustomerImport(r.ImportType):
 
     def clean(self, ctx: r.Context, rows: list[r.Row]) -> None:
         """Besides converting: the name's key and pinyin, the row's duplicate keys, and a draft
-        of the customer it would create. All of it needs no database, so for big files it runs
-        in the read-ahead thread while the batch before is written."""
+        of the customer it would create. All of it needs no database: it runs a row at a time in
+        the pauses of the batch before (crm.imports.reading)."""
         super().clean(ctx, rows)
         for row in rows:
             if not row.ok:
