@@ -55,6 +55,8 @@ class AuditEventQuerySet(models.QuerySet):
 
 class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Neither foreign key has an index of its own: the (actor, -id) and (content_type, object_id,
+    # -id) indexes below cover them, and every audit row written pays for each index.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -62,6 +64,7 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
+        db_index=False,
         verbose_name=_("user"),
     )
     # Kept as text too: the log must still say who it was after the user is renamed or deleted.
@@ -71,7 +74,13 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=250, blank=True)
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     object_id = models.CharField(_("record"), max_length=64, blank=True)
     object_repr = models.CharField(_("record"), max_length=200, blank=True)
