@@ -4,8 +4,9 @@ Django's bulk_create prepares every value of every field through the full field 
 about 0.3 ms for a customer's fifty columns: too slow for 10,000 rows a second. `insert_rows`
 gives the instances their primary keys first (a block from the sequence on PostgreSQL, the next
 ids under SQLite's write lock) and then sends plain values: COPY on PostgreSQL, executemany on
-SQLite. Values that need conversion (dates and times, decimals, JSON) go through the field's
-own get_db_prep_save; everything else is sent as it is. Other databases use bulk_create.
+SQLite. Only values the driver cannot take go through the field's own get_db_prep_save (JSON,
+and on SQLite dates, times and decimals; JSON goes to COPY as its text); everything else is sent
+as it is. Other databases use bulk_create.
 
 `new_row` makes unsaved instances without Model.__init__, which weighs each keyword against
 every field and asks every field for its default. Rows nobody reads back (duplicate keys,
@@ -92,26 +93,21 @@ def insert_rows(model, objects: list, *, batch_size: int = 5000, each=None) -> l
             if field.auto_now or getattr(obj, field.attname) is None:
                 setattr(obj, field.attname, now)
     _assign_ids(connection, meta, objects)
-    converting = _CONVERTED.get(connection.vendor, _CONVERTED_ALWAYS)
-    converters = [(field.attname, field if isinstance(field, converting) else None) for field in fields]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    table = connection.ops.quote_name(meta.db_table)
+    converters = [(field.attname, field if _needs(connection, field) else None) for field in fields]
+
+    def rows(chunk):
+        for obj in chunk:
+            if each is not None:
+                each(obj)
+            values = []
+            for attname, field in converters:
+                value = getattr(obj, attname)
+                values.append(value if field is None else _prepared(connection, field, value))
+            yield tuple(values)
+
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch_size):
-            chunk = objects[start : start + batch_size]
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for obj in chunk:
-                        if each is not None:
-                            each(obj)
-                        copy.write_row(_row(obj, converters, connection))
-            else:
-                if each is not None:
-                    for obj in chunk:
-                        each(obj)
-                marks = ", ".join("?" for _field in fields)
-                rows = [_row(obj, converters, connection) for obj in chunk]
-                cursor.cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+            _send(cursor, connection, meta.db_table, fields, rows(objects[start : start + batch_size]))
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -139,27 +135,30 @@ def insert_values(model, names: Sequence[str], rows: Iterable[Sequence], *, batc
     if connection.vendor not in ("postgresql", "sqlite"):
         objects = [model(**dict(zip(names, row, strict=True)), **_by_attname(rest, rest_values)) for row in rows]
         return len(model._default_manager.bulk_create(objects, batch_size=batch_size))
-    prepare = functools.partial(_prepared, connection)
-    suffix = tuple(prepare(field, value) for field, value in zip(rest, rest_values, strict=True))
+    suffix = tuple(_prepared(connection, field, value) for field, value in zip(rest, rest_values, strict=True))
     converting = [(position, field) for position, field in enumerate(given) if _needs(connection, field)]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in [*given, *rest])
-    table = connection.ops.quote_name(meta.db_table)
     count = 0
     with connection.cursor() as cursor:
         for batch in _chunks(rows, batch_size):
             if converting:
-                batch = [_converted(row, converting, prepare) for row in batch]
+                batch = [_converted(row, converting, connection) for row in batch]
             count += len(batch)
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in batch:
-                        copy.write_row((*row, *suffix))
-            else:
-                marks = ", ".join("?" for _field in [*given, *rest])
-                cursor.cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})", [(*row, *suffix) for row in batch]
-                )
+            _send(cursor, connection, meta.db_table, [*given, *rest], ((*row, *suffix) for row in batch))
     return count
+
+
+def _send(cursor, connection, table: str, fields: list, rows: Iterable[tuple]) -> None:
+    """Rows of values for `fields` into `table`: COPY on PostgreSQL, executemany on SQLite. Rows
+    are taken one at a time, so work done while producing them overlaps with the database's."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" for _field in fields)
+        cursor.cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})", rows)
 
 
 def _by_attname(fields, values) -> dict:
@@ -190,21 +189,11 @@ def _prepared(connection, field, value):
     return field.get_db_prep_save(value, connection)
 
 
-def _converted(row: Sequence, converting: list, prepare) -> list:
+def _converted(row: Sequence, converting: list, connection) -> list:
     values = list(row)
     for position, field in converting:
-        values[position] = prepare(field, values[position])
+        values[position] = _prepared(connection, field, values[position])
     return values
-
-
-def _row(obj, converters, connection) -> tuple:
-    values = []
-    for attname, field in converters:
-        value = getattr(obj, attname)
-        if field is not None and value is not None:
-            value = field.get_db_prep_save(value, connection)
-        values.append(value)
-    return tuple(values)
 
 
 def _assign_ids(connection, meta, objects: list) -> None:
