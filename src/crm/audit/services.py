@@ -93,20 +93,15 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _jsonable(value):
-    kind = type(value)
-    if kind in _PLAIN:  # nearly every value: answered before the checks below
+    if type(value) in _PLAIN:  # nearly every value: answered before the checks below
         return value
-    if kind is dict:  # {field: [before, after]}: the plain leaves are answered without a call
+    if isinstance(value, dict):  # {field: [before, after]}: plain leaves are answered without a call
         return {
             (key if type(key) is str else str(key)): (item if type(item) in _PLAIN else _jsonable(item))
             for key, item in value.items()
         }
-    if kind is list:
-        return [item if type(item) in _PLAIN else _jsonable(item) for item in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
+        return [item if type(item) in _PLAIN else _jsonable(item) for item in value]
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

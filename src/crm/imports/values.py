@@ -59,8 +59,8 @@ class Lookups:
         self._users: tuple[dict, dict] | None = None
 
     def load(self, specs) -> None:
-        """Read now every table these fields' cells are matched against (before the read-ahead
-        thread, which may not query, converts them)."""
+        """Read now every table these fields' cells are matched against: an import converts
+        cells between the rows of a COPY (crm.imports.reading), where no query may run."""
         for spec in specs:
             if spec.kind == r.DICTIONARY:
                 self.items(spec.category)

@@ -45,7 +45,7 @@ def compute_tokens(customer: Customer, contacts, syllables: list[str] | None = N
 
 def draft_tokens(customer: Customer, syllables: list[str] | None = None) -> list[str]:
     """compute_tokens' tokens of a new customer (no contacts yet) but for its number, sorted:
-    worked out before the number is given (an import's read-ahead); finish_tokens adds it."""
+    worked out before the number is given (as an import reads its rows); finish_tokens adds it."""
     return sorted(
         tokens.token_set(
             name=customer.name,

@@ -64,7 +64,7 @@ def test_a_killed_import_resumes_without_partial_or_doubled_rows(installations, 
             break
         time.sleep(0.05)
     assert worker.poll() is None, f"the import ended before it could be killed:\n{worker.communicate()}"
-    os.killpg(worker.pid, signal.SIGKILL)  # mid-file, its read-ahead thread one batch ahead
+    os.killpg(worker.pid, signal.SIGKILL)  # mid-file, with the next batch half read
     worker.wait(timeout=30)
 
     after_kill = _consistent(installation)
