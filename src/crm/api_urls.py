@@ -8,7 +8,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("v1/", include("crm.identity.api.urls")),
     path("v1/", include("crm.access.api.urls")),
-    path("v1/", include("crm.audit.api.urls")),
+    path("v1/", include("crm.console.api.urls")),
     path("v1/", include("crm.dictionary.api.urls")),
     path("v1/", include("crm.jobs.api.urls")),
     path("v1/", include("crm.notifications.api.urls")),

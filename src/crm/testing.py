@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from crm.access.models import Role
+from crm.identity.demo import DEMO_PASSWORD
 from crm.identity.models import Department, User
 
-DEMO_PASSWORD = "crm-demo"
+__all__ = ["DEMO_PASSWORD", "build_org", "make_department", "make_user"]
 
 
 def make_department(name: str, parent: Department | None = None) -> Department:

@@ -4,10 +4,9 @@ from django.views.i18n import JavaScriptCatalog
 from crm.core.views import errors
 
 urlpatterns = [
-    path("", include("crm.core.urls")),
+    path("", include("crm.console.urls")),
     path("", include("crm.identity.urls")),
     path("access/", include("crm.access.urls")),
-    path("audit/", include("crm.audit.urls")),
     path("dictionary/", include("crm.dictionary.urls")),
     path("jobs/", include("crm.jobs.urls")),
     path("notifications/", include("crm.notifications.urls")),

@@ -40,7 +40,7 @@ def test_admin_filters_the_log_by_login_and_sees_their_own_login(admin_user, log
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_change_opens_to_show_before_and_after(admin_user, login, page, live_server):
-    from crm.core.services import system_settings_update
+    from crm.console.services import system_settings_update
 
     system_settings_update(actor=admin_user, data={"name": "旧的名字"})
     system_settings_update(actor=admin_user, data={"name": "新的名字"})

@@ -67,14 +67,14 @@ def test_list_search_detail_and_export_show_exactly_the_scope(client, world, who
     pooled = client.get(reverse("customers:list"), {"size": 100, "manager": "none"})
     assert {c.name for c in pooled.context["customers"]} == expected & {customers["pool"].name}
 
-    found = client.get(reverse("core:search"), {"q": "有限公司"}).content.decode()
+    found = client.get(reverse("console:search"), {"q": "有限公司"}).content.decode()
     assert {c.name for c in customers.values() if c.name in found} == expected
 
     for key, customer in customers.items():
         status = client.get(reverse("customers:detail", args=[customer.pk])).status_code
         assert status == (200 if key in EXPECTED[who] else 404), (who, key)
 
-    export = client.get(reverse("customers:export"), {"format": "csv"})
+    export = client.get(reverse("imports:export_new"), {"type": "customers", "format": "csv"})
     if who in MAY_EXPORT:
         rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
         exported = {row[1] for row in rows[1:]}

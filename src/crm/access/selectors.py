@@ -4,6 +4,7 @@ catalogue of everything a role can be given (from crm.access.registry)."""
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from crm.access import registry
 from crm.access.engine import access_for
 from crm.access.models import FieldRule, Role, RolePermission, RoleScope
-from crm.identity.models import User
 
 STANDARD_ACTION_LABELS = {
     "view": _("View"),
@@ -44,7 +44,7 @@ def role_list_detailed(*, user) -> QuerySet:
         Prefetch("permissions", queryset=RolePermission.objects.order_by("code")),
         Prefetch("scopes", queryset=RoleScope.objects.order_by("resource")),
         Prefetch("field_rules", queryset=FieldRule.objects.order_by("resource", "field")),
-        Prefetch("users", queryset=User.objects.only("id").order_by("id")),
+        Prefetch("users", queryset=get_user_model().objects.only("id").order_by("id")),
     )
 
 
@@ -71,7 +71,8 @@ def role_users(*, role: Role) -> QuerySet:
 
 def role_candidate_users(*, role: Role) -> QuerySet:
     """Active users who do not hold the role yet: the choices for "add a user"."""
-    return User.objects.active().exclude(roles=role).select_related("department").order_by("name", "username")
+    users = get_user_model().objects.active().exclude(roles=role)
+    return users.select_related("department").order_by("name", "username")
 
 
 # --- the catalogue of functions -------------------------------------------------------------------------

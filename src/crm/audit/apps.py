@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        from crm.audit import permissions, signals  # noqa: F401  (registrations)
+        from crm.audit import signals  # noqa: F401  (login log)

@@ -7,6 +7,3 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
-    def ready(self) -> None:
-        from crm.core import navigation, permissions  # noqa: F401  (registrations)
-        from crm.core.api import schema  # noqa: F401  (OpenAPI extension)

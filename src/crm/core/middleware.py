@@ -1,5 +1,5 @@
-"""Request-wide concerns: the audit context, session renewal, login enforcement and the
-Content-Security-Policy."""
+"""Request-wide concerns: the audit context, session renewal, login enforcement, domain errors
+as error pages, and the Content-Security-Policy."""
 
 import time
 
@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 
 from crm.core import context
+from crm.core.errors import DomainError
+from crm.core.views.errors import error_page
 
 # Alpine runs its CSP build (no eval), htmx inline indicator styles are off (see base.html), and
 # no template has an inline script; inline style attributes stay allowed for chart sizing.
@@ -81,3 +83,20 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path.startswith(("/api/", "/static/")):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class DomainErrorMiddleware:
+    """A domain error a page did not handle becomes its error page, in one place for every view:
+    NotFound 404 (outside the user's data scope looks the same), PermissionDenied 403, Conflict
+    409 with its reason. The API answers its own JSON (crm.core.api.errors)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError):
+            return None
+        return error_page(request, exception.status, exception.message)

@@ -14,6 +14,7 @@ from crm.customers.models import (
     DuplicateRuleKind,
     Tag,
 )
+from crm.customers.selectors.related import CONTRACT_ORDERINGS
 from crm.identity.models import User
 
 DATE_WIDGET = {"type": "date"}
@@ -290,15 +291,6 @@ class ContractForm(BootstrapMixin, forms.Form):
         return data
 
 
-CONTRACT_ORDERINGS = {
-    "-id": ("-id",),
-    "signed_on": ("signed_on", "id"),
-    "-signed_on": ("-signed_on", "-id"),
-    "amount": ("amount", "id"),
-    "-amount": ("-amount", "-id"),
-}
-
-
 class ContractFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(
@@ -322,6 +314,13 @@ class ContractFilterForm(BootstrapMixin, forms.Form):
             css = field.widget.attrs.get("class", "")
             small = "form-select-sm" if "form-select" in css.split() else "form-control-sm"
             field.widget.attrs["class"] = f"{css} {small}".strip()
+
+    def valid_filters(self) -> dict:
+        """The valid filters only: a field with an error is left out of the query."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
 
     def clean(self):
         cleaned = super().clean()

@@ -9,7 +9,6 @@ app_name = "customers"
 
 urlpatterns = [
     path("", list_views.customer_list_page, name="list"),
-    path("export/", list_views.customer_export, name="export"),
     path("bulk/", list_views.customer_bulk, name="bulk"),
     path("bulk/<slug:action>/", list_views.bulk_form, name="bulk_form"),
     path("conditions/row/", list_views.condition_row, name="condition_row"),

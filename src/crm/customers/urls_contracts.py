@@ -6,7 +6,6 @@ from crm.customers.views import contracts, files
 
 urlpatterns = [
     path("contracts/", contracts.contract_list, name="contract_list"),
-    path("contracts/export/", contracts.contract_export, name="contract_export"),
     path("contracts/new/", contracts.contract_create, name="contract_create"),
     path("contracts/new/customers/", contracts.contract_customer_search, name="contract_customer_search"),
     path("contracts/<int:pk>/", contracts.contract_detail, name="contract_detail"),

@@ -5,8 +5,8 @@ from crm.core.demo import DemoLoader, register_demo
 from crm.core.models import SystemSettings
 from crm.identity.models import Department, User
 from crm.notifications.services import notify
-from crm.testing import DEMO_PASSWORD
 
+DEMO_PASSWORD = "crm-demo"
 DEMO_LOGINS = [
     ("admin", "系统管理员 admin"),
     ("executive", "高管 executive — 全部数据"),

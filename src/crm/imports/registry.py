@@ -310,7 +310,7 @@ def header_score(fields: list[FieldSpec], cells: list) -> int:
 @dataclass(frozen=True)
 class ExportSource:
     """A record type that can be exported in the background (IMP-2): `query(actor, params)` gives
-    the queryset and the crm.core.exports columns for the list's query string `params`."""
+    the queryset and the crm.imports.exports columns for the list's query string `params`."""
 
     code: str
     label: str

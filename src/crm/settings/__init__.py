@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crm.notifications",
     "crm.customers",
     "crm.imports",
+    "crm.console",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "crm.core.middleware.RequestContextMiddleware",
     "crm.core.middleware.LoginRequiredMiddleware",
+    "crm.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -73,7 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "crm.core.context_processors.shell",
+                "crm.console.context_processors.shell",
             ],
         },
     }
@@ -121,7 +123,7 @@ CRM_JOBS_SCHEDULER = env_bool("CRM_JOBS_SCHEDULER", not REDIS_URL)
 # --- Authentication and security -----------------------------------------------------------------
 AUTH_USER_MODEL = "identity.User"
 LOGIN_URL = "identity:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "identity:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -207,10 +209,11 @@ CRM_EMAIL_ENABLED = bool(EMAIL_HOST)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a request without credentials then gets 401 (with WWW-Authenticate), not 403.
-        "crm.core.api.authentication.TokenAuthentication",
+        "crm.identity.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every viewset asks the engine for the function of its `resource` (crm.access.drf).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "crm.access.drf.FunctionPermission"],
     "DEFAULT_PAGINATION_CLASS": "crm.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [

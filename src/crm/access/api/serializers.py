@@ -1,10 +1,10 @@
 """Roles over the API (ORG-3..6): details plus the whole policy, as codes and plain values."""
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from crm.access.models import FieldRuleKind, Scope
-from crm.identity.models import User
 
 
 class FieldRuleSerializer(serializers.Serializer):
@@ -36,7 +36,7 @@ class RoleSerializer(serializers.Serializer):
         help_text=_("Data scope per resource; resources not listed use the role's default scope."),
     )
     field_rules = FieldRuleSerializer(many=True, required=False)
-    users = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=User.objects.all())
+    users = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=get_user_model().objects.all())
 
     def to_representation(self, role):
         # Reads only prefetched relations (crm.access.selectors.role_list_detailed).

@@ -3,13 +3,11 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from crm.access.api.serializers import FunctionResourceSerializer, RoleSerializer
 from crm.access.selectors import function_catalogue, role_get, role_list_detailed
 from crm.access.services import role_create, role_delete, role_set_policy, role_set_users
-from crm.core.api.views import FunctionPermission
 
 
 @extend_schema_view(
@@ -28,7 +26,6 @@ class RoleViewSet(
     viewsets.GenericViewSet,
 ):
     resource = "access.role"
-    permission_classes = [IsAuthenticated, FunctionPermission]
     serializer_class = RoleSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     search_fields = ["code", "name"]
@@ -81,7 +78,6 @@ class FunctionViewSet(viewsets.ViewSet):
 
     resource = "access.role"
     required_action = "view"
-    permission_classes = [IsAuthenticated, FunctionPermission]
     serializer_class = FunctionResourceSerializer
 
     @extend_schema(summary="List function permissions", responses=FunctionResourceSerializer(many=True))

@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.access.forms import RoleCreateForm, RoleForm, RoleUserAddForm
 from crm.access.selectors import (
@@ -18,7 +18,6 @@ from crm.access.selectors import (
 )
 from crm.access.services import role_create, role_delete, role_set_policy, role_set_users
 from crm.core.errors import Conflict, DomainError, ValidationFailed
-from crm.core.views.decorators import domain_errors_as_http, require_function
 
 PAGE_SIZE = 50
 
@@ -34,15 +33,13 @@ def _put_errors_on_form(form, exc: DomainError) -> None:
         form.add_error(None, str(exc.message))
 
 
-@require_function("access.role.view")
+@crm_view("access.role.view")
 def role_list_view(request):
     page_obj = Paginator(role_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "access/role_list.html", {"page_obj": page_obj, "roles": page_obj.object_list})
 
 
-@require_function("access.role.create")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view("access.role.create", methods=("GET", "POST"))
 def role_create_view(request):
     roles = role_list(user=request.user)
     form = RoleCreateForm(request.POST or None, roles=roles, initial={"default_scope": "self"})
@@ -67,9 +64,7 @@ def role_create_view(request):
     return render(request, "access/role_create.html", {"form": form})
 
 
-@require_function("access.role.view")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view("access.role.view", methods=("GET", "POST"))
 def role_edit_view(request, pk: int):
     role = role_get(user=request.user, pk=pk)
     form = RoleForm(request.POST or None, role=role, policy=role_policy(role=role))
@@ -103,9 +98,7 @@ def role_edit_view(request, pk: int):
     return render(request, "access/role_edit.html", context)
 
 
-@require_function("access.role.delete")
-@require_POST
-@domain_errors_as_http
+@crm_view("access.role.delete", methods=("POST",))
 def role_delete_view(request, pk: int):
     role = role_get(user=request.user, pk=pk)
     name = role.name
@@ -118,9 +111,7 @@ def role_delete_view(request, pk: int):
     return redirect("access:role_list")
 
 
-@require_function("access.role.edit")
-@require_POST
-@domain_errors_as_http
+@crm_view("access.role.edit", methods=("POST",))
 def role_user_add_view(request, pk: int):
     role = role_get(user=request.user, pk=pk)
     form = RoleUserAddForm(request.POST, candidates=role_candidate_users(role=role))
@@ -137,9 +128,7 @@ def role_user_add_view(request, pk: int):
     return redirect("access:role_edit", pk=role.pk)
 
 
-@require_function("access.role.edit")
-@require_POST
-@domain_errors_as_http
+@crm_view("access.role.edit", methods=("POST",))
 def role_user_remove_view(request, pk: int, user_pk: int):
     role = role_get(user=request.user, pk=pk)
     user = get_object_or_404(role.users.all(), pk=user_pk)

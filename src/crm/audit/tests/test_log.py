@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from crm.audit.models import AppendOnlyError, AuditAction, AuditEvent
 from crm.audit.services import audit_create, audit_record, audit_update
+from crm.console.services import system_settings_update
 from crm.core import context
-from crm.core.services import system_settings_update
 
 
 def _login(client, username, password="crm-demo", ip="10.1.2.3"):
@@ -108,6 +108,6 @@ class TestAppendOnly:
 
     def test_the_pages_offer_no_way_to_change_an_event(self, client, admin_user, event):
         client.force_login(admin_user)
-        for url in (reverse("audit:event_list"), reverse("audit:event_detail", args=[event.pk])):
+        for url in (reverse("console:audit_list"), reverse("console:audit_detail", args=[event.pk])):
             assert client.post(url, {"message": "changed"}).status_code == 405
         assert AuditEvent.objects.get(pk=event.pk).message == "original"

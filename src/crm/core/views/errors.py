@@ -7,22 +7,23 @@ from django.template.loader import render_to_string
 from crm.core.api.errors import json_error_response
 
 
-def _error(request, status: int, message=None):
+def error_page(request, status: int, message=None):
+    """The error page (its `message`, when given, says why), or the API's JSON error."""
     if request.path.startswith("/api/"):
         return json_error_response(status, message)
-    return render(request, "core/error.html", {"status": status}, status=status)
+    return render(request, "core/error.html", {"status": status, "message": message}, status=status)
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, str(exception) if exception else None)
+    return error_page(request, 400, str(exception) if exception else None)
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, str(exception) if exception else None)
+    return error_page(request, 403, str(exception) if exception else None)
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404)
+    return error_page(request, 404)
 
 
 def server_error(request):

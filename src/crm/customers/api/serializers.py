@@ -7,8 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm.access.drf import FieldRulesMixin
 from crm.access.masking import mask_value
-from crm.core.api.serializers import CompiledRowsMixin, FieldRulesMixin
+from crm.customers.api.rows import CompiledRowsMixin
 from crm.customers.models import (
     Attachment,
     AttachmentKind,
@@ -452,7 +453,7 @@ class DuplicatesSerializer(serializers.Serializer):
     duplicates = DuplicateMatchSerializer(many=True, read_only=True)
 
 
-class CustomerEventSerializer(CompiledRowsMixin, serializers.ModelSerializer):
+class CustomerEventSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     actor = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -466,7 +467,7 @@ class CustomerEventSerializer(CompiledRowsMixin, serializers.ModelSerializer):
 
 
 # --- what hangs off a customer ------------------------------------------------------------------------------
-class ContactSerializer(FieldRulesMixin, CompiledRowsMixin, serializers.ModelSerializer):
+class ContactSerializer(FieldRulesMixin, serializers.ModelSerializer):
     """A contact (CUS-3); the first one of a customer becomes its primary contact."""
 
     resource = CONTACT
@@ -479,7 +480,7 @@ class ContactSerializer(FieldRulesMixin, CompiledRowsMixin, serializers.ModelSer
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class FollowUpSerializer(CompiledRowsMixin, serializers.ModelSerializer):
+class FollowUpSerializer(serializers.ModelSerializer):
     """A follow-up (CUS-5): it also sets the customer's last and next follow-up dates."""
 
     customer = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -508,7 +509,7 @@ class FollowUpSerializer(CompiledRowsMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class InteractionSerializer(CompiledRowsMixin, serializers.ModelSerializer):
+class InteractionSerializer(serializers.ModelSerializer):
     """An interaction record (CUS-4); its required fields cannot be blanked."""
 
     customer = serializers.PrimaryKeyRelatedField(read_only=True)

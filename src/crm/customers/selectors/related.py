@@ -2,10 +2,11 @@
 follow-ups, interaction records, the timeline, attachments, contracts. Records fetched by their
 own id are checked through the customer, so one outside scope is a 404 like its customer."""
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from crm.access.engine import access_for
 from crm.core.errors import NotFound
+from crm.customers import search
 from crm.customers.models import Attachment, Contact, Contract, Customer, CustomerEvent, FollowUp, Interaction
 from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT, FOLLOWUP, INTERACTION
 from crm.customers.selectors.scope import customer_queryset
@@ -40,11 +41,53 @@ def attachment_list(*, user, customer: Customer) -> QuerySet:
     return _visible(user, ATTACHMENT, queryset).order_by("-id")
 
 
-def contract_list(*, user, customer: Customer | None = None) -> QuerySet:
+def contract_list(*, user, customer: Customer | None = None, filters: dict | None = None) -> QuerySet:
+    """Contracts in scope, of one customer or all, with the list's filters (q, status, signed_from,
+    signed_to, amount_min, amount_max) and ordering (a key of CONTRACT_ORDERINGS)."""
     queryset = Contract.objects.select_related("customer", "owner")
     if customer is not None:
         queryset = queryset.filter(customer=customer)
-    return _visible(user, CONTRACT, queryset).order_by("-id")
+    filters = filters or {}
+    query = (filters.get("q") or "").strip()
+    if query:
+        queryset = _contract_search(queryset, query)
+    for name, lookup in CONTRACT_FILTERS.items():
+        if filters.get(name) not in (None, ""):
+            queryset = queryset.filter(**{lookup: filters[name]})
+    ordering = CONTRACT_ORDERINGS.get(filters.get("ordering") or "-id") or CONTRACT_ORDERINGS["-id"]
+    return _visible(user, CONTRACT, queryset).order_by(*_nulls_last(ordering))
+
+
+CONTRACT_FILTERS = {
+    "status": "status",
+    "signed_from": "signed_on__gte",
+    "signed_to": "signed_on__lte",
+    "amount_min": "amount__gte",
+    "amount_max": "amount__lte",
+}
+CONTRACT_ORDERINGS = {
+    "-id": ("-id",),
+    "signed_on": ("signed_on", "id"),
+    "-signed_on": ("-signed_on", "-id"),
+    "amount": ("amount", "id"),
+    "-amount": ("-amount", "-id"),
+}
+# Customers matched by a search of the contract list: enough for any real query, bounded for a million.
+SEARCH_CUSTOMERS_CAP = 500
+
+
+def _contract_search(queryset, query: str):
+    condition = Q(number__istartswith=query) | Q(title__icontains=query)
+    matching = search.matching(query)
+    if matching is not None:
+        ids = list(Customer.objects.filter(matching).values_list("pk", flat=True)[:SEARCH_CUSTOMERS_CAP])
+        if ids:
+            condition |= Q(customer_id__in=ids)
+    return queryset.filter(condition)
+
+
+def _nulls_last(names) -> list:
+    return [F(n[1:]).desc(nulls_last=True) if n.startswith("-") else F(n).asc(nulls_last=True) for n in names]
 
 
 def _get(user, resource: str, model, pk, related=()):

@@ -1,4 +1,4 @@
-"""The API's list rows are written by compiled readers (crm.core.api.serializers.CompiledRowsMixin,
+"""The API's customer rows are written by compiled readers (crm.customers.api.rows.CompiledRowsMixin,
 issue 5: DRF's per-value introspection was half of a list request). They must write exactly
 what DRF itself writes, field by field, for full rows, sparse rows and rows in the pool."""
 
@@ -9,7 +9,6 @@ from rest_framework.test import APIRequestFactory
 from crm.customers.api import serializers as s
 from crm.customers.models import Customer, CustomField, Pool, Tag
 from crm.customers.services.activities import followup_create
-from crm.customers.services.contacts import contact_create
 from crm.customers.services.customers import customer_update
 from crm.customers.services.pool import customer_release
 from crm.customers.testing import make_customer, picklist
@@ -70,23 +69,3 @@ def test_customer_rows_are_what_drf_writes(sales, rows):
     assert full["manager_name"] == str(sales.manager) and full["last_followup_at"].endswith("+08:00")
     pooled, _ = _both_ways(s.PoolCustomerSerializer, rows["深圳腾飞电子有限公司"], sales.executive)
     assert pooled["manager"] is None and pooled["pool_name"] and pooled["previous_manager"] == sales.manager.pk
-
-
-def test_contact_and_follow_up_rows_are_what_drf_writes(sales, rows):
-    customer = rows["上海华信网络科技有限公司"]
-    contact = contact_create(
-        actor=sales.manager,
-        customer=customer,
-        data={
-            "name": "王芳",
-            "gender": "female",
-            "position": "采购经理",
-            "mobile": "13812345678",
-            "office_phone": "021-62345678",
-        },
-    )
-    compiled, standard = _both_ways(s.ContactSerializer, contact, sales.manager)
-    assert compiled == standard and compiled["mobile"]
-    followup = customer.followups.get()
-    compiled, standard = _both_ways(s.FollowUpSerializer, followup, sales.manager)
-    assert compiled == standard and compiled["content"] == "电话沟通报价"

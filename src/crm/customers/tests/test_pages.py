@@ -138,7 +138,7 @@ def test_other_peoples_customers_are_404_on_every_page(manager_client, sales):
     ]:
         assert manager_client.get(reverse(name, args=args)).status_code == 404, name
     assert list(manager_client.get(reverse("customers:list"), {"q": "外部"}).context["customers"]) == []
-    assert manager_client.get(reverse("customers:export")).status_code == 403
+    assert manager_client.get(reverse("imports:export_new"), {"type": "customers"}).status_code == 403
 
 
 def test_the_pool_page_claims(manager_client, sales, seeded):
@@ -183,7 +183,8 @@ def test_the_export_follows_the_columns_on_screen_with_custom_fields(client, sal
     )
     client.force_login(sales.supervisor)
     response = client.get(
-        reverse("customers:export"), {"format": "csv", "col": ["name", "status", "custom.employees", "custom.channels"]}
+        reverse("imports:export_new"),
+        {"type": "customers", "format": "csv", "col": ["name", "status", "custom.employees", "custom.channels"]},
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["客户名称", "状态", "员工人数", "渠道"]

@@ -137,18 +137,18 @@ def test_export_needs_its_permission_and_keeps_to_the_scope(client, sales, custo
     mine = _contract(customers.mine, status=ContractStatus.ACTIVE)
     theirs = _contract(customers.theirs, title="深圳项目")
     client.force_login(sales.manager)
-    assert client.get(reverse("customers:contract_export"), {"format": "csv"}).status_code == 403
+    assert client.get(reverse("imports:export_new"), {"type": "contracts", "format": "csv"}).status_code == 403
     client.force_login(sales.supervisor)  # 上海分公司 and below: not 深圳
     assert 'data-testid="contract-export"' in _html(client.get(LIST))
-    response = client.get(reverse("customers:contract_export"), {"format": "csv"})
+    response = client.get(reverse("imports:export_new"), {"type": "contracts", "format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:2] == [zh("Number"), zh("Title")]
     assert [row[0] for row in rows[1:]] == [mine.number] and theirs.number not in response.content.decode("utf-8-sig")
     assert rows[1][4] == "1234567.80" and rows[1][8] == zh("In force")
-    xlsx = client.get(reverse("customers:contract_export"), {"format": "xlsx", "status": "draft"})
+    xlsx = client.get(reverse("imports:export_new"), {"type": "contracts", "format": "xlsx", "status": "draft"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
-    bad = client.get(reverse("customers:contract_export"), {"format": "pdf"})
+    bad = client.get(reverse("imports:export_new"), {"type": "contracts", "format": "pdf"})
     assert bad.status_code == 302
 
 

@@ -302,7 +302,7 @@ def test_each_tab_needs_its_own_function_permissions(client, make_user, org, see
     for url in (FIELDS, RULES, reverse("customers:settings_pool_create"), reverse("customers:settings_field_create")):
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("customers:settings_tag_delete", args=[1])).status_code == 403
-    assert SETTINGS in _html(client.get(reverse("core:home")))  # the menu entry leads to the tags tab
+    assert SETTINGS in _html(client.get(reverse("console:home")))  # the menu entry leads to the tags tab
 
 
 def test_a_manager_reads_the_settings_but_changes_nothing(client, sales, admin_user):
@@ -310,7 +310,7 @@ def test_a_manager_reads_the_settings_but_changes_nothing(client, sales, admin_u
     client.force_login(sales.manager)
     html = _html(client.get(SETTINGS))
     assert 'data-testid="pool-create"' not in html and 'data-testid="pool-edit"' not in html
-    assert SETTINGS not in _html(client.get(reverse("core:home")))
+    assert SETTINGS not in _html(client.get(reverse("console:home")))
     rules = _html(client.get(RULES))
     assert "<fieldset disabled>" in rules and 'data-testid="rules-save"' not in rules
     assert client.post(RULES, {"mode_name": "block"}).status_code == 403

@@ -1,24 +1,21 @@
 """Contracts 客户合同 (CUS-16): the list of every contract the user may see (filters, sorting,
-paging with a bounded count, export), create (from a customer, or after picking one), detail with
+paging with a bounded count; exported through crm.imports), create (from a customer, or after picking one), detail with
 its attachments, edit, delete (drafts only)."""
 
 from django.contrib import messages
-from django.db.models import Case, CharField, F, Q, Value, When
-from django.http import HttpResponse
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import Conflict, DomainError
-from crm.core.exports import Column, export_rows
 from crm.core.forms import errors_onto_form
 from crm.core.htmx import htmx_saved, is_htmx
 from crm.core.pagination import CappedPaginator
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.customers import search
-from crm.customers.forms_admin import CONTRACT_ORDERINGS, ContractFilterForm, ContractForm
+from crm.customers.forms_admin import ContractFilterForm, ContractForm
 from crm.customers.models import Contract, ContractStatus, Customer
 from crm.customers.permissions import CONTRACT, CUSTOMER
 from crm.customers.selectors import related
@@ -30,58 +27,17 @@ from crm.identity.models import User
 
 PAGE_SIZE = 20
 PICKER_LIMIT = 20
-# Customers matched by a search of the contract list: enough for any real query, bounded for a million.
-SEARCH_CUSTOMERS_CAP = 500
 CLOSED = (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
 
 
 # --- the list --------------------------------------------------------------------------------------------
-def _search(queryset, query: str):
-    condition = Q(number__istartswith=query) | Q(title__icontains=query)
-    matching = search.matching(query)
-    if matching is not None:
-        ids = list(Customer.objects.filter(matching).values_list("pk", flat=True)[:SEARCH_CUSTOMERS_CAP])
-        if ids:
-            condition |= Q(customer_id__in=ids)
-    return queryset.filter(condition)
-
-
-def _ordering(key: str) -> list:
-    names = CONTRACT_ORDERINGS.get(key) or CONTRACT_ORDERINGS["-id"]
-    result = []
-    for name in names:
-        field = name.lstrip("-")
-        expression = F(field).desc(nulls_last=True) if name.startswith("-") else F(field).asc(nulls_last=True)
-        result.append(expression)
-    return result
-
-
 def _filtered(request, form: ContractFilterForm):
     """The contracts the user may see, filtered and sorted as the form asks (invalid parts ignored)."""
-    queryset = related.contract_list(user=request.user)
-    data = {}
-    if form.is_bound:
-        form.is_valid()
-        data = form.cleaned_data  # the valid filters only: a field with an error is left out
-    query = (data.get("q") or "").strip()
-    if query:
-        queryset = _search(queryset, query)
-    if data.get("status"):
-        queryset = queryset.filter(status=data["status"])
-    if data.get("signed_from"):
-        queryset = queryset.filter(signed_on__gte=data["signed_from"])
-    if data.get("signed_to"):
-        queryset = queryset.filter(signed_on__lte=data["signed_to"])
-    if data.get("amount_min") is not None:
-        queryset = queryset.filter(amount__gte=data["amount_min"])
-    if data.get("amount_max") is not None:
-        queryset = queryset.filter(amount__lte=data["amount_max"])
-    ordering = data.get("ordering") or "-id"
-    return queryset.order_by(*_ordering(ordering)), ordering
+    filters = form.valid_filters()
+    return related.contract_list(user=request.user, filters=filters), filters.get("ordering") or "-id"
 
 
-@require_function(f"{CONTRACT}.view")
-@require_safe
+@crm_view(f"{CONTRACT}.view")
 def contract_list(request):
     form = ContractFilterForm(request.GET or None)
     queryset, ordering = _filtered(request, form)
@@ -102,55 +58,6 @@ def contract_list(request):
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "customers/contracts/list.html", context, status=status)
-
-
-def _status_label():
-    return Case(
-        *(When(status=value, then=Value(str(label))) for value, label in ContractStatus.choices),
-        default=F("status"),
-        output_field=CharField(),
-    )
-
-
-@require_function(f"{CONTRACT}.export")
-@require_safe
-@domain_errors_as_http
-def contract_export(request):
-    """The list as filtered on screen, as CSV or Excel; masked amounts stay masked (IMP-2)."""
-    form = ContractFilterForm(request.GET or None)
-    queryset, _ordering_key = _filtered(request, form)
-    try:
-        exported = export_rows(
-            actor=request.user,
-            resource_code=CONTRACT,
-            queryset=queryset.annotate(status_label=_status_label()),
-            columns=[Column(path, str(label)) for path, label in _export_columns()],
-            fmt=request.GET.get("format", "xlsx"),
-            description=request.GET.urlencode()[:200],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(f"{reverse('customers:contract_list')}?{request.GET.urlencode()}")
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
-
-
-def _export_columns():
-    # Labels translated at request time (the module-level tuple holds them in the default language).
-    return (
-        ("number", _("Number")),
-        ("title", _("Title")),
-        ("customer.number", _("Customer number")),
-        ("customer.name", _("Customer")),
-        ("amount", _("Amount (CNY)")),
-        ("signed_on", _("Signed on")),
-        ("start_on", _("Starts on")),
-        ("end_on", _("Ends on")),
-        ("status_label", _("Status")),
-        ("owner", _("Owner")),
-        ("notes", _("Notes")),
-    )
 
 
 # --- create ------------------------------------------------------------------------------------------------
@@ -201,9 +108,7 @@ def _editable_customers(user, query: str):
     return list(queryset.order_by("-id")[:PICKER_LIMIT])
 
 
-@require_function(f"{CONTRACT}.create")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{CONTRACT}.create", methods=("GET", "POST"))
 def contract_create(request):
     customer_id = request.GET.get("customer") or request.POST.get("customer")
     if not customer_id:
@@ -232,8 +137,7 @@ def contract_create(request):
     )
 
 
-@require_function(f"{CONTRACT}.create")
-@require_safe
+@crm_view(f"{CONTRACT}.create")
 def contract_customer_search(request):
     """The customer picker's results while typing (htmx): customers the user may work on."""
     query = request.GET.get("q", "").strip()[:100]
@@ -263,26 +167,20 @@ def _detail_context(request, contract: Contract) -> dict:
     }
 
 
-@require_function(f"{CONTRACT}.view")
-@require_safe
-@domain_errors_as_http
+@crm_view(f"{CONTRACT}.view")
 def contract_detail(request, pk):
     contract = related.contract_get(user=request.user, pk=pk)
     return render(request, "customers/contracts/detail.html", _detail_context(request, contract))
 
 
-@require_function(f"{CONTRACT}.view")
-@require_safe
-@domain_errors_as_http
+@crm_view(f"{CONTRACT}.view")
 def contract_attachments(request, pk):
     """The contract's attachments again (htmx, after an upload)."""
     contract = related.contract_get(user=request.user, pk=pk)
     return render(request, "customers/contracts/attachments.html", _detail_context(request, contract))
 
 
-@require_function(f"{CONTRACT}.edit")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{CONTRACT}.edit", methods=("GET", "POST"))
 def contract_edit(request, pk):
     contract = related.contract_get(user=request.user, pk=pk)
     access_for(request.user).check(CUSTOMER, "edit", contract.customer)
@@ -309,9 +207,7 @@ def contract_edit(request, pk):
     )
 
 
-@require_function(f"{CONTRACT}.delete")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CONTRACT}.delete", methods=("POST",))
 def contract_delete(request, pk):
     contract = related.contract_get(user=request.user, pk=pk)
     number = contract.number

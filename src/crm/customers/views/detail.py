@@ -8,12 +8,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import Conflict, DomainError
 from crm.core.forms import errors_onto_form
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.customers import sections as section_registry
 from crm.customers.forms import CustomerForm
 from crm.customers.permissions import CUSTOMER
@@ -32,8 +31,7 @@ def _duplicate_context(request, exc: Conflict) -> dict:
     return {"duplicates": found, "blocking": exc.code == "duplicate", "duplicate_message": exc.message}
 
 
-@require_function(f"{CUSTOMER}.create")
-@require_http_methods(["GET", "POST"])
+@crm_view(f"{CUSTOMER}.create", methods=("GET", "POST"))
 def customer_create(request):
     managers = assignable_managers(request.user)
     initial = {"manager": request.user.pk, "satisfaction": 3, "credit": 3}
@@ -75,9 +73,7 @@ def _custom_map(form) -> dict:
     return {f"custom.{d.key}": f"custom_{d.key}" for d in getattr(form, "custom_definitions", [])}
 
 
-@require_function(f"{CUSTOMER}.edit")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.edit", methods=("GET", "POST"))
 def customer_edit(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     customers.require_editable(request.user, customer)
@@ -110,9 +106,7 @@ def customer_edit(request, pk):
     return render(request, "customers/form.html", context)
 
 
-@require_function(f"{CUSTOMER}.delete")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.delete", methods=("POST",))
 def customer_delete(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     try:
@@ -124,8 +118,7 @@ def customer_delete(request, pk):
     return redirect("customers:list")
 
 
-@require_function(f"{CUSTOMER}.view")
-@require_safe
+@crm_view(f"{CUSTOMER}.view")
 def duplicate_check(request):
     """Live duplicate check while typing (htmx): the matches for the name, phone, e-mail, code."""
     try:
@@ -157,9 +150,7 @@ def _sections_for(request):
     return [s for s in section_registry.sections() if not s.permission or access.can(s.permission)]
 
 
-@require_function(f"{CUSTOMER}.view")
-@require_safe
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.view")
 def customer_detail(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     access = access_for(request.user)
@@ -191,9 +182,7 @@ def customer_detail(request, pk):
     return render(request, "customers/detail.html", context)
 
 
-@require_function(f"{CUSTOMER}.view")
-@require_safe
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.view")
 def customer_section(request, pk, key):
     """One section of the 360 page again (htmx, after a dialog saved)."""
     customer = customer_get(user=request.user, pk=pk)

@@ -4,11 +4,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError, NotFound
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.customers.forms import DecisionForm, TransferRequestForm
 from crm.customers.models import Customer, KeyKind, TransferRequest, TransferStatus
 from crm.customers.permissions import CUSTOMER, TRANSFER
@@ -22,8 +21,7 @@ from crm.customers.views.dialogs import dialog
 GROUPS_PER_PAGE = 20
 
 
-@require_function(f"{CUSTOMER}.merge")
-@require_safe
+@crm_view(f"{CUSTOMER}.merge")
 def duplicate_list(request):
     kind = request.GET.get("kind", "")
     try:
@@ -53,9 +51,7 @@ def _field_rows(customers: list[Customer]) -> list[dict]:
     return rows
 
 
-@require_function(f"{CUSTOMER}.merge")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.merge", methods=("GET", "POST"))
 def merge_page(request):
     raw = request.POST.getlist("ids") or request.GET.getlist("ids")
     ids = list(dict.fromkeys(int(v) for value in raw for v in value.split(",") if v.strip().isdigit()))[:10]
@@ -101,9 +97,7 @@ def merge_page(request):
     )
 
 
-@require_function(f"{TRANSFER}.create")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{TRANSFER}.create", methods=("GET", "POST"))
 def transfer_create(request):
     form = TransferRequestForm(request.POST or None, initial={"token": request.GET.get("token", "")})
     token = request.POST.get("token") or request.GET.get("token", "")
@@ -127,8 +121,7 @@ def transfer_create(request):
     )
 
 
-@require_function(f"{TRANSFER}.view")
-@require_safe
+@crm_view(f"{TRANSFER}.view")
 def transfer_list(request):
     access = access_for(request.user)
     mine = TransferRequest.objects.filter(requester=request.user).select_related("customer", "owner", "approver")[:50]
@@ -142,9 +135,7 @@ def transfer_list(request):
     )
 
 
-@require_function(f"{TRANSFER}.approve")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{TRANSFER}.approve", methods=("POST",))
 def transfer_decide(request, pk):
     request_row = TransferRequest.objects.filter(pk=pk).first()
     if request_row is None:

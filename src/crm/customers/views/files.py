@@ -11,12 +11,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError, TooLarge, ValidationFailed
 from crm.core.htmx import htmx_saved, is_htmx
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.customers.forms import AttachmentForm
 from crm.customers.forms_admin import upload_accept
 from crm.customers.models import AttachmentKind
@@ -73,9 +72,7 @@ def _upload(request, *, customer, contract=None, action: str, next_url: str):
     )
 
 
-@require_function(f"{ATTACHMENT}.create")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{ATTACHMENT}.create", methods=("GET", "POST"))
 def attachment_upload(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     return _upload(
@@ -86,9 +83,7 @@ def attachment_upload(request, pk):
     )
 
 
-@require_function(f"{ATTACHMENT}.create")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{ATTACHMENT}.create", methods=("GET", "POST"))
 def contract_attachment_upload(request, pk):
     contract = related.contract_get(user=request.user, pk=pk)
     return _upload(
@@ -112,9 +107,7 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-@require_function(f"{ATTACHMENT}.view")
-@require_safe
-@domain_errors_as_http
+@crm_view(f"{ATTACHMENT}.view")
 def attachment_download(request, pk):
     attachment = related.attachment_get(user=request.user, pk=pk)
     try:
@@ -128,9 +121,7 @@ def attachment_download(request, pk):
     return response
 
 
-@require_function(f"{ATTACHMENT}.delete")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{ATTACHMENT}.delete", methods=("POST",))
 def attachment_delete(request, pk):
     attachment = related.attachment_get(user=request.user, pk=pk)
     name = attachment.original_name

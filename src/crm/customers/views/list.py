@@ -6,17 +6,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
-from crm.core.exports import Column, export_rows
 from crm.core.pagination import CappedPaginator, ListPaginator
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.customers import columns as column_specs
 from crm.customers.conditions import OPERATORS, REF, TAGS, USER, clean_conditions, field_specs
 from crm.customers.forms import CustomerFilterForm, HandoverForm, ShareForm, operator_choices
@@ -54,8 +51,7 @@ def _saved_views(user):
     return SavedView.objects.filter(Q(owner=user) | Q(is_shared=True), resource=CUSTOMER).order_by("name")
 
 
-@require_function(f"{CUSTOMER}.view")
-@require_safe
+@crm_view(f"{CUSTOMER}.view")
 def customer_list_page(request):
     form, filters = _filters(request)
     access = access_for(request.user)
@@ -97,7 +93,7 @@ def customer_list_page(request):
         "status_choices": CustomerStatus,
         "resource": CUSTOMER,
         "query_string": request.GET.urlencode(),
-        "export_url": _export_url(),
+        "export_url": f"{reverse('imports:export_new')}?type=customers&",
         "view_params": [(k, v) for k, values in request.GET.lists() if k not in ("page", "view") for v in values],
     }
     return render(request, "customers/list.html", context)
@@ -132,8 +128,7 @@ def _row(index: int, spec, op: str, value) -> dict:
     }
 
 
-@require_function(f"{CUSTOMER}.view")
-@require_safe
+@crm_view(f"{CUSTOMER}.view")
 def condition_row(request):
     """One more condition row for the builder (htmx), or the row again after its field changed."""
     specs = field_specs()
@@ -158,9 +153,7 @@ def condition_row(request):
     )
 
 
-@require_function(f"{CUSTOMER}.view")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.view", methods=("POST",))
 def saved_view_save(request):
     params = {
         k: v
@@ -190,8 +183,7 @@ def saved_view_save(request):
     return redirect(f"{reverse('customers:list')}?{urlencode({**view.filters, 'view': view.pk})}")
 
 
-@require_function(f"{CUSTOMER}.view")
-@require_safe
+@crm_view(f"{CUSTOMER}.view")
 def saved_view_open(request, pk):
     view = _saved_views(request.user).filter(pk=pk).first()
     if view is None:
@@ -199,9 +191,7 @@ def saved_view_open(request, pk):
     return redirect(f"{reverse('customers:list')}?{urlencode({**view.filters, 'view': view.pk})}")
 
 
-@require_function(f"{CUSTOMER}.view")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.view", methods=("POST",))
 def saved_view_delete(request, pk):
     view = SavedView.objects.filter(pk=pk, owner=request.user).first()
     if view is not None:
@@ -210,61 +200,7 @@ def saved_view_delete(request, pk):
     return redirect("customers:list")
 
 
-def _export_url() -> str:
-    """Where the list's export goes, ready for its query string: the exports of crm.imports
-    (small ones download at once, big ones become a background job) where that app is
-    installed, else this app's own download."""
-    try:
-        return f"{reverse('imports:export_new')}?type=customers&"
-    except NoReverseMatch:
-        return f"{reverse('customers:export')}?"
-
-
-def _export_columns(request) -> list[Column]:
-    access = access_for(request.user)
-    chosen = column_specs.chosen_columns(column_specs.requested_columns(request.GET), access.hidden_fields(CUSTOMER))
-    paths = {
-        "level": "level.entry",
-        "region": "region.entry",
-        "source": "source.entry",
-        "industry": "industry.entry",
-        "manager": "manager",
-        "status": "get_status_display",
-    }
-    result = []
-    for column in chosen:
-        if column.key == "tags":
-            continue
-        result.append(Column(paths.get(column.key, column.key), column.label))
-    return result
-
-
-@require_function(f"{CUSTOMER}.export")
-@require_safe
-@domain_errors_as_http
-def customer_export(request):
-    """The list as on screen (filters, conditions, columns) as CSV or Excel (IMP-2, ORG-6)."""
-    _form, filters = _filters(request)
-    queryset = customer_list(user=request.user, filters=filters, action="export")
-    try:
-        exported = export_rows(
-            actor=request.user,
-            resource_code=CUSTOMER,
-            queryset=queryset,
-            columns=_export_columns(request),
-            fmt=request.GET.get("format", "xlsx"),
-            description=request.GET.urlencode()[:200],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(f"{reverse('customers:list')}?{request.GET.urlencode()}")
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
-
-
-@require_function(f"{CUSTOMER}.view")
-@require_safe
+@crm_view(f"{CUSTOMER}.view")
 def bulk_form(request, action):
     """The fields of a bulk action, loaded when the user opens it (a select of every colleague
     would otherwise be rendered with every list page)."""
@@ -278,9 +214,7 @@ def bulk_form(request, action):
     return render(request, "customers/partials/bulk_form.html", {"form": form, "action": action})
 
 
-@require_function(f"{CUSTOMER}.view")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.view", methods=("POST",))
 def customer_bulk(request):
     """Bulk actions on the ticked rows: tag, share, hand over."""
     back = request.POST.get("next") or reverse("customers:list")

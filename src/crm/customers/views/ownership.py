@@ -6,12 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import Conflict, DomainError
 from crm.core.pagination import CappedPaginator
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.customers.forms import HandoverForm, ReleaseForm, ShareForm
 from crm.customers.models import Customer
 from crm.customers.permissions import CUSTOMER
@@ -28,9 +27,7 @@ def _detail(customer) -> str:
     return reverse("customers:detail", args=[customer.pk])
 
 
-@require_function(f"{CUSTOMER}.share")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.share", methods=("GET", "POST"))
 def customer_share(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     form = ShareForm(request.POST or None)
@@ -63,9 +60,7 @@ def customer_share(request, pk):
     )
 
 
-@require_function(f"{CUSTOMER}.share")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.share", methods=("POST",))
 def customer_unshare(request, pk, user_id):
     customer = customer_get(user=request.user, pk=pk)
     user = get_object_or_404(User, pk=user_id)
@@ -74,9 +69,7 @@ def customer_unshare(request, pk, user_id):
     return go(request, _detail(customer))
 
 
-@require_function(f"{CUSTOMER}.handover")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.handover", methods=("GET", "POST"))
 def customer_handover(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     form = HandoverForm(
@@ -106,9 +99,7 @@ def customer_handover(request, pk):
     )
 
 
-@require_function(f"{CUSTOMER}.release")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.release", methods=("GET", "POST"))
 def customer_release(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     form = ReleaseForm(request.POST or None)
@@ -129,9 +120,7 @@ def customer_release(request, pk):
     )
 
 
-@require_function(f"{CUSTOMER}.claim")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.claim", methods=("POST",))
 def customer_claim(request, pk):
     customer = get_object_or_404(Customer.objects.only("pk", "name"), pk=pk)
     try:
@@ -143,8 +132,7 @@ def customer_claim(request, pk):
     return go(request, _detail(customer))
 
 
-@require_safe
-@domain_errors_as_http
+@crm_view()
 def pool_page(request):
     access = access_for(request.user)
     if not (access.can(f"{CUSTOMER}.claim") or access.can(f"{CUSTOMER}.assign")):
@@ -172,9 +160,7 @@ def pool_page(request):
     return render(request, "customers/pool.html", context)
 
 
-@require_function(f"{CUSTOMER}.assign")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.assign", methods=("GET", "POST"))
 def pool_assign(request):
     raw = request.POST.getlist("ids") or request.GET.get("ids", "").split(",")
     ids = [int(v) for v in raw if str(v).isdigit()][:500]
@@ -202,9 +188,7 @@ def pool_assign(request):
     return response
 
 
-@require_function(f"{CUSTOMER}.assign")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CUSTOMER}.assign", methods=("POST",))
 def pool_assign_bulk(request):
     """The pool page's bulk form: ticked customers to the chosen manager."""
     ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()][:500]

@@ -4,11 +4,10 @@ and, for follow-ups, straight from a row of the list (one dialog, s003/1 §3.2).
 from django.contrib import messages
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.customers.forms import ContactForm, FollowUpForm, InteractionForm
 from crm.customers.permissions import CONTACT, FOLLOWUP, INTERACTION
 from crm.customers.selectors import related
@@ -22,9 +21,7 @@ def _back(request, customer) -> str:
     return safe_next(request, reverse("customers:detail", args=[customer.pk]))
 
 
-@require_function(f"{CONTACT}.create")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{CONTACT}.create", methods=("GET", "POST"))
 def contact_create(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     locked = access_for(request.user).hidden_fields(CONTACT) | access_for(request.user).masked_fields(CONTACT)
@@ -47,9 +44,7 @@ def contact_create(request, pk):
     )
 
 
-@require_function(f"{CONTACT}.edit")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{CONTACT}.edit", methods=("GET", "POST"))
 def contact_edit(request, pk):
     contact = related.contact_get(user=request.user, pk=pk)
     locked = access_for(request.user).readonly_fields(CONTACT)
@@ -79,9 +74,7 @@ def _custom_map(form) -> dict:
     return {f"custom.{d.key}": f"custom_{d.key}" for d in getattr(form, "custom_definitions", [])}
 
 
-@require_function(f"{CONTACT}.delete")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CONTACT}.delete", methods=("POST",))
 def contact_delete(request, pk):
     contact = related.contact_get(user=request.user, pk=pk)
     customer = contact.customer
@@ -94,9 +87,7 @@ def contact_delete(request, pk):
     return go(request, _back(request, customer))
 
 
-@require_function(f"{FOLLOWUP}.create")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{FOLLOWUP}.create", methods=("GET", "POST"))
 def followup_create(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     form = FollowUpForm(request.POST or None, customer=customer)
@@ -115,9 +106,7 @@ def followup_create(request, pk):
     )
 
 
-@require_function(f"{INTERACTION}.create")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{INTERACTION}.create", methods=("GET", "POST"))
 def interaction_create(request, pk):
     customer = customer_get(user=request.user, pk=pk)
     form = InteractionForm(request.POST or None)
@@ -136,9 +125,7 @@ def interaction_create(request, pk):
     )
 
 
-@require_function(f"{INTERACTION}.edit")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{INTERACTION}.edit", methods=("GET", "POST"))
 def interaction_edit(request, pk):
     record = related.interaction_get(user=request.user, pk=pk)
     initial = {name: getattr(record, name) for name in activities.INTERACTION_FIELDS}

@@ -12,13 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from crm.access import registry
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
 from crm.core.forms import errors_onto_form
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.customers.forms_admin import TAG_COLOURS, CustomFieldForm, DuplicateRulesForm, PoolForm, TagForm, options_text
 from crm.customers.models import Customer, CustomField, DuplicateRuleKind, Pool, Tag
 from crm.customers.permissions import CUSTOM_FIELD, CUSTOMER, DUPLICATE_RULE, POOL, TAG
@@ -89,7 +88,7 @@ def _form_flow(request, form, *, save, success, done: str, page, field_map=None)
 
 
 # --- public pools -------------------------------------------------------------------------------------------
-@require_safe
+@crm_view()
 def settings_index(request):
     """The pools tab, or the first tab the user may open."""
     access = access_for(request.user)
@@ -119,9 +118,8 @@ def _pool_form_page(request, form, pool=None, status=200):
     return _page(request, "customers/settings/pool_form.html", "pools", {"form": form, "pool": pool}, status=status)
 
 
+@crm_view(f"{POOL}.create", methods=("GET", "POST"))
 @transaction.atomic
-@require_function(f"{POOL}.create")
-@require_http_methods(["GET", "POST"])
 def pool_create(request):
     form = PoolForm(request.POST or None, department_choices=department_options())
     return _form_flow(
@@ -136,8 +134,7 @@ def pool_create(request):
     )
 
 
-@require_function(f"{POOL}.edit")
-@require_http_methods(["GET", "POST"])
+@crm_view(f"{POOL}.edit", methods=("GET", "POST"))
 def pool_edit(request, pk):
     pool = get_object_or_404(Pool, pk=pk)
     initial = {name: getattr(pool, name) for name in pools.POOL_FIELDS}
@@ -158,9 +155,7 @@ def pool_edit(request, pk):
     )
 
 
-@require_function(f"{POOL}.delete")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{POOL}.delete", methods=("POST",))
 def pool_delete(request, pk):
     pool = get_object_or_404(Pool, pk=pk)
     name = pool.name
@@ -174,8 +169,7 @@ def pool_delete(request, pk):
 
 
 # --- tags --------------------------------------------------------------------------------------------------
-@require_tab(TAG)
-@require_safe
+@crm_view(f"{TAG}.*")
 def tag_list(request):
     tags = list(Tag.objects.order_by("group", "sort_order", "name"))
     return _page(
@@ -192,8 +186,7 @@ def _tag_form_page(request, form, tag=None, status=200):
     return _page(request, "customers/settings/tag_form.html", "tags", context, status=status)
 
 
-@require_function(f"{TAG}.create")
-@require_http_methods(["GET", "POST"])
+@crm_view(f"{TAG}.create", methods=("GET", "POST"))
 def tag_create(request):
     form = TagForm(request.POST or None, initial={"color": "secondary", "sort_order": 0})
     return _form_flow(
@@ -206,8 +199,7 @@ def tag_create(request):
     )
 
 
-@require_function(f"{TAG}.edit")
-@require_http_methods(["GET", "POST"])
+@crm_view(f"{TAG}.edit", methods=("GET", "POST"))
 def tag_edit(request, pk):
     tag = get_object_or_404(Tag, pk=pk)
     form = TagForm(request.POST or None, initial={name: getattr(tag, name) for name in config.TAG_FIELDS})
@@ -221,9 +213,7 @@ def tag_edit(request, pk):
     )
 
 
-@require_function(f"{TAG}.delete")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{TAG}.delete", methods=("POST",))
 def tag_delete(request, pk):
     tag = get_object_or_404(Tag, pk=pk)
     name = tag.name
@@ -238,8 +228,7 @@ def _resource_param(request) -> str:
     return value if value in dict(CustomField.RESOURCES) else "customer"
 
 
-@require_tab(CUSTOM_FIELD)
-@require_safe
+@crm_view(f"{CUSTOM_FIELD}.*")
 def custom_field_list(request):
     resource = _resource_param(request)
     fields = list(CustomField.objects.filter(resource=resource).order_by("sort_order", "id"))
@@ -265,8 +254,7 @@ def _field_form_page(request, form, definition=None, status=200):
     return _page(request, "customers/settings/field_form.html", "fields", context, status=status)
 
 
-@require_function(f"{CUSTOM_FIELD}.create")
-@require_http_methods(["GET", "POST"])
+@crm_view(f"{CUSTOM_FIELD}.create", methods=("GET", "POST"))
 def custom_field_create(request):
     initial = {"resource": _resource_param(request), "is_active": True, "sort_order": 0}
     form = CustomFieldForm(request.POST or None, initial=initial)
@@ -282,8 +270,7 @@ def custom_field_create(request):
     )
 
 
-@require_function(f"{CUSTOM_FIELD}.edit")
-@require_http_methods(["GET", "POST"])
+@crm_view(f"{CUSTOM_FIELD}.edit", methods=("GET", "POST"))
 def custom_field_edit(request, pk):
     definition = get_object_or_404(CustomField, pk=pk)
     initial = {name: getattr(definition, name) for name in config.CUSTOM_FIELD_FIELDS}
@@ -299,9 +286,7 @@ def custom_field_edit(request, pk):
     )
 
 
-@require_function(f"{CUSTOM_FIELD}.edit")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CUSTOM_FIELD}.edit", methods=("POST",))
 def custom_field_toggle(request, pk):
     """Deactivate a field (its values stay, forms stop showing it) or activate it again."""
     definition = get_object_or_404(CustomField, pk=pk)
@@ -313,9 +298,7 @@ def custom_field_toggle(request, pk):
     return redirect(_field_list_url(definition.resource))
 
 
-@require_function(f"{CUSTOM_FIELD}.delete")
-@require_POST
-@domain_errors_as_http
+@crm_view(f"{CUSTOM_FIELD}.delete", methods=("POST",))
 def custom_field_delete(request, pk):
     definition = get_object_or_404(CustomField, pk=pk)
     label, resource = definition.label, definition.resource
@@ -325,9 +308,7 @@ def custom_field_delete(request, pk):
 
 
 # --- duplicate rules -----------------------------------------------------------------------------------------
-@require_tab(DUPLICATE_RULE)
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(f"{DUPLICATE_RULE}.*", methods=("GET", "POST"))
 def duplicate_rules(request):
     may = _may(request, DUPLICATE_RULE)
     rules = duplicates.duplicate_rules()

@@ -2,9 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.permissions import IsAuthenticated
 
-from crm.core.api.views import FunctionPermission
 from crm.dictionary import selectors, services
 from crm.dictionary.api.serializers import DictionaryCategorySerializer, DictionaryItemSerializer, RegionSerializer
 from crm.dictionary.models import DictionaryItem, Region
@@ -14,7 +12,6 @@ class DictionaryItemViewSet(viewsets.ModelViewSet):
     """Picklist values. Locked items (editable=false) answer 409 to changes and deletion."""
 
     resource = "dictionary.item"
-    permission_classes = [IsAuthenticated, FunctionPermission]
     serializer_class = DictionaryItemSerializer
     queryset = DictionaryItem.objects.none()  # for the schema; get_queryset is what counts
     filterset_fields = ["category", "is_active", "editable"]
@@ -41,7 +38,6 @@ class DictionaryCategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The registered categories with their number of items."""
 
     resource = "dictionary.item"
-    permission_classes = [IsAuthenticated, FunctionPermission]
     serializer_class = DictionaryCategorySerializer
     filter_backends = []
 
@@ -54,7 +50,6 @@ class DictionaryCategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """Provinces and cities (GB/T 2260 codes), readable by every user: ?level=, ?parent=."""
 
-    permission_classes = [IsAuthenticated]
     serializer_class = RegionSerializer
     queryset = Region.objects.all()
     lookup_value_regex = r"\d{6}"

@@ -6,18 +6,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.dictionary import categories, selectors, services
 from crm.dictionary.forms import DictionaryItemForm
 
 PAGE_SIZE = 25
 
 
-@require_function("dictionary.item.view")
+@crm_view("dictionary.item.view")
 def item_list(request):
     category = request.GET.get("category", "")
     if not categories.is_registered(category):
@@ -42,8 +41,7 @@ def item_list(request):
     )
 
 
-@require_function("dictionary.item.create")
-@require_http_methods(["GET", "POST"])
+@crm_view("dictionary.item.create", methods=("GET", "POST"))
 def item_create(request):
     category = request.GET.get("category", "")
     initial = {"category": category if categories.is_registered(category) else "", "is_active": True, "editable": True}
@@ -59,9 +57,7 @@ def item_create(request):
     return render(request, "dictionary/item_form.html", {"form": form, "item": None})
 
 
-@require_function("dictionary.item.edit")
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view("dictionary.item.edit", methods=("GET", "POST"))
 def item_edit(request, pk):
     item = selectors.item_get(user=request.user, pk=pk)
     initial = {
@@ -87,9 +83,7 @@ def item_edit(request, pk):
     return render(request, "dictionary/item_form.html", {"form": form, "item": item})
 
 
-@require_function("dictionary.item.delete")
-@require_POST
-@domain_errors_as_http
+@crm_view("dictionary.item.delete", methods=("POST",))
 def item_delete(request, pk):
     item = selectors.item_get(user=request.user, pk=pk)
     entry = item.entry

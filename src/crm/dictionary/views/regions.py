@@ -1,14 +1,12 @@
 """The read-only province/city page (DICT-2) and the htmx endpoint behind every province/city pair."""
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
-from crm.core.views.decorators import require_function
+from crm.access.decorators import crm_view
 from crm.dictionary import selectors
 
 
-@require_function("dictionary.item.view")
-@require_GET
+@crm_view("dictionary.item.view")
 def region_list(request):
     provinces = list(selectors.provinces_with_cities())
     return render(
@@ -18,7 +16,7 @@ def region_list(request):
     )
 
 
-@require_GET
+@crm_view()
 def region_cities(request):
     """`<option>` elements of a province's cities: ?province=<code>.
 

@@ -4,8 +4,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from crm.access.drf import FieldRulesMixin
 from crm.access.models import Role
-from crm.core.api.serializers import FieldRulesMixin
 from crm.identity.models import Department, User, UserStatus
 
 

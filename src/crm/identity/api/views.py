@@ -16,11 +16,10 @@ from rest_framework.views import APIView
 
 from crm.access import registry
 from crm.access.engine import access_for
-from crm.core.api.authentication import TokenAuthentication
 from crm.core.api.errors import error_body
-from crm.core.api.views import FunctionPermission
 from crm.core.errors import ValidationFailed
 from crm.identity import lockout, selectors, services
+from crm.identity.api.authentication import TokenAuthentication
 from crm.identity.api.serializers import (
     DepartmentSerializer,
     DepartResultSerializer,
@@ -129,7 +128,6 @@ def describe(user) -> dict:
 
 class MeView(APIView):
     authentication_classes = AUTHENTICATION
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
@@ -167,7 +165,6 @@ class UserViewSet(
     resource = "identity.user"
     required_action = None
     authentication_classes = AUTHENTICATION
-    permission_classes = [IsAuthenticated, FunctionPermission]
     serializer_class = UserSerializer
     filterset_class = UserFilter
     search_fields = ["username", "name", "phone", "employee_no"]
@@ -224,7 +221,6 @@ class DepartmentViewSet(viewsets.ModelViewSet):
 
     resource = "identity.department"
     authentication_classes = AUTHENTICATION
-    permission_classes = [IsAuthenticated, FunctionPermission]
     serializer_class = DepartmentSerializer
     filterset_fields = ["parent", "depth"]
     search_fields = ["name", "code"]

@@ -9,38 +9,38 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
 
+from crm.access.decorators import crm_view
 from crm.core.errors import DomainError
 from crm.identity.forms import LoginForm, PasswordChangeForm, ProfileForm
 from crm.identity.services import password_change, profile_update
 
 
+@crm_view(methods=("GET", "POST"))
 @login_not_required
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
-@require_http_methods(["GET", "POST"])
 def login_view(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("console:home")
     form = LoginForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.user)
         target = request.POST.get("next") or request.GET.get("next") or ""
         if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
             target = ""
-        return redirect(target or "core:home")
+        return redirect(target or "console:home")
     return render(request, "identity/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
-@require_POST
+@crm_view(methods=("POST",))
 def logout_view(request):
     logout(request)
     return redirect("identity:login")
 
 
-@require_http_methods(["GET", "POST"])
+@crm_view(methods=("GET", "POST"))
 def profile(request):
     user = request.user
     form = ProfileForm(request.POST or None, initial={"name": user.name, "phone": user.phone, "email": user.email})
@@ -55,8 +55,8 @@ def profile(request):
     return render(request, "identity/profile.html", {"form": form})
 
 
+@crm_view(methods=("GET", "POST"))
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
 def password_change_view(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -3,23 +3,21 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
+from crm.access.decorators import crm_view
 from crm.core.errors import DomainError
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.identity import selectors, services
 from crm.identity.forms import DepartmentForm
 from crm.identity.views.common import errors_onto_form
 
 
-@require_function("identity.department.view")
+@crm_view("identity.department.view")
 def department_list(request):
     nodes = selectors.department_tree(actor=request.user)
     return render(request, "identity/department_list.html", {"nodes": nodes})
 
 
-@require_function("identity.department.create")
-@require_http_methods(["GET", "POST"])
+@crm_view("identity.department.create", methods=("GET", "POST"))
 def department_create(request):
     form = DepartmentForm(request.POST or None, initial={"parent": request.GET.get("parent") or None, "sort_order": 0})
     if request.method == "POST" and form.is_valid():
@@ -33,9 +31,7 @@ def department_create(request):
     return render(request, "identity/department_form.html", {"form": form, "creating": True})
 
 
-@require_function("identity.department.edit")
-@domain_errors_as_http
-@require_http_methods(["GET", "POST"])
+@crm_view("identity.department.edit", methods=("GET", "POST"))
 def department_edit(request, pk):
     department = selectors.department_get(actor=request.user, pk=pk)
     initial = {
@@ -60,9 +56,7 @@ def department_edit(request, pk):
     return render(request, "identity/department_form.html", {"form": form, "edited": department, "creating": False})
 
 
-@require_function("identity.department.delete")
-@domain_errors_as_http
-@require_POST
+@crm_view("identity.department.delete", methods=("POST",))
 def department_delete(request, pk):
     department = selectors.department_get(actor=request.user, pk=pk)
     name = str(department)

@@ -5,12 +5,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.access import registry
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.identity import selectors, services
 from crm.identity.forms import DepartForm, PasswordSetForm, UserFilterForm, UserForm
 from crm.identity.models import UserStatus
@@ -24,7 +23,7 @@ def _locked_fields(request) -> set[str]:
     return access_for(request.user).readonly_fields(selectors.USER_RESOURCE)
 
 
-@require_function("identity.user.view")
+@crm_view("identity.user.view")
 def user_list(request):
     filter_form = UserFilterForm(request.GET or None)
     users = selectors.user_list(actor=request.user, **filter_form.filters())
@@ -36,9 +35,8 @@ def user_list(request):
     )
 
 
-@require_function("identity.user.create")
+@crm_view("identity.user.create", methods=("GET", "POST"))
 @sensitive_post_parameters("password", "password2")
-@require_http_methods(["GET", "POST"])
 def user_create(request):
     initial = {}
     if request.GET.get("department"):
@@ -60,9 +58,7 @@ def user_create(request):
     return render(request, "identity/user_form.html", {"form": form, "creating": True})
 
 
-@require_function("identity.user.edit")
-@domain_errors_as_http
-@require_http_methods(["GET", "POST"])
+@crm_view("identity.user.edit", methods=("GET", "POST"))
 def user_edit(request, pk):
     user = selectors.user_get(actor=request.user, pk=pk)
     initial = {
@@ -96,10 +92,8 @@ def user_edit(request, pk):
     )
 
 
-@require_function("identity.user.edit")
+@crm_view("identity.user.edit", methods=("POST",))
 @sensitive_post_parameters("password", "password2")
-@domain_errors_as_http
-@require_POST
 def user_password(request, pk):
     """An administrator resets a user's password from the edit page."""
     user = selectors.user_get(actor=request.user, pk=pk)
@@ -148,23 +142,17 @@ def _set_status(request, pk, status: str, done_message: str):
     return redirect("identity:user_edit", pk=user.pk)
 
 
-@require_function("identity.user.edit")
-@domain_errors_as_http
-@require_POST
+@crm_view("identity.user.edit", methods=("POST",))
 def user_disable(request, pk):
     return _set_status(request, pk, UserStatus.DISABLED, _("%(name)s can no longer log in."))
 
 
-@require_function("identity.user.edit")
-@domain_errors_as_http
-@require_POST
+@crm_view("identity.user.edit", methods=("POST",))
 def user_enable(request, pk):
     return _set_status(request, pk, UserStatus.NORMAL, _("%(name)s can log in again."))
 
 
-@require_function("identity.user.depart")
-@domain_errors_as_http
-@require_http_methods(["GET", "POST"])
+@crm_view("identity.user.depart", methods=("GET", "POST"))
 def user_depart(request, pk):
     """Employee departure: choose a successor, confirm; see what was handed over."""
     user = selectors.user_get(actor=request.user, pk=pk)

@@ -1,7 +1,7 @@
 """Exports (IMP-2, ORG-6) beyond the list page's direct download: large exports as background
 jobs whose file is kept for a while for its owner, and exports from the command line.
 
-Every export goes through crm.core.exports.export_rows, the one export path: the "export"
+Every export goes through crm.imports.exports.export_rows, the one export path: the "export"
 function permission, the data scope, masked and hidden fields, and an audit row with the count.
 """
 
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from crm.access.engine import access_for
 from crm.core import context
 from crm.core.errors import DomainError, NotFound, ValidationFailed
-from crm.core.exports import FORMATS, ExportFile, export_rows
 from crm.imports import conf, registry
+from crm.imports.exports import FORMATS, ExportFile, export_rows
 from crm.imports.models import ExportJob, ExportStatus
 
 JOB_NAME = "imports.export"

@@ -16,8 +16,8 @@ from crm.access.engine import forget
 from crm.access.models import FieldRule, Role
 from crm.audit.models import AuditAction, AuditEvent
 from crm.core.errors import NotFound, PermissionDenied
-from crm.core.exports import ExportFile
 from crm.customers.testing import make_customer, picklist
+from crm.imports.exports import ExportFile
 from crm.imports.models import ExportJob, ExportStatus
 from crm.imports.services import exports as service
 from crm.imports.tests.conftest import Upload

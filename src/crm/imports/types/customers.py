@@ -960,11 +960,11 @@ def export_query(actor, params):
     """The customers of the list's query string (filters, conditions, sort), with its columns
     (`col`) or, without any, every column the import reads, so an export can be imported again."""
     from crm.core.errors import DomainError
-    from crm.core.exports import Column
     from crm.customers import columns as column_specs
     from crm.customers.conditions import clean_conditions
     from crm.customers.forms import CustomerFilterForm
     from crm.customers.selectors.customers import customer_list
+    from crm.imports.exports import Column
 
     form = CustomerFilterForm(params or None, managers=assignable_managers(actor))
     filters = form.filters()

@@ -3,19 +3,16 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.customers.models import Customer
 from crm.dictionary.selectors import items as dictionary_items
 from crm.imports.services import cleaning as service
 
 
-@require_function("customers.customer.edit")
-@require_GET
-@domain_errors_as_http
+@crm_view("customers.customer.edit")
 def cleaning(request):
     findings = service.cleaning_report(actor=request.user)
     ids = {sample["id"] for finding in findings for sample in finding.samples}
@@ -36,9 +33,7 @@ def cleaning(request):
     return render(request, "imports/cleaning.html", context)
 
 
-@require_function("customers.customer.edit")
-@require_POST
-@domain_errors_as_http
+@crm_view("customers.customer.edit", methods=("POST",))
 def cleaning_fix(request):
     action = request.POST.get("action", "")
     try:

@@ -6,14 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
-from crm.core.exports import ExportFile
 from crm.core.htmx import is_htmx
-from crm.core.views.decorators import domain_errors_as_http
 from crm.imports import conf, registry
+from crm.imports.exports import ExportFile
 from crm.imports.selectors import export_get, export_list
 from crm.imports.services import exports as service
 from crm.imports.views.imports import _attachment
@@ -26,7 +25,7 @@ def _may_export_anything(user) -> bool:
     return any(access.can(f"{source.resource}.export") for source in registry.export_sources())
 
 
-@require_GET
+@crm_view()
 def export_page(request):
     if not _may_export_anything(request.user):
         raise PermissionDenied
@@ -42,8 +41,7 @@ def export_page(request):
     return render(request, "imports/exports.html", context)
 
 
-@require_GET
-@domain_errors_as_http
+@crm_view()
 def export_new(request):
     """?type=customers&format=xlsx&<the list's filters and columns>: small exports download at
     once, big ones become a background job."""
@@ -75,8 +73,7 @@ def export_new(request):
     return redirect("imports:export_list")
 
 
-@require_GET
-@domain_errors_as_http
+@crm_view()
 def export_download(request, pk: int):
     job = service.export_download(actor=request.user, job=export_get(user=request.user, pk=pk))
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

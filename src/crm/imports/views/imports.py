@@ -6,13 +6,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError, NotFound
 from crm.core.forms import errors_onto_form
 from crm.core.htmx import is_htmx
-from crm.core.views.decorators import domain_errors_as_http
 from crm.imports import files, registry
 from crm.imports.forms import POLICY_HELP, MappingForm, UploadForm
 from crm.imports.models import ImportStatus, IssueKind
@@ -45,8 +44,7 @@ def _steps(current: str) -> list[dict]:
     ]
 
 
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(methods=("GET", "POST"))
 def home(request):
     types = _types_or_403(request)
     form = UploadForm(request.POST or None, request.FILES or None, types=types)
@@ -85,8 +83,7 @@ def _limit() -> int:
     return settings.CRM_UPLOAD_MAX_BYTES
 
 
-@require_GET
-@domain_errors_as_http
+@crm_view()
 def template_download(request, record_type: str):
     content, filename = service.import_template(actor=request.user, record_type=record_type)
     response = HttpResponse(content, content_type=files.XLSX_TYPE)
@@ -121,8 +118,7 @@ def _mapping_form(request, job, data=None):
     return MappingForm(data, job=job, fields=fields, lookups=lookups, users=users, initial=initial)
 
 
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(methods=("GET", "POST"))
 def mapping(request, pk: int):
     job = import_get(user=request.user, pk=pk)
     if job.status not in service.EDITABLE_STATUSES:
@@ -164,8 +160,7 @@ def mapping(request, pk: int):
     return render(request, "imports/mapping.html", context, status=status)
 
 
-@require_GET
-@domain_errors_as_http
+@crm_view()
 def preview(request, pk: int):
     job = import_get(user=request.user, pk=pk)
     if job.status == ImportStatus.MAPPING:
@@ -193,8 +188,7 @@ def preview(request, pk: int):
     return render(request, "imports/preview.html", context)
 
 
-@require_POST
-@domain_errors_as_http
+@crm_view(methods=("POST",))
 def start(request, pk: int):
     job = import_get(user=request.user, pk=pk)
     try:
@@ -232,8 +226,7 @@ def _detail_context(request, job) -> dict:
     }
 
 
-@require_GET
-@domain_errors_as_http
+@crm_view()
 def detail(request, pk: int):
     job = import_get(user=request.user, pk=pk)
     if job.status == ImportStatus.MAPPING:
@@ -244,8 +237,7 @@ def detail(request, pk: int):
     return render(request, "imports/detail.html", context)
 
 
-@require_GET
-@domain_errors_as_http
+@crm_view()
 def progress(request, pk: int):
     """The progress card, polled by htmx while the import runs; once it ends the page reloads."""
     job = import_get(user=request.user, pk=pk)
@@ -256,8 +248,7 @@ def progress(request, pk: int):
     return response
 
 
-@require_GET
-@domain_errors_as_http
+@crm_view()
 def rejects(request, pk: int):
     job = import_get(user=request.user, pk=pk)
     if not job.rejects:
@@ -267,8 +258,7 @@ def rejects(request, pk: int):
     return FileResponse(job.rejects.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
 
 
-@require_POST
-@domain_errors_as_http
+@crm_view(methods=("POST",))
 def decide(request, pk: int):
     job = import_get(user=request.user, pk=pk)
     everything = request.POST.get("everything", "")
@@ -298,20 +288,17 @@ def _act(request, pk: int, action, success: str):
     return redirect("imports:detail", pk=job.pk)
 
 
-@require_POST
-@domain_errors_as_http
+@crm_view(methods=("POST",))
 def cancel(request, pk: int):
     return _act(request, pk, service.import_cancel, _("The import was cancelled; rows already imported stay."))
 
 
-@require_POST
-@domain_errors_as_http
+@crm_view(methods=("POST",))
 def resume(request, pk: int):
     return _act(request, pk, service.import_resume, _("The import continues where it stopped."))
 
 
-@require_POST
-@domain_errors_as_http
+@crm_view(methods=("POST",))
 def saved_delete(request, pk: int):
     saved = saved_mapping_get(user=request.user, pk=pk)
     service.saved_mapping_delete(actor=request.user, saved=saved)

@@ -46,11 +46,11 @@ def test_page_lists_jobs_with_schedule_last_run_and_run_button(admin_client, adm
 
 
 def test_sidebar_shows_the_entry_to_admins_only(admin_client, make_user, org):
-    assert URL in admin_client.get(reverse("core:home")).content.decode()
+    assert URL in admin_client.get(reverse("console:home")).content.decode()
     manager = make_user("m1", role="manager", department=org.sales1)
     client = Client()
     client.force_login(manager)
-    assert URL not in client.get(reverse("core:home")).content.decode()
+    assert URL not in client.get(reverse("console:home")).content.decode()
 
 
 def test_run_now_creates_a_run_and_redirects_with_a_message(

@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
+from crm.access.decorators import crm_view
 from crm.core.errors import DomainError
 from crm.core.htmx import is_htmx
-from crm.core.views.decorators import domain_errors_as_http, require_function
 from crm.jobs.forms import RunFilterForm
 from crm.jobs.selectors import job_labels, job_list, job_run_get, job_run_list
 from crm.jobs.services import job_run_now
@@ -18,8 +17,7 @@ from crm.jobs.services import job_run_now
 RECENT_RUNS = 50
 
 
-@require_function("jobs.job.view")
-@require_GET
+@crm_view("jobs.job.view")
 def jobs_page(request):
     form = RunFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -38,9 +36,7 @@ def jobs_page(request):
     return render(request, "jobs/job_list.html", context)
 
 
-@require_function("jobs.job.run")
-@require_POST
-@domain_errors_as_http
+@crm_view("jobs.job.run", methods=("POST",))
 def job_run(request, name: str):
     try:
         run = job_run_now(actor=request.user, name=name)
@@ -58,9 +54,7 @@ def job_run(request, name: str):
     return redirect(f"{reverse('jobs:job_list')}?{urlencode({'job': name})}#runs")
 
 
-@require_function("jobs.job.view")
-@require_GET
-@domain_errors_as_http
+@crm_view("jobs.job.view")
 def run_detail(request, pk: int):
     run = job_run_get(user=request.user, pk=pk)
     return render(request, "jobs/run_detail.html", {"run": run, "label": job_labels().get(run.job, run.job)})

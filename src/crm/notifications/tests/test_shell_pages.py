@@ -23,7 +23,7 @@ def test_the_workbench_shows_the_five_latest_unread_notifications(client, alice)
     for i in range(7):
         notify(recipients=[alice], title=f"消息{i}", link=f"/customers/{i}/")
     client.force_login(alice)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("console:home"))
     body = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="panel-notifications"' in body
@@ -35,13 +35,13 @@ def test_the_workbench_shows_the_five_latest_unread_notifications(client, alice)
 def test_the_workbench_has_an_empty_state_without_panels(client, alice, monkeypatch):
     monkeypatch.setattr(extensions, "_panels", {})
     client.force_login(alice)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("console:home")).content.decode()
     assert "app-empty" in body and "workbench-panels" not in body
 
 
 def test_search_without_a_query_shows_a_hint(client, alice):
     client.force_login(alice)
-    body = client.get(reverse("core:search")).content.decode()
+    body = client.get(reverse("console:search")).content.decode()
     assert 'data-testid="search-hint"' in body
 
 
@@ -51,11 +51,11 @@ def test_search_shows_groups_of_hits_and_an_empty_state(client, alice, monkeypat
 
     monkeypatch.setattr(extensions, "_providers", {"demo": SearchProvider(key="demo", search=find)})
     client.force_login(alice)
-    body = client.get(reverse("core:search"), {"q": "华为"}).content.decode()
+    body = client.get(reverse("console:search"), {"q": "华为"}).content.decode()
     assert 'data-testid="search-results"' in body
     assert 'href="/customers/5/"' in body and "华为科技有限公司" in body and "上海 · 张三" in body
     monkeypatch.setattr(extensions, "_providers", {})
-    body = client.get(reverse("core:search"), {"q": "<b>无此</b>"}).content.decode()
+    body = client.get(reverse("console:search"), {"q": "<b>无此</b>"}).content.decode()
     assert 'data-testid="search-empty"' in body and "&lt;b&gt;无此&lt;/b&gt;" in body
 
 
@@ -72,26 +72,26 @@ def test_the_settings_page_changes_the_name_and_the_logo(
 ):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(admin_user)
-    page = client.get(reverse("core:settings")).content.decode()
+    page = client.get(reverse("console:settings")).content.decode()
     assert 'enctype="multipart/form-data"' in page
     with django_capture_on_commit_callbacks(execute=True):  # the cached settings are dropped on commit
         response = client.post(
-            reverse("core:settings"), {"name": "星河CRM", "company_name": "星河科技", "logo": _png()}
+            reverse("console:settings"), {"name": "星河CRM", "company_name": "星河科技", "logo": _png()}
         )
     assert response.status_code == 302
-    page = client.get(reverse("core:settings")).content.decode()
+    page = client.get(reverse("console:settings")).content.decode()
     assert "星河CRM" in page.split("</header>")[0]  # the top bar
-    assert reverse("core:logo") in page
+    assert reverse("console:logo") in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("core:settings"), {"name": "星河CRM", "logo-clear": "on"})
+        response = client.post(reverse("console:settings"), {"name": "星河CRM", "logo-clear": "on"})
     assert response.status_code == 302
-    assert reverse("core:logo") not in client.get(reverse("core:settings")).content.decode()
+    assert reverse("console:logo") not in client.get(reverse("console:settings")).content.decode()
 
 
 def test_the_settings_page_reports_errors_and_is_for_administrators(client, admin_user, alice):
     client.force_login(admin_user)
-    response = client.post(reverse("core:settings"), {"name": ""})
+    response = client.post(reverse("console:settings"), {"name": ""})
     assert response.status_code == 200
     assert "invalid-feedback" in response.content.decode()
     client.force_login(alice)
-    assert client.get(reverse("core:settings")).status_code == 403
+    assert client.get(reverse("console:settings")).status_code == 403

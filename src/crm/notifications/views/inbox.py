@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from crm.access.decorators import crm_view
 from crm.core.htmx import is_htmx
-from crm.core.views.decorators import domain_errors_as_http
 from crm.notifications.models import is_local_link
 from crm.notifications.selectors import notification_get, notification_list, unread_count
 from crm.notifications.services import notification_mark_read
@@ -18,7 +17,7 @@ PAGE_SIZE = 20
 SHOW_UNREAD = "unread"
 
 
-@require_safe
+@crm_view()
 def inbox(request):
     show = SHOW_UNREAD if request.GET.get("show") == SHOW_UNREAD else "all"
     notifications = notification_list(user=request.user, unread_only=show == SHOW_UNREAD)
@@ -30,8 +29,7 @@ def inbox(request):
     )
 
 
-@require_POST
-@domain_errors_as_http
+@crm_view(methods=("POST",))
 def mark_read(request, pk: int):
     """Mark one read. With htmx the row is swapped (and the bell updated); without, back to the list."""
     notification = notification_get(user=request.user, pk=pk)
@@ -46,7 +44,7 @@ def mark_read(request, pk: int):
     return redirect(_back(request))
 
 
-@require_POST
+@crm_view(methods=("POST",))
 def mark_all_read(request):
     updated = notification_mark_read(user=request.user)
     if updated:
@@ -58,8 +56,7 @@ def mark_all_read(request):
     return redirect(_back(request))
 
 
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
+@crm_view(methods=("GET", "POST"))
 def open_notification(request, pk: int):
     """Mark read and follow the link, but only to a path on this site: no open redirect."""
     notification = notification_get(user=request.user, pk=pk)

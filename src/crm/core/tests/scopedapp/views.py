@@ -3,32 +3,30 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from rest_framework import serializers, viewsets
-from rest_framework.permissions import IsAuthenticated
 
+from crm.access.decorators import crm_view
+from crm.access.drf import FieldRulesMixin
 from crm.access.engine import access_for
-from crm.core.api.serializers import FieldRulesMixin
-from crm.core.api.views import FunctionPermission
-from crm.core.exports import Column, export_rows
-from crm.core.views.decorators import domain_errors_as_http, require_function
+from crm.imports.exports import Column, export_rows
 
 from .models import Record
 
 RESOURCE = "scopedapp.record"
 
 
-@require_function("scopedapp.record.view")
+@crm_view("scopedapp.record.view")
 def record_list(request):
     records = access_for(request.user).scoped(RESOURCE, Record.objects.order_by("id"))
     return render(request, "scopedapp/list.html", {"records": records, "resource": RESOURCE})
 
 
-@domain_errors_as_http
+@crm_view()
 def record_detail(request, pk):
     record = access_for(request.user).get(RESOURCE, pk)
     return render(request, "scopedapp/list.html", {"records": [record], "resource": RESOURCE})
 
 
-@domain_errors_as_http
+@crm_view()
 def record_export(request):
     exported = export_rows(
         actor=request.user,
@@ -50,10 +48,9 @@ class RecordSerializer(FieldRulesMixin, serializers.ModelSerializer):
         fields = ["id", "name", "phone", "email", "note", "owner"]
 
 
-class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):  # the default permissions: the engine
     resource = RESOURCE
     serializer_class = RecordSerializer
-    permission_classes = [IsAuthenticated, FunctionPermission]
 
     def get_queryset(self):
         return access_for(self.request.user).scoped(RESOURCE, Record.objects.order_by("id"))

@@ -11,6 +11,7 @@ worker process that started them (CRM_JOBS_BACKEND "thread").
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.core.servers.basehttp import get_internal_wsgi_application
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
@@ -32,9 +33,7 @@ class CrmServer(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
-        from crm.wsgi import application
-
-        return application
+        return get_internal_wsgi_application()
 
 
 class Command(BaseCommand):

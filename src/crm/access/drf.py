@@ -1,0 +1,59 @@
+"""The permission engine for the REST API: the default permission class (settings: every
+viewset checks the function of its `resource` for the HTTP verb) and field rules on serializers."""
+
+from rest_framework import permissions
+
+from crm.access.engine import access_for
+
+
+class FunctionPermission(permissions.BasePermission):
+    """Maps HTTP verbs to a resource's function codes; data scope is applied by get_queryset."""
+
+    action_for_method = {
+        "GET": "view",
+        "HEAD": "view",
+        "OPTIONS": "view",
+        "POST": "create",
+        "PUT": "edit",
+        "PATCH": "edit",
+        "DELETE": "delete",
+    }
+
+    def has_permission(self, request, view):
+        resource = getattr(view, "resource", None)
+        if not resource:
+            return True
+        action = getattr(view, "required_action", None) or self.action_for_method.get(request.method, "view")
+        return access_for(request.user).can(f"{resource}.{action}")
+
+
+class FieldRulesMixin:
+    """For ModelSerializers of a registered resource: set `resource = "app.entity"` on the class."""
+
+    resource: str = ""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is None or not self.resource:
+            return fields
+        access = access_for(request.user)
+        for name in access.hidden_fields(self.resource):
+            fields.pop(name, None)
+        for name in access.readonly_fields(self.resource):
+            if name in fields:
+                fields[name].read_only = True
+        return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        masked = self.__dict__.get("_masked_fields")
+        if masked is None:
+            request = self.context.get("request")
+            access = access_for(request.user) if request is not None and self.resource else None
+            masked = self._masked_fields = (access, list(access.masked_fields(self.resource)) if access else [])
+        access, names = masked
+        for name in names:
+            if name in data:
+                data[name] = access.present(self.resource, name, data[name])
+        return data

@@ -1,8 +1,0 @@
-from rest_framework.routers import SimpleRouter
-
-from crm.audit.api.views import AuditEventViewSet
-
-router = SimpleRouter()
-router.register("audit-events", AuditEventViewSet, basename="audit-event")
-
-urlpatterns = router.urls

@@ -1,0 +1,98 @@
+"""Customer list rows written by readers compiled once per serializer: the list API's hot path
+(docs/benchmarks.md, ADR 0013). Only CustomerSerializer uses it; the output is DRF's own
+(tests/test_api_serialization.py compares them field by field)."""
+
+import functools
+import inspect
+import types
+
+from django.core.exceptions import ObjectDoesNotExist
+from rest_framework import serializers
+from rest_framework.fields import SkipField, is_simple_callable
+from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedField
+
+_SKIP = object()
+_CALLABLES = (types.MethodType, types.FunctionType, functools.partial)  # what DRF would call
+
+
+def _standard_reader(field):
+    """DRF's own way (Serializer.to_representation) for one field."""
+
+    def read(instance):
+        try:
+            attribute = field.get_attribute(instance)
+        except SkipField:
+            return _SKIP
+        check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        return None if check is None else field.to_representation(attribute)
+
+    return read
+
+
+def _attribute_reader(field, standard):
+    """A field read along its source (`region.entry`, `get_status_display`) without DRF's
+    per-value introspection; anything unusual on the way (a missing relation) goes the standard
+    way, so the result is always DRF's."""
+    attrs, represent = field.source_attrs, field.to_representation
+
+    def read(instance):
+        value = instance
+        try:
+            for attr in attrs:
+                if value is None:
+                    return standard(instance)
+                value = getattr(value, attr)
+                if isinstance(value, _CALLABLES) and is_simple_callable(value):
+                    value = value()
+        except ObjectDoesNotExist:
+            return None
+        return None if value is None else represent(value)
+
+    return read
+
+
+def _reader(field):
+    standard = _standard_reader(field)
+    if field.source == "*" or isinstance(field, serializers.SerializerMethodField | serializers.BaseSerializer):
+        return standard
+    if isinstance(field, ManyRelatedField) and len(field.source_attrs) == 1:
+        name, represent = field.source_attrs[0], field.to_representation
+
+        def read_many(instance):
+            if instance.pk is None:
+                return []
+            related = getattr(instance, name)
+            return represent(related.all() if hasattr(related, "all") else related)
+
+        return read_many
+    if isinstance(field, RelatedField):
+        if not (field.use_pk_only_optimization() and len(field.source_attrs) == 1):
+            return standard
+        name, represent = field.source_attrs[0], field.to_representation
+
+        def read_pk(instance):
+            value = instance.serializable_value(name)
+            if inspect.ismethod(value):
+                return standard(instance)
+            value = getattr(value, "pk", value)
+            return None if value is None else represent(PKOnlyObject(pk=value))
+
+        return read_pk
+    return _attribute_reader(field, standard)
+
+
+class CompiledRowsMixin:
+    """For serializers of long lists: each field's reader is worked out once per serializer (so
+    once per page with many=True) instead of DRF introspecting every value of every row; the
+    output is the same (crm/customers/tests/test_api_serialization.py checks it field by field)."""
+
+    def to_representation(self, instance):
+        readers = self.__dict__.get("_compiled_readers")
+        if readers is None:
+            readers = self._compiled_readers = [(field.field_name, _reader(field)) for field in self._readable_fields]
+        row = {}
+        for name, read in readers:
+            value = read(instance)
+            if value is not _SKIP:
+                row[name] = value
+        return row
