@@ -33,6 +33,7 @@ class Access:
     field_rules: dict = field(default_factory=dict)  # resource -> {field: rule}
     superuser: bool = False
     _shares: dict = field(default_factory=dict, repr=False)  # (resource, for_edit) -> ids
+    _checked: dict = field(default_factory=dict, repr=False)  # (resource, pk, for_edit) -> in scope
 
     # --- function permissions ----------------------------------------------------------------
     def can(self, code: str) -> bool:
@@ -52,14 +53,29 @@ class Access:
             return Scope.ALL
         return self.scopes.get(resource_code, self.default_scope)
 
+    def sees_all(self, resource_code: str) -> bool:
+        """Whether the user's scope over a resource is unrestricted ("all")."""
+        return self.scope(resource_code) == Scope.ALL
+
     def scope_filter(self, resource_code: str, *, for_edit: bool = False) -> Q | None:
-        """A Q selecting the records in scope; None means no restriction (scope "all")."""
+        """A Q selecting the records in scope; None means no restriction (scope "all").
+
+        A record with a parent (a contact's customer) is in scope where its parent is; one with
+        owner fields too (an opportunity of a customer) is in scope through its own owners
+        **or** through its parent (ADR 0016)."""
         resource = registry.get(resource_code)
         if not resource.scoped:
             return None
-        if resource.parent is not None:
+        if not resource.owner_fields:
             return self._parent_filter(resource, for_edit=for_edit)
-        scope = self.scope(resource_code)
+        own = self._own_filter(resource, for_edit)
+        if own is None or resource.parent is None:
+            return own
+        through_parent = self._parent_filter(resource, for_edit=for_edit)
+        return None if through_parent is None else own | through_parent
+
+    def _own_filter(self, resource, for_edit: bool) -> Q | None:
+        scope = self.scope(resource.code)
         if scope == Scope.ALL:
             return None
         user = self.user
@@ -72,8 +88,21 @@ class Access:
             elif scope == Scope.SUBTREE and department is not None:
                 condition |= Q(**{f"{owner}__department__path__startswith": department.path})
         if resource.shareable:
-            condition |= Q(pk__in=self._shared_ids(resource_code, for_edit))
+            condition |= Q(pk__in=self._shared_ids(resource.code, for_edit))
         return condition
+
+    def users_in_scope(self, resource_code: str, users: QuerySet) -> QuerySet:
+        """The users whose records of this resource the user reaches by scope (whom they may
+        name as owner): everyone, their subtree, their department, or only themself."""
+        scope = self.scope(resource_code)
+        department = getattr(self.user, "department", None)
+        if scope == Scope.ALL:
+            return users
+        if scope == Scope.SUBTREE and department is not None:
+            return users.filter(Q(pk=self.user.pk) | Q(department__path__startswith=department.path))
+        if scope == Scope.DEPARTMENT and department is not None:
+            return users.filter(Q(pk=self.user.pk) | Q(department=department))
+        return users.filter(pk=getattr(self.user, "pk", None))
 
     def _shared_ids(self, resource_code: str, for_edit: bool):
         """The ids shared with the user, read once per request as a literal list: the planner
@@ -117,9 +146,7 @@ class Access:
         """Raise unless the user may do `action` on this record (which it can already see)."""
         resource = registry.get(resource_code)
         self.require(resource.function_code(action))
-        if action == "view" or not resource.scoped:
-            return
-        if not self.scoped(resource_code, action=action).filter(pk=obj.pk).exists():
+        if action != "view" and not self._in_scope(resource, obj, for_edit=action != "export", remember=False):
             raise PermissionDenied()
 
     def allows(self, resource_code: str, action: str, obj) -> bool:
@@ -128,6 +155,42 @@ class Access:
         except PermissionDenied:
             return False
         return True
+
+    def check_parent(self, child_code: str, action: str, parent) -> None:
+        """Work on a child record (a customer's contact) is work on its parent: the child's
+        function, and edit rights on the parent."""
+        child = registry.get(child_code)
+        self.require(child.function_code(action))
+        self.check(child.parent[0], "edit", parent)
+
+    def abilities(self, resource_code: str, obj=None, *, parent=None) -> dict[str, bool]:
+        """{action: allowed} for every action of the resource, for the buttons of pages and
+        serializers: the functions alone; with `obj`, also that record's scope; with `parent`
+        (a child resource's, e.g. the customer of contacts to add), edit rights on the parent.
+        Each record's scope is asked once per request."""
+        resource = registry.get(resource_code)
+        result = {action: self.can(resource.function_code(action)) for action in resource.actions}
+        if parent is not None:
+            on_parent = self._in_scope(registry.get(resource.parent[0]), parent, for_edit=True)
+            return {action: allowed and on_parent for action, allowed in result.items()}
+        reading = ("view", "export")
+        if obj is not None and any(allowed for action, allowed in result.items() if action not in reading):
+            editable = self._in_scope(resource, obj, for_edit=True)
+            result = {action: allowed and (action in reading or editable) for action, allowed in result.items()}
+        return result
+
+    def _in_scope(self, resource, obj, *, for_edit: bool, remember: bool = True) -> bool:
+        """Whether the record is in scope. Buttons remember the answer for the request; a check
+        before a write always asks (an earlier write of the same request may have changed it)."""
+        if not resource.scoped:
+            return True
+        key = (resource.code, obj.pk, for_edit)
+        if key not in self._checked or not remember:
+            condition = self.scope_filter(resource.code, for_edit=for_edit)
+            self._checked[key] = (
+                condition is None or resource.model_class()._default_manager.filter(condition, pk=obj.pk).exists()
+            )
+        return self._checked[key]
 
     # --- field rules ----------------------------------------------------------------------------
     def field_rule(self, resource_code: str, field_name: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Every write to roles, their policies, and shares; plus keeping the built-in roles in step."""
+"""Every write to roles and their policies; plus keeping the built-in roles in step."""
 
 from fnmatch import fnmatch
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from crm.access import registry
 from crm.access.defaults import DEFAULT_ROLES
 from crm.access.engine import access_for, forget
-from crm.access.models import FieldRule, FieldRuleKind, KnownFunction, Role, RolePermission, RoleScope, Scope, Share
+from crm.access.models import FieldRule, FieldRuleKind, KnownFunction, Role, RolePermission, RoleScope, Scope
 from crm.audit.models import AuditAction
 from crm.audit.services import audit_record, audit_update
 from crm.core.errors import Conflict, ValidationFailed
@@ -256,39 +256,3 @@ def _policy_snapshot(role: Role) -> dict:
         "scopes": sorted(f"{res}={scope}" for res, scope in policy["scopes"].items()),
         "field_rules": sorted(f"{res}.{name}={rule}" for (res, name), rule in policy["field_rules"].items()),
     }
-
-
-# --- shares ------------------------------------------------------------------------------------------
-@transaction.atomic
-def share_grant(*, actor, resource_code: str, obj, users, can_edit: bool = False) -> list[Share]:
-    """Share one record with more users (共享). The actor must be able to edit the record."""
-    resource = registry.get(resource_code)
-    if not resource.shareable:
-        raise ValidationFailed(_("This kind of record cannot be shared."))
-    access_for(actor).check(resource_code, "edit", obj)
-    shares = []
-    for user in users:
-        share, _created = Share.objects.update_or_create(
-            resource=resource_code,
-            object_id=obj.pk,
-            user=user,
-            defaults={"can_edit": can_edit, "created_by": actor},
-        )
-        shares.append(share)
-        forget(user)  # its cached share list is stale now
-    audit_record(
-        actor=actor,
-        action=AuditAction.SHARE,
-        instance=obj,
-        changes={"shared_with": [None, [u.pk for u in users]], "can_edit": [None, can_edit]},
-    )
-    return shares
-
-
-@transaction.atomic
-def share_revoke(*, actor, resource_code: str, obj, user) -> None:
-    access_for(actor).check(resource_code, "edit", obj)
-    deleted, _rows = Share.objects.filter(resource=resource_code, object_id=obj.pk, user=user).delete()
-    forget(user)
-    if deleted:
-        audit_record(actor=actor, action=AuditAction.SHARE, instance=obj, changes={"unshared": [user.pk, None]})

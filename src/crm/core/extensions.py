@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class WorkbenchPanel:
     key: str
     template: str
-    context: Callable  # (user) -> dict
+    context: Callable  # (user) -> dict, or None: the panel is not shown to this user
     permission: str | None = None
     order: int = 100
 

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.access.engine import access_for
 from crm.core.extensions import SearchHit, SearchProvider, WorkbenchPanel, register_panel, register_search
 from crm.customers.models import Contact
-from crm.customers.permissions import CUSTOMER
+from crm.customers.permissions import CONTACT, CUSTOMER
 from crm.customers.selectors.customers import customer_search, due_for_followup, recently_followed
 
 PANEL_SIZE = 8
@@ -39,8 +40,12 @@ def _recent(user) -> dict:
     return {"customers": list(recently_followed(user=user, limit=PANEL_SIZE))}
 
 
-def _birthdays(user) -> dict:
-    """Contacts of the user's customers with a birthday in the coming week."""
+def _birthdays(user) -> dict | None:
+    """Contacts of the user's customers with a birthday in the coming week; no panel for a user
+    whose field rules hide or mask birthdays (listing them by date would tell them)."""
+    access = access_for(user)
+    if "birthday" in access.hidden_fields(CONTACT) | access.masked_fields(CONTACT):
+        return None
     today = timezone.localdate()
     days = [today + datetime.timedelta(days=offset) for offset in range(8)]
     condition = Q()

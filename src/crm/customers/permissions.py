@@ -102,6 +102,8 @@ register(
         label=_("Transfer requests"),
         model="customers.TransferRequest",
         actions=("view", "create", "approve"),
+        owner_fields=("requester", "approver"),  # seen by both, and by those whose scope reaches them
+        handover_fields=("approver",),  # a leaver's pending decisions go to the successor
     )
 )
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from crm.access import registry
 from crm.access.engine import access_for, forget
-from crm.access.models import RolePermission, Share
+from crm.access.models import RolePermission
+from crm.access.shares import shares_drop
 from crm.audit.models import AuditAction
 from crm.audit.services import audit_create, audit_delete, audit_record, audit_update, snapshot
 from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -277,7 +278,7 @@ def user_depart(*, actor, user: User, successor: User) -> dict[str, int]:
     led = Department.objects.filter(leader=user).update(leader=successor)
     if led:
         moved["identity.department.leader"] = led
-    Share.objects.filter(user=user).delete()
+    shares_drop(user=user)
     before_status = user.status
     user.status = UserStatus.LEFT
     user.save(update_fields=["status"])

@@ -20,11 +20,11 @@ from crm.core.selectors import system_settings
 @crm_view()
 def home(request):
     access = access_for(request.user)
-    panels = [
-        {"template": panel.template, **panel.context(request.user)}
-        for panel in extensions.panels()
-        if panel.permission is None or access.can(panel.permission)
-    ]
+    panels = []
+    for panel in extensions.panels():
+        context = panel.context(request.user) if panel.permission is None or access.can(panel.permission) else None
+        if context is not None:
+            panels.append({"template": panel.template, **context})
     return render(request, "console/home.html", {"panels": panels})
 
 

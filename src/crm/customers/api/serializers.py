@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from crm.access.drf import FieldRulesMixin
 from crm.access.masking import mask_value
+from crm.access.shares import shares_of
 from crm.customers.api.rows import CompiledRowsMixin
 from crm.customers.models import (
     Attachment,
@@ -268,9 +269,7 @@ class CustomerDetailSerializer(CustomerSerializer):
 
     @extend_schema_field(ShareSerializer(many=True))
     def get_shares(self, customer) -> list:
-        from crm.customers.services.ownership import customer_shares
-
-        return ShareSerializer(customer_shares(customer=customer), many=True).data
+        return ShareSerializer(shares_of(CUSTOMER, customer), many=True).data
 
 
 class PoolCustomerSerializer(CustomerSerializer):
@@ -718,9 +717,12 @@ class DecisionSerializer(serializers.Serializer):
 
 class TransferFilterSerializer(serializers.Serializer):
     box = serializers.ChoiceField(
-        choices=[("mine", "mine"), ("to_decide", "to_decide")],
+        choices=[("mine", "mine"), ("to_decide", "to_decide"), ("others", "others")],
         required=False,
-        help_text=_("mine: the requests I made; to_decide: pending requests I decide. Default: both."),
+        help_text=_(
+            "mine: the requests I made; to_decide: pending requests I decide; others: the rest of my data scope. "
+            "Default: all of them."
+        ),
     )
 
 

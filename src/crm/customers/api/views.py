@@ -26,7 +26,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from crm.access.engine import access_for
-from crm.access.models import Scope
 from crm.core.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from crm.core.api.idempotency import IdempotencyMixin
 from crm.core.api.pagination import ListPagination
@@ -48,7 +47,6 @@ from crm.customers.models import (
     SavedView,
     Tag,
     TransferRequest,
-    TransferStatus,
 )
 from crm.customers.permissions import (
     ATTACHMENT,
@@ -67,6 +65,7 @@ from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get, customer_list
 from crm.customers.selectors.pool import pool_customers
 from crm.customers.selectors.scope import customer_queryset, pools_open_to
+from crm.customers.selectors.transfers import transfer_list, visible_customer_ids
 from crm.customers.services import (
     activities,
     config,
@@ -993,7 +992,7 @@ class DuplicateRuleViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="List transfer requests",
-        description="The ones I made and the ones I decide (all of them with the customer scope all).",
+        description="The ones I made, the ones I decide, and the others my data scope reaches (as on the page).",
         parameters=[s.TransferFilterSerializer],
     ),
     retrieve=extend_schema(summary="Get a transfer request"),
@@ -1019,28 +1018,15 @@ class TransferRequestViewSet(
     def get_queryset(self):
         if _fake(self):
             return TransferRequest.objects.none()
-        user = self.request.user
-        access = access_for(user)
-        queryset = TransferRequest.objects.select_related("customer", "requester", "owner", "approver", "decided_by")
-        if not (access.can(f"{TRANSFER}.approve") and access.scope(CUSTOMER) == Scope.ALL):
-            queryset = queryset.filter(Q(requester=user) | Q(approver=user))
+        box = None
         if self.action == "list":
             params = s.TransferFilterSerializer(data=self.request.query_params)
             params.is_valid(raise_exception=True)
             box = params.validated_data.get("box")
-            if box == "mine":
-                queryset = queryset.filter(requester=user)
-            elif box == "to_decide":
-                queryset = queryset.filter(approver=user, status=TransferStatus.PENDING)
-        return queryset.order_by("-id")
+        return transfer_list(user=self.request.user, box=box)
 
     def _data(self, rows, *, many: bool = False):
-        items = rows if many else [rows]
-        visible = set(
-            customer_queryset(self.request.user)
-            .filter(pk__in=[row.customer_id for row in items])
-            .values_list("pk", flat=True)
-        )
+        visible = visible_customer_ids(self.request.user, rows if many else [rows])
         context = {**self.get_serializer_context(), "visible_customers": visible}
         return s.TransferRequestSerializer(rows, many=many, context=context).data
 

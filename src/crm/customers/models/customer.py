@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.core.memo import SharedMemo
 from crm.core.models import TimeStampedModel
+from crm.core.states import StateMachine
 from crm.customers import normalise
 from crm.customers.models.pool import Pool
 from crm.dictionary.models import dictionary_fk, region_fk
@@ -24,6 +25,25 @@ class CustomerStatus(models.TextChoices):
     CHURN_WARNING = "churn_warning", _("Churn warning")
     CHURN_SUSPENDED = "churn_suspended", _("Churn suspended")
     LOST = "lost", _("Lost")
+
+
+# Churn (s003/5 §3.2.2): a warning is suspended (暂缓流失) with measures before it may be confirmed
+# (确认流失); a customer who orders again is back to normal.
+STATUS_FLOW = StateMachine(
+    CustomerStatus,
+    [
+        ("warn", [CustomerStatus.NORMAL], CustomerStatus.CHURN_WARNING),
+        ("suspend", [CustomerStatus.CHURN_WARNING], CustomerStatus.CHURN_SUSPENDED),
+        ("confirm_lost", [CustomerStatus.CHURN_SUSPENDED], CustomerStatus.LOST),
+        ("recover", [CustomerStatus.CHURN_WARNING, CustomerStatus.CHURN_SUSPENDED, CustomerStatus.LOST], "normal"),
+    ],
+    labels={
+        "warn": _("Churn warning"),
+        "suspend": _("Suspend the churn"),
+        "confirm_lost": _("Confirm the churn"),
+        "recover": _("Back to normal"),
+    },
+)
 
 
 ITEM_RELATIONS = ("level", "region", "source", "industry", "customer_type", "potential", "stage")

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from crm.access.engine import access_for
-from crm.access.models import Share
+from crm.access.shares import shared_with
 from crm.core.errors import NotFound
 from crm.customers import search
 from crm.customers.conditions import conditions_q
@@ -115,8 +115,7 @@ def customer_list(*, user, filters: CustomerFilters | None = None, action: str =
         if value not in (None, ""):
             queryset = queryset.filter(**{f"custom__{key}": value})
     if filters.shared_with_me:
-        shared = Share.objects.filter(resource=CUSTOMER, user=user).values("object_id")
-        queryset = queryset.filter(pk__in=shared)
+        queryset = queryset.filter(pk__in=shared_with(CUSTOMER, user))
     if filters.pool_due_soon:
         queryset = queryset.filter(manager=user, pool_warned_at__isnull=False)
     if filters.conditions:
@@ -168,28 +167,29 @@ def customer_search(*, user, query: str, limit: int = 10) -> list[Customer]:
 
 
 def customer_permissions(*, user, customer: Customer) -> dict:
-    """What the user may do with this customer, for the page's buttons (one query)."""
+    """What the user may do with this customer and what hangs off it, for the page's buttons
+    (the engine's abilities: one query for the customer's edit scope)."""
     access = access_for(user)
-    editable = customer_queryset(user, action="edit").filter(pk=customer.pk).exists()
-    normal_or_manage = customer.status == CustomerStatus.NORMAL or access.can(f"{CUSTOMER}.manage")
+    may = access.abilities(CUSTOMER, customer)
+    child = {code: access.abilities(code, parent=customer) for code in (CONTACT, FOLLOWUP, INTERACTION, ATTACHMENT)}
+    managed = customer.manager_id is not None
+    pooled = customer.pool_id is not None
     return {
-        "edit": editable and access.can(f"{CUSTOMER}.edit") and normal_or_manage,
-        "work": editable,  # follow-ups, contacts, files: on any status
-        "delete": editable and access.can(f"{CUSTOMER}.delete"),
-        "share": editable and access.can(f"{CUSTOMER}.share"),
-        "handover": editable and access.can(f"{CUSTOMER}.handover") and customer.manager_id is not None,
-        "release": editable and access.can(f"{CUSTOMER}.release") and customer.manager_id is not None,
-        "claim": customer.pool_id is not None and access.can(f"{CUSTOMER}.claim"),
-        "assign": customer.pool_id is not None and access.can(f"{CUSTOMER}.assign"),
-        "add_contact": editable and access.can(f"{CONTACT}.create"),
-        "edit_contact": editable and access.can(f"{CONTACT}.edit"),
-        "delete_contact": editable and access.can(f"{CONTACT}.delete"),
-        "add_followup": editable and access.can(f"{FOLLOWUP}.create"),
-        "add_interaction": editable and access.can(f"{INTERACTION}.create"),
-        "edit_interaction": editable and access.can(f"{INTERACTION}.edit"),
-        "upload": editable and access.can(f"{ATTACHMENT}.create"),
-        "delete_attachment": editable and access.can(f"{ATTACHMENT}.delete"),
-        "add_contract": editable and access.can(f"{CONTRACT}.create"),
+        **may,
+        "edit": may["edit"] and (customer.status == CustomerStatus.NORMAL or access.can(f"{CUSTOMER}.manage")),
+        "handover": may["handover"] and managed,
+        "release": may["release"] and managed,
+        "claim": pooled and access.can(f"{CUSTOMER}.claim"),
+        "assign": pooled and access.can(f"{CUSTOMER}.assign"),
+        "add_contact": child[CONTACT]["create"],
+        "edit_contact": child[CONTACT]["edit"],
+        "delete_contact": child[CONTACT]["delete"],
+        "add_followup": child[FOLLOWUP]["create"],
+        "add_interaction": child[INTERACTION]["create"],
+        "edit_interaction": child[INTERACTION]["edit"],
+        "upload": child[ATTACHMENT]["create"],
+        "delete_attachment": child[ATTACHMENT]["delete"],
+        "add_contract": access.abilities(CONTRACT, parent=customer)["create"],
         "merge": access.can(f"{CUSTOMER}.merge"),
     }
 

@@ -4,7 +4,6 @@ the user (a pool customer has no manager, so no owner-based scope reaches it).""
 from django.db.models import Q, QuerySet
 
 from crm.access.engine import access_for
-from crm.access.models import Scope
 from crm.core.memo import SharedMemo
 from crm.customers.models import Customer, Pool
 from crm.customers.permissions import CUSTOMER
@@ -52,7 +51,7 @@ def pools_open_to(user) -> list[Pool]:
     pools: list[Pool] = []
     if may_claim or may_assign:
         department = getattr(user, "department", None)
-        everything = access.scope(CUSTOMER) == Scope.ALL
+        everything = access.sees_all(CUSTOMER)
         for pool, served in active_pools():
             if (
                 everything
@@ -104,13 +103,5 @@ def customer_in_scope(user, customer: Customer, *, action: str = "view") -> bool
 def assignable_managers(actor) -> QuerySet:
     """Active users the actor may make a customer's manager: within the actor's own data scope
     (a salesperson with scope "own" can only name themself)."""
-    scope = access_for(actor).scope(CUSTOMER)
     users = User.objects.active().select_related("department").order_by("department__path", "name", "username")
-    department = getattr(actor, "department", None)
-    if scope == Scope.ALL:
-        return users
-    if scope == Scope.SUBTREE and department is not None:
-        return users.filter(Q(pk=actor.pk) | Q(department__path__startswith=department.path))
-    if scope == Scope.DEPARTMENT and department is not None:
-        return users.filter(Q(pk=actor.pk) | Q(department=department))
-    return users.filter(pk=actor.pk)
+    return access_for(actor).users_in_scope(CUSTOMER, users)

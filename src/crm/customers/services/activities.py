@@ -15,18 +15,11 @@ from crm.audit.services import audit_create, audit_delete, audit_update
 from crm.core.errors import ValidationFailed
 from crm.core.services import full_clean, model_update
 from crm.customers.models import Customer, EventKind, FollowUp, Interaction
-from crm.customers.permissions import CUSTOMER, FOLLOWUP, INTERACTION
+from crm.customers.permissions import FOLLOWUP, INTERACTION
 from crm.customers.services.events import event_record
 
 FOLLOWUP_FIELDS = ["contact", "method", "content", "result", "followed_at", "next_followup_on"]
 INTERACTION_FIELDS = ["occurred_on", "place", "summary", "detail", "notes"]
-
-
-def _require(actor, code: str, customer: Customer) -> None:
-    """A follow-up is work on the customer: the function, and edit rights on the customer."""
-    access = access_for(actor)
-    access.require(code)
-    access.check(CUSTOMER, "edit", customer)
 
 
 def _strip(data: dict, fields) -> dict:
@@ -44,7 +37,7 @@ def _refresh_followup_dates(customer: Customer) -> None:
 
 @transaction.atomic
 def followup_create(*, actor, customer: Customer, data: dict) -> FollowUp:
-    _require(actor, f"{FOLLOWUP}.create", customer)
+    access_for(actor).check_parent(FOLLOWUP, "create", customer)
     values = _strip(data, FOLLOWUP_FIELDS)
     if not values.get("followed_at"):
         values["followed_at"] = timezone.now()
@@ -69,7 +62,7 @@ def followup_create(*, actor, customer: Customer, data: dict) -> FollowUp:
 
 @transaction.atomic
 def followup_update(*, actor, followup: FollowUp, data: dict) -> FollowUp:
-    _require(actor, f"{FOLLOWUP}.edit", followup.customer)
+    access_for(actor).check_parent(FOLLOWUP, "edit", followup.customer)
     values = _strip(data, FOLLOWUP_FIELDS)
     changes = model_update(instance=followup, data=values, fields=list(values))
     if changes:
@@ -81,7 +74,7 @@ def followup_update(*, actor, followup: FollowUp, data: dict) -> FollowUp:
 @transaction.atomic
 def followup_delete(*, actor, followup: FollowUp) -> None:
     customer = followup.customer
-    _require(actor, f"{FOLLOWUP}.delete", customer)
+    access_for(actor).check_parent(FOLLOWUP, "delete", customer)
     audit_delete(actor=actor, instance=followup, fields=[*FOLLOWUP_FIELDS, "customer"])
     followup.delete()
     _refresh_followup_dates(customer)
@@ -89,7 +82,7 @@ def followup_delete(*, actor, followup: FollowUp) -> None:
 
 @transaction.atomic
 def interaction_create(*, actor, customer: Customer, data: dict) -> Interaction:
-    _require(actor, f"{INTERACTION}.create", customer)
+    access_for(actor).check_parent(INTERACTION, "create", customer)
     interaction = Interaction(customer=customer, created_by=actor, **_strip(data, INTERACTION_FIELDS))
     full_clean(interaction)
     interaction.save()
@@ -107,7 +100,7 @@ def interaction_create(*, actor, customer: Customer, data: dict) -> Interaction:
 @transaction.atomic
 def interaction_update(*, actor, interaction: Interaction, data: dict) -> Interaction:
     """Editable; required fields cannot be blanked (s003/5 §3.2.1.3): model validation refuses."""
-    _require(actor, f"{INTERACTION}.edit", interaction.customer)
+    access_for(actor).check_parent(INTERACTION, "edit", interaction.customer)
     values = _strip(data, INTERACTION_FIELDS)
     changes = model_update(instance=interaction, data=values, fields=list(values))
     audit_update(actor=actor, instance=interaction, changes=changes)
@@ -116,6 +109,6 @@ def interaction_update(*, actor, interaction: Interaction, data: dict) -> Intera
 
 @transaction.atomic
 def interaction_delete(*, actor, interaction: Interaction) -> None:
-    _require(actor, f"{INTERACTION}.delete", interaction.customer)
+    access_for(actor).check_parent(INTERACTION, "delete", interaction.customer)
     audit_delete(actor=actor, instance=interaction, fields=[*INTERACTION_FIELDS, "customer"])
     interaction.delete()

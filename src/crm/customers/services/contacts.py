@@ -10,7 +10,7 @@ from crm.core.services import full_clean, model_update
 from crm.customers import normalise
 from crm.customers.custom_fields import clean_custom_values
 from crm.customers.models import Contact, Customer, EventKind
-from crm.customers.permissions import CONTACT, CUSTOMER
+from crm.customers.permissions import CONTACT
 from crm.customers.services import indexing
 from crm.customers.services.events import event_record
 
@@ -27,13 +27,6 @@ def _clean(data: dict, allowed: set[str]) -> dict:
     return values
 
 
-def _require_parent_edit(actor, customer: Customer, action: str) -> None:
-    """Working on a customer's contacts needs the contact function and edit rights on the customer."""
-    access = access_for(actor)
-    access.require(f"{CONTACT}.{action}")
-    access.check(CUSTOMER, "edit", customer)
-
-
 def _make_primary(contact: Contact) -> None:
     Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).exclude(pk=contact.pk).update(
         is_primary=False
@@ -42,7 +35,7 @@ def _make_primary(contact: Contact) -> None:
 
 @transaction.atomic
 def contact_create(*, actor, customer: Customer, data: dict, custom: dict | None = None) -> Contact:
-    _require_parent_edit(actor, customer, "create")
+    access_for(actor).check_parent(CONTACT, "create", customer)
     allowed = set(CONTACT_FIELDS) - access_for(actor).hidden_fields(CONTACT) - access_for(actor).masked_fields(CONTACT)
     contact = Contact(customer=customer, created_by=actor, **_clean(data, allowed))
     contact.custom = clean_custom_values("contact", custom or {})
@@ -64,7 +57,7 @@ def contact_create(*, actor, customer: Customer, data: dict, custom: dict | None
 @transaction.atomic
 def contact_update(*, actor, contact: Contact, data: dict, custom: dict | None = None) -> Contact:
     customer = contact.customer
-    _require_parent_edit(actor, customer, "edit")
+    access_for(actor).check_parent(CONTACT, "edit", customer)
     allowed = set(CONTACT_FIELDS) - access_for(actor).readonly_fields(CONTACT)
     values = _clean(data, allowed)
     if values.get("is_primary") and not contact.is_primary:
@@ -88,7 +81,7 @@ def contact_update(*, actor, contact: Contact, data: dict, custom: dict | None =
 @transaction.atomic
 def contact_delete(*, actor, contact: Contact) -> None:
     customer = contact.customer
-    _require_parent_edit(actor, customer, "delete")
+    access_for(actor).check_parent(CONTACT, "delete", customer)
     audit_delete(actor=actor, instance=contact, fields=[*CONTACT_FIELDS, "customer"])
     was_primary = contact.is_primary
     name = contact.name

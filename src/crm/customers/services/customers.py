@@ -14,6 +14,7 @@ from crm.core.services import full_clean
 from crm.customers import normalise
 from crm.customers.custom_fields import clean_custom_values
 from crm.customers.models import Contract, Customer, CustomerStatus, EventKind
+from crm.customers.models.customer import STATUS_FLOW
 from crm.customers.permissions import CUSTOMER
 from crm.customers.selectors.scope import assignable_managers
 from crm.customers.services import duplicates, indexing
@@ -236,13 +237,18 @@ def customer_delete(*, actor, customer: Customer) -> None:
 
 @transaction.atomic
 def customer_set_status(*, actor, customer: Customer, status: str, reason: str = "") -> Customer:
-    """The churn module moves customers between normal / churn warning / suspended / lost."""
+    """The churn module moves customers between normal / churn warning / suspended / lost, along
+    STATUS_FLOW; the actor needs edit rights on the customer."""
+    access_for(actor).check(CUSTOMER, "edit", customer)
     if status not in CustomerStatus.values:
         raise ValidationFailed(fields={"status": [_("Unknown status.")]})
     before = customer.status
     if before == status:
         return customer
-    Customer.objects.filter(pk=customer.pk).update(status=status)
+    STATUS_FLOW.action_to(before, status)
+    # Conditional on the status read: of two concurrent changes, the second finds it moved.
+    if not Customer.objects.filter(pk=customer.pk, status=before).update(status=status):
+        raise Conflict(_("The customer's status changed meanwhile."), code="changed")
     customer.status = status
     audit_update(actor=actor, instance=customer, changes={"status": [before, status]})
     event_record(

@@ -14,23 +14,17 @@ from crm.core.numbering import next_number
 from crm.core.services import full_clean, model_update
 from crm.core.uploads import check_upload
 from crm.customers.models import Attachment, AttachmentKind, Contract, ContractStatus, Customer, EventKind
-from crm.customers.permissions import ATTACHMENT, CONTRACT, CUSTOMER
+from crm.customers.permissions import ATTACHMENT, CONTRACT
 from crm.customers.services.events import event_record
 
 CONTRACT_FIELDS = ["title", "amount", "signed_on", "start_on", "end_on", "status", "owner", "notes"]
-
-
-def _require(actor, code: str, customer: Customer) -> None:
-    access = access_for(actor)
-    access.require(code)
-    access.check(CUSTOMER, "edit", customer)
 
 
 @transaction.atomic
 def attachment_upload(
     *, actor, customer: Customer, upload, kind: str = AttachmentKind.OTHER, description: str = "", contract=None
 ) -> Attachment:
-    _require(actor, f"{ATTACHMENT}.create", customer)
+    access_for(actor).check_parent(ATTACHMENT, "create", customer)
     content_type = check_upload(upload)
     if kind not in AttachmentKind.values:
         raise ValidationFailed(fields={"kind": [_("Unknown kind.")]})
@@ -60,7 +54,7 @@ def attachment_upload(
 
 @transaction.atomic
 def attachment_delete(*, actor, attachment: Attachment) -> None:
-    _require(actor, f"{ATTACHMENT}.delete", attachment.customer)
+    access_for(actor).check_parent(ATTACHMENT, "delete", attachment.customer)
     audit_delete(actor=actor, instance=attachment, fields=["customer", "contract", "kind", "original_name", "size"])
     name, storage = attachment.file.name, attachment.file.storage
     attachment.delete()
@@ -69,7 +63,7 @@ def attachment_delete(*, actor, attachment: Attachment) -> None:
 
 @transaction.atomic
 def contract_create(*, actor, customer: Customer, data: dict) -> Contract:
-    _require(actor, f"{CONTRACT}.create", customer)
+    access_for(actor).check_parent(CONTRACT, "create", customer)
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in CONTRACT_FIELDS}
     values.setdefault("owner", customer.manager or actor)
     contract = Contract(customer=customer, created_by=actor, **values)
@@ -90,7 +84,7 @@ def contract_create(*, actor, customer: Customer, data: dict) -> Contract:
 
 @transaction.atomic
 def contract_update(*, actor, contract: Contract, data: dict) -> Contract:
-    _require(actor, f"{CONTRACT}.edit", contract.customer)
+    access_for(actor).check_parent(CONTRACT, "edit", contract.customer)
     if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED) and set(data) - {"status", "notes"}:
         raise Conflict(
             _("A completed or terminated contract keeps its terms; only its notes can change."), code="closed"
@@ -104,7 +98,7 @@ def contract_update(*, actor, contract: Contract, data: dict) -> Contract:
 
 @transaction.atomic
 def contract_delete(*, actor, contract: Contract) -> None:
-    _require(actor, f"{CONTRACT}.delete", contract.customer)
+    access_for(actor).check_parent(CONTRACT, "delete", contract.customer)
     if contract.status != ContractStatus.DRAFT:
         raise Conflict(
             _("Only draft contracts can be deleted; terminate a contract in force instead."), code="not_draft"

@@ -14,7 +14,7 @@ from django.db.models import ForeignKey
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
-from crm.access.models import Share
+from crm.access.shares import shares_move
 from crm.audit.models import AuditAction
 from crm.audit.services import audit_record, jsonable, snapshot
 from crm.core.errors import Conflict, NotFound, ValidationFailed
@@ -67,7 +67,7 @@ def customers_merge(*, actor, target: Customer, others, choices: dict | None = N
         Contact.objects.filter(customer_id__in=other_ids, is_primary=True).update(is_primary=False)
     moved = _move_related(target, other_ids)
     tag_ids = set(Customer.tags.through.objects.filter(customer_id__in=everyone).values_list("tag_id", flat=True))
-    _move_shares(target, other_ids)
+    shares_move(CUSTOMER, other_ids, target.pk, skip_user_ids=[target.manager_id])
     for other, data in zip(merged, snapshots, strict=True):
         MergeRecord.objects.create(
             target=target,
@@ -137,16 +137,6 @@ def _move_related(target: Customer, other_ids: list[int]) -> dict[str, int]:
         if count:
             moved[model._meta.label] = moved.get(model._meta.label, 0) + count
     return moved
-
-
-def _move_shares(target: Customer, other_ids: list[int]) -> None:
-    existing = set(Share.objects.filter(resource=CUSTOMER, object_id=target.pk).values_list("user_id", flat=True))
-    for share in Share.objects.filter(resource=CUSTOMER, object_id__in=other_ids).order_by("-can_edit"):
-        if share.user_id in existing or share.user_id == target.manager_id:
-            continue
-        Share.objects.create(resource=CUSTOMER, object_id=target.pk, user_id=share.user_id, can_edit=share.can_edit)
-        existing.add(share.user_id)
-    Share.objects.filter(resource=CUSTOMER, object_id__in=other_ids).delete()
 
 
 def _rebuild_keys(target: Customer) -> None:

@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
-from crm.access.models import Share
-from crm.access.services import share_grant, share_revoke
+from crm.access.shares import share_grant, share_revoke, shares_drop
 from crm.audit.models import AuditAction
 from crm.audit.services import audit_records_bulk
 from crm.core.errors import ValidationFailed
@@ -22,7 +21,7 @@ BATCH = 1000
 
 
 @transaction.atomic
-def customer_share(*, actor, customer: Customer, users, can_edit: bool = False) -> list[Share]:
+def customer_share(*, actor, customer: Customer, users, can_edit: bool = False) -> list:
     access_for(actor).require(f"{CUSTOMER}.share")
     users = [user for user in users if user.pk != customer.manager_id]
     inactive = [str(user) for user in users if user.status != UserStatus.NORMAL]
@@ -46,10 +45,6 @@ def customer_unshare(*, actor, customer: Customer, user) -> None:
     access_for(actor).require(f"{CUSTOMER}.share")
     share_revoke(actor=actor, resource_code=CUSTOMER, obj=customer, user=user)
     event_record(customer=customer, kind=EventKind.SHARED, actor=actor, summary=str(user), data={"unshared": user.pk})
-
-
-def customer_shares(*, customer: Customer):
-    return Share.objects.filter(resource=CUSTOMER, object_id=customer.pk).select_related("user", "user__department")
 
 
 @transaction.atomic
@@ -80,7 +75,7 @@ def _move(*, actor, owners: dict[int, int], to_manager, note: str, kind: str) ->
         Contract.objects.filter(customer_id__in=chunk, status__in=[ContractStatus.DRAFT, ContractStatus.ACTIVE]).update(
             owner=to_manager
         )
-        Share.objects.filter(resource=CUSTOMER, object_id__in=chunk, user=to_manager).delete()
+        shares_drop(CUSTOMER, chunk, user=to_manager)
     for hook in extensions.handover_hooks():
         hook(actor=actor, customer_ids=ids, old_managers=owners, new_manager=to_manager)
     by_old: dict[int, list[int]] = {}

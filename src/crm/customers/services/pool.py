@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
-from crm.access.models import Share
+from crm.access.shares import shares_drop
 from crm.audit.models import AuditAction
 from crm.audit.services import audit_create, audit_delete, audit_record, audit_records_bulk, audit_update
 from crm.core.errors import Conflict, NotFound, ValidationFailed
@@ -94,7 +94,7 @@ def customer_release(*, actor, customer: Customer, reason: str) -> Customer:
     )
     if not updated:
         raise Conflict(_("The customer changed hands meanwhile."), code="changed")
-    Share.objects.filter(resource=CUSTOMER, object_id=customer.pk).delete()
+    shares_drop(CUSTOMER, [customer.pk])
     customer.refresh_from_db()
     audit_update(
         actor=actor,
@@ -258,7 +258,7 @@ def _return_due(pool: Pool, queryset, now) -> int:
                     pool_warned_at=None,
                     updated_at=now,
                 )
-            Share.objects.filter(resource=CUSTOMER, object_id__in=list(by_pk)).delete()
+            shares_drop(CUSTOMER, by_pk)
             events_record_bulk(customer_ids=list(by_pk), kind=EventKind.RETURNED, data={"pool": pool.name})
             audit_records_bulk(
                 actor=None,

@@ -50,10 +50,7 @@ def contract_list(request):
         "ordering": ordering,
         "statuses": ContractStatus,
         "query_string": request.GET.urlencode(),
-        "may": {
-            "create": access.can(f"{CONTRACT}.create"),
-            "export": access.can(f"{CONTRACT}.export"),
-        },
+        "may": access.abilities(CONTRACT),
         "amount_hidden": "amount" in access.hidden_fields(CONTRACT),
     }
     status = 400 if form.is_bound and form.errors else 200
@@ -148,7 +145,7 @@ def contract_customer_search(request):
 # --- one contract ------------------------------------------------------------------------------------------
 def _detail_context(request, contract: Contract) -> dict:
     may = customer_permissions(user=request.user, customer=contract.customer)
-    access = access_for(request.user)
+    on_contract = access_for(request.user).abilities(CONTRACT, parent=contract.customer)
     attachments = related.attachment_list(user=request.user, customer=contract.customer).filter(contract=contract)
     return {
         "contract": contract,
@@ -156,10 +153,8 @@ def _detail_context(request, contract: Contract) -> dict:
         "attachments": list(attachments[:100]),
         "may": {
             **may,
-            "edit_contract": may["work"] and access.can(f"{CONTRACT}.edit"),
-            "delete_contract": may["work"]
-            and access.can(f"{CONTRACT}.delete")
-            and contract.status == ContractStatus.DRAFT,
+            "edit_contract": on_contract["edit"],
+            "delete_contract": on_contract["delete"] and contract.status == ContractStatus.DRAFT,
         },
         "closed": contract.status in CLOSED,
         "show_contract": False,

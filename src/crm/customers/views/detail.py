@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
+from crm.access.shares import shares_of
 from crm.core.errors import Conflict, DomainError
 from crm.core.forms import errors_onto_form
 from crm.customers import sections as section_registry
@@ -19,7 +20,7 @@ from crm.customers.permissions import CUSTOMER
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get, customer_permissions
 from crm.customers.selectors.scope import assignable_managers
-from crm.customers.services import customers, duplicates, ownership
+from crm.customers.services import customers, duplicates
 
 
 def _locked(request) -> set[str]:
@@ -174,7 +175,7 @@ def customer_detail(request, pk):
         "may": may,
         "sections": sections,
         "primary_contact": primary,
-        "shares": ownership.customer_shares(customer=customer),
+        "shares": shares_of(CUSTOMER, customer),
         "resource": CUSTOMER,
         "row_actions": [a for a in section_registry.row_actions() if not a.permission or access.can(a.permission)],
         "tags": customer.tags.all(),

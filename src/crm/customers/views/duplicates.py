@@ -9,10 +9,12 @@ from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError, NotFound
 from crm.customers.forms import DecisionForm, TransferRequestForm
-from crm.customers.models import Customer, KeyKind, TransferRequest, TransferStatus
+from crm.customers.models import Customer, KeyKind
 from crm.customers.permissions import CUSTOMER, TRANSFER
+from crm.customers.selectors import transfers as transfers_selector
 from crm.customers.selectors.duplicates import duplicate_groups
 from crm.customers.selectors.scope import customer_queryset
+from crm.customers.selectors.transfers import BOXES
 from crm.customers.services import duplicates as duplicate_service
 from crm.customers.services import merge, transfers
 from crm.customers.services.merge import CHOOSABLE
@@ -123,21 +125,17 @@ def transfer_create(request):
 
 @crm_view(f"{TRANSFER}.view")
 def transfer_list(request):
-    access = access_for(request.user)
-    mine = TransferRequest.objects.filter(requester=request.user).select_related("customer", "owner", "approver")[:50]
-    to_decide = []
-    if access.can(f"{TRANSFER}.approve"):
-        to_decide = TransferRequest.objects.filter(approver=request.user, status=TransferStatus.PENDING).select_related(
-            "customer", "owner", "requester"
-        )[:100]
-    return render(
-        request, "customers/transfers.html", {"mine": mine, "to_decide": to_decide, "decision_form": DecisionForm()}
-    )
+    """The requests the user may see (the API's rule): to decide, made by me, and others in scope."""
+    boxes = {box: list(transfers_selector.transfer_list(user=request.user, box=box)[:100]) for box in BOXES}
+    visible = transfers_selector.visible_customer_ids(request.user, [row for rows in boxes.values() for row in rows])
+    context = {**boxes, "visible": visible, "decision_form": DecisionForm()}
+    context["may_decide"] = access_for(request.user).can(f"{TRANSFER}.approve")
+    return render(request, "customers/transfers.html", context)
 
 
 @crm_view(f"{TRANSFER}.approve", methods=("POST",))
 def transfer_decide(request, pk):
-    request_row = TransferRequest.objects.filter(pk=pk).first()
+    request_row = transfers_selector.transfer_list(user=request.user).filter(pk=pk).first()
     if request_row is None:
         raise NotFound()
     form = DecisionForm(request.POST)

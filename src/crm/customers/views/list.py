@@ -18,7 +18,7 @@ from crm.customers import columns as column_specs
 from crm.customers.conditions import OPERATORS, REF, TAGS, USER, clean_conditions, field_specs
 from crm.customers.forms import CustomerFilterForm, HandoverForm, ShareForm, operator_choices
 from crm.customers.models import CustomerStatus, SavedView, Tag
-from crm.customers.permissions import CUSTOMER
+from crm.customers.permissions import CUSTOMER, FOLLOWUP
 from crm.customers.sections import row_actions
 from crm.customers.selectors.customers import customer_list
 from crm.customers.selectors.scope import assignable_managers
@@ -82,14 +82,7 @@ def customer_list_page(request):
         "page_size": page_size,
         "tags": Tag.objects.all(),
         "row_actions": [a for a in row_actions() if not a.permission or access.can(a.permission)],
-        "may": {
-            "create": access.can(f"{CUSTOMER}.create"),
-            "export": access.can(f"{CUSTOMER}.export"),
-            "share": access.can(f"{CUSTOMER}.share"),
-            "handover": access.can(f"{CUSTOMER}.handover"),
-            "edit": access.can(f"{CUSTOMER}.edit"),
-            "followup": access.can("customers.followup.create"),
-        },
+        "may": {**access.abilities(CUSTOMER), "followup": access.can(f"{FOLLOWUP}.create")},
         "status_choices": CustomerStatus,
         "resource": CUSTOMER,
         "query_string": request.GET.urlencode(),

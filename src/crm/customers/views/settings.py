@@ -2,7 +2,6 @@
 duplicate rules (CUS-8). One page with a tab per kind; a tab shows only to users holding one of
 its resource's function permissions (customers.pool.*, …), the buttons follow each action."""
 
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crm.access import registry
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
@@ -35,7 +33,7 @@ TABS = (
 
 
 def _may_open(access, resource: str) -> bool:
-    return any(access.can(code) for code in registry.get(resource).function_codes())
+    return any(access.abilities(resource).values())
 
 
 def _tabs(request, current: str) -> list[dict]:
@@ -45,26 +43,6 @@ def _tabs(request, current: str) -> list[dict]:
         for key, label, resource, url_name, icon in TABS
         if _may_open(access, resource)
     ]
-
-
-def require_tab(resource: str):
-    """403 unless the user holds some function permission of the tab's resource."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not _may_open(access_for(request.user), resource):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _may(request, resource: str) -> dict:
-    access = access_for(request.user)
-    return {action: access.can(f"{resource}.{action}") for action in registry.get(resource).actions}
 
 
 def _page(request, template: str, tab: str, context: dict, status: int = 200):
@@ -107,7 +85,8 @@ def _pool_list(request):
     rows = list(Pool.objects.prefetch_related("departments"))
     for row in rows:
         row.customer_count = held.get(row.pk, 0)
-    return _page(request, "customers/settings/pools.html", "pools", {"pools": rows, "may": _may(request, POOL)})
+    may = access_for(request.user).abilities(POOL)
+    return _page(request, "customers/settings/pools.html", "pools", {"pools": rows, "may": may})
 
 
 def _departments(ids) -> list[Department]:
@@ -176,7 +155,7 @@ def tag_list(request):
         request,
         "customers/settings/tags.html",
         "tags",
-        {"tags": tags, "may": _may(request, TAG), "colours": TAG_COLOURS},
+        {"tags": tags, "may": access_for(request.user).abilities(TAG), "colours": TAG_COLOURS},
     )
 
 
@@ -240,7 +219,7 @@ def custom_field_list(request):
             "fields": fields,
             "resource": resource,
             "resources": CustomField.RESOURCES,
-            "may": _may(request, CUSTOM_FIELD),
+            "may": access_for(request.user).abilities(CUSTOM_FIELD),
         },
     )
 
@@ -310,7 +289,7 @@ def custom_field_delete(request, pk):
 # --- duplicate rules -----------------------------------------------------------------------------------------
 @crm_view(f"{DUPLICATE_RULE}.*", methods=("GET", "POST"))
 def duplicate_rules(request):
-    may = _may(request, DUPLICATE_RULE)
+    may = access_for(request.user).abilities(DUPLICATE_RULE)
     rules = duplicates.duplicate_rules()
     form = DuplicateRulesForm(request.POST or None, rules=rules)
     status = 200
