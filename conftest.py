@@ -59,3 +59,28 @@ def make_user(db):
 @pytest.fixture
 def admin_user(make_user, org):
     return make_user("admin1", role="admin", department=org.head)
+
+
+@pytest.fixture
+def seeded(db):
+    """The customers app's picklists and settings."""
+    from crm.customers.seeding import seed_all
+
+    seed_all()
+
+
+@pytest.fixture
+def sales(org, make_user, seeded):
+    """A supervisor over 上海分公司 (the managers' superior), two managers in 销售一部, one in 深圳, an executive."""
+
+    class Sales:
+        supervisor = make_user("sup", role="supervisor", department=org.shanghai, name="张主管")
+        manager = make_user("mgr", role="manager", department=org.sales1, name="刘洋")
+        colleague = make_user("mgr_b", role="manager", department=org.sales1, name="周杰")
+        other = make_user("mgr_sz", role="manager", department=org.sales2, name="陈静")
+        executive = make_user("exec", role="executive", department=org.head, name="李总")
+
+    for member in (Sales.manager, Sales.colleague):
+        member.superior = Sales.supervisor
+        member.save(update_fields=["superior"])
+    return Sales

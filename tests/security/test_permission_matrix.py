@@ -145,3 +145,78 @@ def test_every_export_is_audited_with_its_row_count(client, world):
     assert event.actor == users["supervisor"]
     assert event.changes["rows"] == [None, 4]
     assert "xlsx" in event.message
+
+
+# --- owner-or-parent visibility (ADR 0016): a note of a record has an author of its own ---------------
+NOTES_EXPECTED = {
+    "admin": {"on_own", "mine_on_south", "south_on_south", "by_service_on_pool"},
+    "executive": {"on_own", "mine_on_south", "south_on_south", "by_service_on_pool"},
+    "supervisor": {"on_own", "mine_on_south"},  # the record is in the subtree / the author is
+    "manager": {"on_own", "mine_on_south"},  # the record is theirs / they wrote it
+    "colleague": {"on_own"},  # they wrote it (the record is not theirs)
+    "manager2": {"mine_on_south", "south_on_south"},  # both on their record
+    "service": {"by_service_on_pool"},  # they wrote it; the record stays out of reach
+    "deptviewer": {"on_own", "mine_on_south"},  # the record, and an author of the department
+}
+
+
+@pytest.fixture
+def notes(world):
+    from crm.core.tests.scopedapp.models import Note
+
+    users, records = world
+    for role in Role.objects.all():
+        RolePermission.objects.bulk_create(
+            [RolePermission(role=role, code=f"scopedapp.note.{action}") for action in ("view", "edit")],
+            ignore_conflicts=True,
+        )
+    return {
+        "on_own": Note.objects.create(record=records["own"], author=users["colleague"], text="甲的备注"),
+        "mine_on_south": Note.objects.create(record=records["south"], author=users["manager"], text="跨区协作"),
+        "south_on_south": Note.objects.create(record=records["south"], author=users["manager2"], text="深圳跟进"),
+        "by_service_on_pool": Note.objects.create(record=records["pool"], author=users["service"], text="客服记录"),
+    }
+
+
+@pytest.mark.parametrize("who", sorted(NOTES_EXPECTED))
+def test_a_child_with_an_owner_is_seen_through_its_owner_or_its_parent(client, world, notes, who):
+    users, _records = world
+    client.force_login(users[who])
+    listed = client.get("/api/v1/scoped-notes/?page_size=200").json()["results"]
+    assert {row["text"] for row in listed} == {notes[key].text for key in NOTES_EXPECTED[who]}
+    for key, note in notes.items():
+        status = client.get(f"/api/v1/scoped-notes/{note.pk}/").status_code
+        assert status == (200 if key in NOTES_EXPECTED[who] else 404), key
+
+
+def test_a_child_with_an_owner_is_edited_through_its_owner_or_an_editable_parent(world, notes):
+    from crm.access.engine import access_for
+
+    users, _records = world
+    manager, colleague = access_for(users["manager"]), access_for(users["colleague"])
+    assert manager.allows("scopedapp.note", "edit", notes["on_own"])  # the record is the manager's
+    assert manager.allows("scopedapp.note", "edit", notes["mine_on_south"])  # the manager wrote it
+    assert not manager.allows("scopedapp.note", "edit", notes["south_on_south"])
+    assert colleague.allows("scopedapp.note", "edit", notes["on_own"])  # wrote it on another's record
+    assert not colleague.allows("scopedapp.note", "edit", notes["mine_on_south"])
+
+
+# --- field rules on the workbench --------------------------------------------------------------------
+@pytest.mark.parametrize("rule", [None, "readonly", "masked", "hidden"])
+def test_the_birthday_panel_follows_the_field_rules_of_contacts(client, sales, rule):
+    """A contact's birthday listed by date tells it: a hidden or masked birthday gives no panel."""
+    from django.utils import timezone
+
+    from crm.customers.models import Contact
+    from crm.customers.testing import make_customer
+
+    customer = make_customer(manager=sales.manager, name="上海华信网络科技有限公司")
+    Contact.objects.create(customer=customer, name="王芳", birthday=timezone.localdate().replace(year=1985))
+    if rule:
+        manager = Role.objects.get(code="manager")
+        FieldRule.objects.create(role=manager, resource="customers.contact", field="birthday", rule=rule)
+    client.force_login(sales.manager)
+    page = client.get("/").content.decode()
+    shown = rule in (None, "readonly")
+    assert ('data-testid="panel-birthdays"' in page) == shown
+    assert ("王芳" in page) == shown

@@ -99,3 +99,92 @@ def test_the_engine_needs_three_queries_per_user_and_none_after(org, make_user, 
         access_for(user)
     with django_assert_num_queries(0):
         access_for(user).can(f"{RESOURCE}.view")
+
+
+# --- what apps ask the engine for (issue 11) ----------------------------------------------------------
+@pytest.fixture
+def team(org, make_user):
+    """An own-scope, a department-scope, a subtree-scope and an all-scope user over the records."""
+    users = {}
+    for code, scope, department in [
+        ("own", "self", org.sales1),
+        ("dept", "department", org.sales1),
+        ("tree", "subtree", org.shanghai),
+        ("all", "all", org.sales2),
+    ]:
+        role = Role.objects.create(code=f"r-{code}", name=code, default_scope=scope)
+        RolePermission.objects.bulk_create(
+            [RolePermission(role=role, code=f"{RESOURCE}.{action}") for action in ("view", "edit", "delete")]
+        )
+        users[code] = make_user(code, department=department)
+        users[code].roles.add(role)
+    users["south"] = make_user("south", role="manager", department=org.sales2)
+    return users
+
+
+def test_users_in_scope_follow_the_scope_ladder(team):
+    from crm.identity.models import User
+
+    names = {
+        code: set(access_for(user).users_in_scope(RESOURCE, User.objects.all()).values_list("username", flat=True))
+        for code, user in team.items()
+        if code != "south"
+    }
+    assert names["own"] == {"own"}
+    assert names["dept"] == {"own", "dept"}  # 销售一部
+    assert names["tree"] == {"own", "dept", "tree"}  # 上海分公司 and below
+    assert names["all"] == set(User.objects.values_list("username", flat=True))
+
+
+def test_abilities_give_every_action_and_ask_the_records_scope_once(team, django_assert_num_queries):
+    record = Record.objects.create(name="乙", owner=team["south"])
+    own = access_for(team["own"])
+    assert own.abilities(RESOURCE) == {"view": True, "create": False, "edit": True, "delete": True, "export": False}
+    with django_assert_num_queries(2):  # the user's shares, read once per request, and the record
+        assert own.abilities(RESOURCE, record) == {
+            "view": True,
+            "create": False,
+            "edit": False,
+            "delete": False,
+            "export": False,
+        }
+        own.abilities(RESOURCE, record)  # remembered for the request
+    assert access_for(team["all"]).abilities(RESOURCE, record)["edit"]
+
+
+def test_check_parent_needs_the_childs_function_and_edit_rights_on_the_parent(team):
+    from crm.customers.permissions import CONTACT, CUSTOMER
+    from crm.customers.testing import make_customer
+
+    customer = make_customer(manager=team["south"], name="深圳某公司")
+    role = Role.objects.create(code="contacts", name="联系人", default_scope="self")
+    RolePermission.objects.bulk_create(
+        [RolePermission(role=role, code=code) for code in (f"{CONTACT}.create", f"{CUSTOMER}.edit")]
+    )
+    team["own"].roles.add(role)
+    forget(team["own"])
+    with pytest.raises(PermissionDenied):
+        access_for(team["own"]).check_parent(CONTACT, "create", customer)  # not their customer
+    customer.manager = team["own"]
+    customer.save()
+    access_for(team["own"]).check_parent(CONTACT, "create", customer)
+    with pytest.raises(PermissionDenied):
+        access_for(team["own"]).check_parent(CONTACT, "delete", customer)  # no such function
+
+
+def test_shares_are_granted_listed_moved_and_dropped_in_one_place(team):
+    from crm.access import shares
+
+    first = Record.objects.create(name="丙", owner=team["south"])
+    second = Record.objects.create(name="丁", owner=team["south"])
+    shares.share_grant(actor=team["all"], resource_code=RESOURCE, obj=first, users=[team["own"]], can_edit=True)
+    shares.share_grant(actor=team["all"], resource_code=RESOURCE, obj=second, users=[team["own"], team["dept"]])
+    assert {s.user for s in shares.shares_of(RESOURCE, first)} == {team["own"]}
+    assert set(shares.shared_with(RESOURCE, team["own"]).values_list("object_id", flat=True)) == {first.pk, second.pk}
+    shares.shares_move(RESOURCE, [second.pk], first.pk, skip_user_ids=[team["south"].pk])
+    moved = {s.user.username: s.can_edit for s in shares.shares_of(RESOURCE, first)}
+    assert moved == {"own": True, "dept": False}  # an existing share keeps its edit right
+    assert not shares.shares_of(RESOURCE, second).exists()
+    assert shares.shares_drop(user=team["dept"]) == 1
+    with pytest.raises(PermissionDenied):  # only who may edit the record shares it
+        shares.share_grant(actor=team["own"], resource_code=RESOURCE, obj=Record.objects.create(name="戊"), users=[])

@@ -162,3 +162,26 @@ def test_a_user_who_may_not_see_phones_cannot_search_by_them(sales):
     forget(sales.manager)  # the engine keeps a user's policy for the request
     assert customer_search(user=sales.manager, query="82798888") == []
     assert customer_search(user=sales.manager, query="大连港")
+
+
+def test_the_status_moves_along_the_churn_table_and_asks_the_engine(sales):
+    """s003/5 §3.2.2: a warning is suspended before the churn is confirmed; an illegal step is a
+    409 with the reason; only someone who may edit the customer moves it."""
+    from crm.core.states import IllegalTransition
+
+    customer = make_customer(manager=sales.manager, name="苏州恒通机械有限公司")
+    with pytest.raises(PermissionDenied):
+        customer_set_status(actor=sales.other, customer=customer, status=CustomerStatus.CHURN_WARNING)
+    with pytest.raises(IllegalTransition) as caught:
+        customer_set_status(actor=sales.supervisor, customer=customer, status=CustomerStatus.LOST)
+    assert caught.value.status == 409 and caught.value.details["allowed"] == ["warn"]
+    for status in (CustomerStatus.CHURN_WARNING, CustomerStatus.CHURN_SUSPENDED, CustomerStatus.LOST):
+        customer_set_status(actor=sales.supervisor, customer=customer, status=status, reason="半年未下单")
+    customer.refresh_from_db()
+    assert customer.status == CustomerStatus.LOST
+    statuses = [e.data["status"] for e in customer.events.filter(kind=EventKind.STATUS).order_by("id")]
+    assert statuses == [["normal", "churn_warning"], ["churn_warning", "churn_suspended"], ["churn_suspended", "lost"]]
+    stale = Customer.objects.get(pk=customer.pk)
+    customer_set_status(actor=sales.supervisor, customer=customer, status=CustomerStatus.NORMAL)
+    with pytest.raises(Conflict):  # read before the change: it lost the race
+        customer_set_status(actor=sales.supervisor, customer=stale, status=CustomerStatus.NORMAL)

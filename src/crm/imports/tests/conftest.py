@@ -1,5 +1,5 @@
-"""Fixtures of the import tests: picklists, a sales organisation, and real files written the way
-Excel and WPS write them."""
+"""Fixtures of the import tests: real files written the way Excel and WPS write them (the sales
+organisation is the root conftest's)."""
 
 import csv
 import io
@@ -7,33 +7,12 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from crm.customers.seeding import seed_all
-
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     """Uploaded files, rejects and exports go to a fresh folder, not the project's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def seeded(db):
-    seed_all()
-
-
-@pytest.fixture
-def sales(org, make_user, seeded):
-    """A supervisor over 上海分公司 (may import), two managers in 销售一部, one in 深圳, an executive."""
-
-    class Sales:
-        supervisor = make_user("sup", role="supervisor", department=org.shanghai, name="张主管")
-        manager = make_user("mgr", role="manager", department=org.sales1, name="刘洋")
-        colleague = make_user("mgr_b", role="manager", department=org.sales1, name="周杰")
-        other = make_user("mgr_sz", role="manager", department=org.sales2, name="陈静")
-        executive = make_user("exec", role="executive", department=org.head, name="李总")
-
-    return Sales
 
 
 def csv_bytes(rows, encoding="utf-8-sig", delimiter=",") -> bytes:

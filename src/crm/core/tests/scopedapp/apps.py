@@ -26,3 +26,12 @@ class ScopedAppConfig(AppConfig):
                 protected_fields={"phone": "phone", "email": "email", "note": "text"},
             )
         )
+        register(
+            Resource(
+                code="scopedapp.note",
+                label="Test note",
+                model="scopedapp.Note",
+                owner_fields=("author",),
+                parent=("scopedapp.record", "record"),
+            )
+        )

@@ -10,6 +10,7 @@ from . import views
 
 router = SimpleRouter()
 router.register("scoped-records", views.RecordViewSet, basename="scoped-record")
+router.register("scoped-notes", views.NoteViewSet, basename="scoped-note")
 
 urlpatterns = [
     path("scoped/", views.record_list, name="scoped-list"),

@@ -9,7 +9,7 @@ from crm.access.drf import FieldRulesMixin
 from crm.access.engine import access_for
 from crm.imports.exports import Column, export_rows
 
-from .models import Record
+from .models import Note, Record
 
 RESOURCE = "scopedapp.record"
 
@@ -54,3 +54,17 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):  # the default permissions: 
 
     def get_queryset(self):
         return access_for(self.request.user).scoped(RESOURCE, Record.objects.order_by("id"))
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Note
+        fields = ["id", "text", "record", "author"]
+
+
+class NoteViewSet(viewsets.ReadOnlyModelViewSet):
+    resource = "scopedapp.note"
+    serializer_class = NoteSerializer
+
+    def get_queryset(self):
+        return access_for(self.request.user).scoped("scopedapp.note", Note.objects.order_by("id"))
