@@ -147,7 +147,7 @@ def test_every_export_is_audited_with_its_row_count(client, world):
     assert "xlsx" in event.message
 
 
-# --- owner-or-parent visibility (ADR 0016): a note of a record has an author of its own ---------------
+# --- owner-or-parent visibility (ADR 0017): a note of a record has an author of its own ---------------
 NOTES_EXPECTED = {
     "admin": {"on_own", "mine_on_south", "south_on_south", "by_service_on_pool"},
     "executive": {"on_own", "mine_on_south", "south_on_south", "by_service_on_pool"},

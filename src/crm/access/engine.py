@@ -62,7 +62,7 @@ class Access:
 
         A record with a parent (a contact's customer) is in scope where its parent is; one with
         owner fields too (an opportunity of a customer) is in scope through its own owners
-        **or** through its parent (ADR 0016)."""
+        **or** through its parent (ADR 0017)."""
         resource = registry.get(resource_code)
         if not resource.scoped:
             return None

@@ -30,7 +30,7 @@ class Resource:
     action_labels: dict[str, str] = field(default_factory=dict)
     # A record that belongs to another (a contact to its customer): (parent resource code, path
     # from this model to the parent). Its data scope is the parent's: visible where the parent is;
-    # with owner fields too, visible through its own owners or through its parent (ADR 0016).
+    # with owner fields too, visible through its own owners or through its parent (ADR 0017).
     parent: tuple[str, str] | None = None
 
     @property

@@ -24,6 +24,14 @@ class DomainError(Exception):
             self.code = code
         super().__init__(str(self.message))
 
+    def summary(self) -> str:
+        """One line for a message or a terminal: the field messages, else the message."""
+        return "; ".join(str(m) for messages in self.fields.values() for m in _listed(messages)) or str(self.message)
+
+
+def _listed(messages) -> list:
+    return list(messages) if isinstance(messages, list | tuple) else [messages]
+
 
 class ValidationFailed(DomainError):
     code = "validation_error"

@@ -1,4 +1,4 @@
-"""State machines as data (ADR 0017): a table of named transitions says which actions a record's
+"""State machines as data (ADR 0018): a table of named transitions says which actions a record's
 status allows; a service asks the table before it writes, and an illegal step raises
 IllegalTransition, a Conflict: pages show its message, the API answers 409 with it.
 

@@ -4,6 +4,7 @@ role, the role editor (details, function matrix, data scopes, field rules, users
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
@@ -18,6 +19,7 @@ from crm.access.selectors import (
 )
 from crm.access.services import role_create, role_delete, role_set_policy, role_set_users
 from crm.core.errors import Conflict, DomainError, ValidationFailed
+from crm.core.views.flows import delete_flow
 
 PAGE_SIZE = 50
 
@@ -101,14 +103,13 @@ def role_edit_view(request, pk: int):
 @crm_view("access.role.delete", methods=("POST",))
 def role_delete_view(request, pk: int):
     role = role_get(user=request.user, pk=pk)
-    name = role.name
-    try:
-        role_delete(actor=request.user, role=role)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        return redirect("access:role_edit", pk=role.pk)
-    messages.success(request, _("Role %(name)s deleted.") % {"name": name})
-    return redirect("access:role_list")
+    return delete_flow(
+        request,
+        delete=lambda: role_delete(actor=request.user, role=role),
+        success=_("Role %(name)s deleted.") % {"name": role.name},
+        done=reverse("access:role_list"),
+        refused=reverse("access:role_edit", args=[role.pk]),
+    )
 
 
 @crm_view("access.role.edit", methods=("POST",))

@@ -2,18 +2,15 @@
 paging with a bounded count; exported through crm.imports), create (from a customer, or after picking one), detail with
 its attachments, edit, delete (drafts only)."""
 
-from django.contrib import messages
 from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
-from crm.core.errors import Conflict, DomainError
-from crm.core.forms import errors_onto_form
-from crm.core.htmx import htmx_saved, is_htmx
 from crm.core.pagination import CappedPaginator
+from crm.core.views.flows import delete_flow, dialog, safe_next
 from crm.customers import search
 from crm.customers.forms_admin import ContractFilterForm, ContractForm
 from crm.customers.models import Contract, ContractStatus, Customer
@@ -22,7 +19,6 @@ from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get, customer_permissions
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
 from crm.customers.services import files
-from crm.customers.views.common import go, safe_next
 from crm.identity.models import User
 
 PAGE_SIZE = 20
@@ -77,24 +73,15 @@ def _contract_form_fields(user) -> dict:
 
 
 def _contract_dialog(request, form, *, save, message, context: dict):
-    """The contract form in the shared dialog (htmx) or as a page. A valid POST runs `save()`:
-    htmx then closes the dialog (sections reload), a plain POST goes to the contract's page."""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                contract = save()
-            except DomainError as exc:
-                errors_onto_form(form, exc)
-            else:
-                text = message % {"number": contract.number}
-                if is_htmx(request):
-                    return htmx_saved(text)
-                messages.success(request, text)
-                return redirect("customers:contract_detail", pk=contract.pk)
-        status = 200 if is_htmx(request) else 400  # htmx swaps only 2xx answers into the dialog
-    template = "customers/partials/dialog.html" if is_htmx(request) else "customers/dialog_page.html"
-    return render(request, template, {"form": form, **context}, status=status)
+    """The contract form in the shared dialog; a plain POST goes on to the contract's page."""
+    return dialog(
+        request,
+        form=form,
+        save=save,
+        success=lambda contract: message % {"number": contract.number},
+        next_url=lambda contract: reverse("customers:contract_detail", args=[contract.pk]),
+        **context,
+    )
 
 
 def _editable_customers(user, query: str):
@@ -205,11 +192,10 @@ def contract_edit(request, pk):
 @crm_view(f"{CONTRACT}.delete", methods=("POST",))
 def contract_delete(request, pk):
     contract = related.contract_get(user=request.user, pk=pk)
-    number = contract.number
-    try:
-        files.contract_delete(actor=request.user, contract=contract)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        return go(request, reverse("customers:contract_detail", args=[pk]))
-    messages.success(request, _("Contract %(number)s deleted.") % {"number": number})
-    return go(request, safe_next(request, reverse("customers:contract_list")))
+    return delete_flow(
+        request,
+        delete=lambda: files.contract_delete(actor=request.user, contract=contract),
+        success=_("Contract %(number)s deleted.") % {"number": contract.number},
+        done=safe_next(request, reverse("customers:contract_list")),
+        refused=reverse("customers:contract_detail", args=[pk]),
+    )

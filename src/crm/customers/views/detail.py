@@ -14,6 +14,7 @@ from crm.access.engine import access_for
 from crm.access.shares import shares_of
 from crm.core.errors import Conflict, DomainError
 from crm.core.forms import errors_onto_form
+from crm.core.views.flows import delete_flow
 from crm.customers import sections as section_registry
 from crm.customers.forms import CustomerForm
 from crm.customers.permissions import CUSTOMER
@@ -110,13 +111,13 @@ def customer_edit(request, pk):
 @crm_view(f"{CUSTOMER}.delete", methods=("POST",))
 def customer_delete(request, pk):
     customer = customer_get(user=request.user, pk=pk)
-    try:
-        customers.customer_delete(actor=request.user, customer=customer)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        return redirect("customers:detail", pk=pk)
-    messages.success(request, _("Customer %(name)s was deleted.") % {"name": customer.name})
-    return redirect("customers:list")
+    return delete_flow(
+        request,
+        delete=lambda: customers.customer_delete(actor=request.user, customer=customer),
+        success=_("Customer %(name)s was deleted.") % {"name": customer.name},
+        done=reverse("customers:list"),
+        refused=reverse("customers:detail", args=[pk]),
+    )
 
 
 @crm_view(f"{CUSTOMER}.view")

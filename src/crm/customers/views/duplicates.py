@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError, NotFound
+from crm.core.views.flows import dialog
 from crm.customers.forms import DecisionForm, TransferRequestForm
 from crm.customers.models import Customer, KeyKind
 from crm.customers.permissions import CUSTOMER, TRANSFER
@@ -18,7 +19,6 @@ from crm.customers.selectors.transfers import BOXES
 from crm.customers.services import duplicates as duplicate_service
 from crm.customers.services import merge, transfers
 from crm.customers.services.merge import CHOOSABLE
-from crm.customers.views.dialogs import dialog
 
 GROUPS_PER_PAGE = 20
 
@@ -85,7 +85,7 @@ def merge_page(request):
             except DomainError as exc:
                 messages.error(
                     request,
-                    exc.message if not exc.fields else "; ".join(str(m) for ms in exc.fields.values() for m in ms),
+                    exc.summary(),
                 )
             else:
                 messages.success(

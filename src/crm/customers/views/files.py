@@ -16,6 +16,7 @@ from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError, TooLarge, ValidationFailed
 from crm.core.htmx import htmx_saved, is_htmx
+from crm.core.views.flows import dialog, go, safe_next
 from crm.customers.forms import AttachmentForm
 from crm.customers.forms_admin import upload_accept
 from crm.customers.models import AttachmentKind
@@ -23,8 +24,6 @@ from crm.customers.permissions import ATTACHMENT, CUSTOMER
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get
 from crm.customers.services import files
-from crm.customers.views.common import go, safe_next
-from crm.customers.views.dialogs import dialog
 
 
 def _form(request, *, kind: str) -> AttachmentForm:

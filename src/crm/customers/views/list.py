@@ -43,7 +43,7 @@ def _filters(request):
         filters.conditions = clean_conditions(form.conditions())
     except DomainError as exc:
         filters.conditions = []
-        form.add_error(None, "; ".join(str(m) for ms in exc.fields.values() for m in ms) or str(exc.message))
+        form.add_error(None, exc.summary())
     return form, filters
 
 
@@ -170,7 +170,7 @@ def saved_view_save(request):
             },
         )
     except DomainError as exc:
-        messages.error(request, "; ".join(str(m) for ms in exc.fields.values() for m in ms) or str(exc.message))
+        messages.error(request, exc.summary())
         return redirect(f"{reverse('customers:list')}?{urlencode(params)}")
     messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
     return redirect(f"{reverse('customers:list')}?{urlencode({**view.filters, 'view': view.pk})}")
@@ -269,6 +269,6 @@ def customer_bulk(request):
             messages.warning(request, _("Unknown action."))
     except DomainError as exc:
         messages.error(
-            request, exc.message if not exc.fields else "; ".join(str(m) for ms in exc.fields.values() for m in ms)
+            request, exc.summary()
         )
     return redirect(back)

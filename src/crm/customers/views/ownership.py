@@ -11,6 +11,7 @@ from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import Conflict, DomainError
 from crm.core.pagination import CappedPaginator
+from crm.core.views.flows import dialog, go, safe_next
 from crm.customers.forms import HandoverForm, ReleaseForm, ShareForm
 from crm.customers.models import Customer
 from crm.customers.permissions import CUSTOMER
@@ -18,8 +19,6 @@ from crm.customers.selectors.customers import customer_get
 from crm.customers.selectors.pool import pool_customers
 from crm.customers.selectors.scope import assignable_managers, pools_open_to
 from crm.customers.services import ownership, pool
-from crm.customers.views.common import go, safe_next
-from crm.customers.views.dialogs import dialog
 from crm.identity.models import User
 
 

@@ -1,20 +1,17 @@
 """Contacts (CUS-3), follow-ups (CUS-5) and interaction records (CUS-4): dialogs on the 360 page
 and, for follow-ups, straight from a row of the list (one dialog, s003/1 §3.2)."""
 
-from django.contrib import messages
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
-from crm.core.errors import DomainError
+from crm.core.views.flows import delete_flow, dialog, safe_next
 from crm.customers.forms import ContactForm, FollowUpForm, InteractionForm
 from crm.customers.permissions import CONTACT, FOLLOWUP, INTERACTION
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get
 from crm.customers.services import activities, contacts
-from crm.customers.views.common import go, safe_next
-from crm.customers.views.dialogs import dialog
 
 
 def _back(request, customer) -> str:
@@ -77,14 +74,12 @@ def _custom_map(form) -> dict:
 @crm_view(f"{CONTACT}.delete", methods=("POST",))
 def contact_delete(request, pk):
     contact = related.contact_get(user=request.user, pk=pk)
-    customer = contact.customer
-    try:
-        contacts.contact_delete(actor=request.user, contact=contact)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Contact %(name)s deleted.") % {"name": contact.name})
-    return go(request, _back(request, customer))
+    return delete_flow(
+        request,
+        delete=lambda: contacts.contact_delete(actor=request.user, contact=contact),
+        success=_("Contact %(name)s deleted.") % {"name": contact.name},
+        done=_back(request, contact.customer),
+    )
 
 
 @crm_view(f"{FOLLOWUP}.create", methods=("GET", "POST"))

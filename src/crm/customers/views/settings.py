@@ -16,6 +16,7 @@ from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
 from crm.core.forms import errors_onto_form
+from crm.core.views.flows import delete_flow, form_flow
 from crm.customers.forms_admin import TAG_COLOURS, CustomFieldForm, DuplicateRulesForm, PoolForm, TagForm, options_text
 from crm.customers.models import Customer, CustomField, DuplicateRuleKind, Pool, Tag
 from crm.customers.permissions import CUSTOM_FIELD, CUSTOMER, DUPLICATE_RULE, POOL, TAG
@@ -47,22 +48,6 @@ def _tabs(request, current: str) -> list[dict]:
 
 def _page(request, template: str, tab: str, context: dict, status: int = 200):
     return render(request, template, {"tabs": _tabs(request, tab), "tab": tab, **context}, status=status)
-
-
-def _form_flow(request, form, *, save, success, done: str, page, field_map=None):
-    """GET: the form. POST: `save()` when the form is valid, then the `success(result)` message
-    and a redirect to `done`; otherwise the form again with its errors and status 400."""
-    if request.method != "POST":
-        return page(200)
-    if form.is_valid():
-        try:
-            result = save()
-        except DomainError as exc:
-            errors_onto_form(form, exc, field_map=field_map)
-        else:
-            messages.success(request, success(result))
-            return redirect(done(result) if callable(done) else done)
-    return page(400)
 
 
 # --- public pools -------------------------------------------------------------------------------------------
@@ -101,7 +86,7 @@ def _pool_form_page(request, form, pool=None, status=200):
 @transaction.atomic
 def pool_create(request):
     form = PoolForm(request.POST or None, department_choices=department_options())
-    return _form_flow(
+    return form_flow(
         request,
         form,
         save=lambda: pools.pool_create(
@@ -119,7 +104,7 @@ def pool_edit(request, pk):
     initial = {name: getattr(pool, name) for name in pools.POOL_FIELDS}
     initial["departments"] = list(pool.departments.values_list("pk", flat=True))
     form = PoolForm(request.POST or None, initial=initial, department_choices=department_options())
-    return _form_flow(
+    return form_flow(
         request,
         form,
         save=lambda: pools.pool_update(
@@ -137,14 +122,12 @@ def pool_edit(request, pk):
 @crm_view(f"{POOL}.delete", methods=("POST",))
 def pool_delete(request, pk):
     pool = get_object_or_404(Pool, pk=pk)
-    name = pool.name
-    try:
-        pools.pool_delete(actor=request.user, pool=pool)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Pool “%(name)s” deleted.") % {"name": name})
-    return redirect("customers:settings")
+    return delete_flow(
+        request,
+        delete=lambda: pools.pool_delete(actor=request.user, pool=pool),
+        success=_("Pool “%(name)s” deleted.") % {"name": pool.name},
+        done=reverse("customers:settings"),
+    )
 
 
 # --- tags --------------------------------------------------------------------------------------------------
@@ -168,7 +151,7 @@ def _tag_form_page(request, form, tag=None, status=200):
 @crm_view(f"{TAG}.create", methods=("GET", "POST"))
 def tag_create(request):
     form = TagForm(request.POST or None, initial={"color": "secondary", "sort_order": 0})
-    return _form_flow(
+    return form_flow(
         request,
         form,
         save=lambda: config.tag_create(actor=request.user, **form.service_data()),
@@ -182,7 +165,7 @@ def tag_create(request):
 def tag_edit(request, pk):
     tag = get_object_or_404(Tag, pk=pk)
     form = TagForm(request.POST or None, initial={name: getattr(tag, name) for name in config.TAG_FIELDS})
-    return _form_flow(
+    return form_flow(
         request,
         form,
         save=lambda: config.tag_update(actor=request.user, tag=tag, data=form.service_data()),
@@ -195,10 +178,12 @@ def tag_edit(request, pk):
 @crm_view(f"{TAG}.delete", methods=("POST",))
 def tag_delete(request, pk):
     tag = get_object_or_404(Tag, pk=pk)
-    name = tag.name
-    config.tag_delete(actor=request.user, tag=tag)
-    messages.success(request, _("Tag “%(name)s” deleted.") % {"name": name})
-    return redirect("customers:settings_tags")
+    return delete_flow(
+        request,
+        delete=lambda: config.tag_delete(actor=request.user, tag=tag),
+        success=_("Tag “%(name)s” deleted.") % {"name": tag.name},
+        done=reverse("customers:settings_tags"),
+    )
 
 
 # --- custom fields --------------------------------------------------------------------------------------------
@@ -237,7 +222,7 @@ def _field_form_page(request, form, definition=None, status=200):
 def custom_field_create(request):
     initial = {"resource": _resource_param(request), "is_active": True, "sort_order": 0}
     form = CustomFieldForm(request.POST or None, initial=initial)
-    return _form_flow(
+    return form_flow(
         request,
         form,
         save=lambda: config.custom_field_create(actor=request.user, data=form.service_data()),
@@ -255,7 +240,7 @@ def custom_field_edit(request, pk):
     initial = {name: getattr(definition, name) for name in config.CUSTOM_FIELD_FIELDS}
     initial["options"] = options_text(definition.options)
     form = CustomFieldForm(request.POST or None, initial=initial, editing=True)
-    return _form_flow(
+    return form_flow(
         request,
         form,
         save=lambda: config.custom_field_update(actor=request.user, definition=definition, data=form.service_data()),
@@ -280,10 +265,12 @@ def custom_field_toggle(request, pk):
 @crm_view(f"{CUSTOM_FIELD}.delete", methods=("POST",))
 def custom_field_delete(request, pk):
     definition = get_object_or_404(CustomField, pk=pk)
-    label, resource = definition.label, definition.resource
-    config.custom_field_delete(actor=request.user, definition=definition)
-    messages.success(request, _("Custom field “%(label)s” deleted.") % {"label": label})
-    return redirect(_field_list_url(resource))
+    return delete_flow(
+        request,
+        delete=lambda: config.custom_field_delete(actor=request.user, definition=definition),
+        success=_("Custom field “%(label)s” deleted.") % {"label": definition.label},
+        done=_field_list_url(definition.resource),
+    )
 
 
 # --- duplicate rules -----------------------------------------------------------------------------------------

@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
+from crm.core.views.flows import delete_flow, safe_next
 from crm.dictionary import categories, selectors, services
 from crm.dictionary.forms import DictionaryItemForm
 
@@ -86,17 +86,12 @@ def item_edit(request, pk):
 @crm_view("dictionary.item.delete", methods=("POST",))
 def item_delete(request, pk):
     item = selectors.item_get(user=request.user, pk=pk)
-    entry = item.entry
-    try:
-        services.item_delete(actor=request.user, item=item)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Dictionary item “%(entry)s” deleted.") % {"entry": entry})
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = _list_url()
-    return redirect(target)
+    return delete_flow(
+        request,
+        delete=lambda: services.item_delete(actor=request.user, item=item),
+        success=_("Dictionary item “%(entry)s” deleted.") % {"entry": item.entry},
+        done=safe_next(request, _list_url()),
+    )
 
 
 def _list_url() -> str:

@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.core.errors import DomainError
+from crm.core.forms import errors_onto_form
+from crm.core.views.flows import delete_flow
 from crm.identity import selectors, services
 from crm.identity.forms import DepartmentForm
-from crm.identity.views.common import errors_onto_form
 
 
 @crm_view("identity.department.view")
@@ -59,11 +61,9 @@ def department_edit(request, pk):
 @crm_view("identity.department.delete", methods=("POST",))
 def department_delete(request, pk):
     department = selectors.department_get(actor=request.user, pk=pk)
-    name = str(department)
-    try:
-        services.department_delete(actor=request.user, department=department)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Department %(name)s was deleted.") % {"name": name})
-    return redirect("identity:department_list")
+    return delete_flow(
+        request,
+        delete=lambda: services.department_delete(actor=request.user, department=department),
+        success=_("Department %(name)s was deleted.") % {"name": department},
+        done=reverse("identity:department_list"),
+    )

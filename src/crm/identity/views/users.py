@@ -10,10 +10,10 @@ from crm.access import registry
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
+from crm.core.forms import errors_onto_form
 from crm.identity import selectors, services
 from crm.identity.forms import DepartForm, PasswordSetForm, UserFilterForm, UserForm
 from crm.identity.models import UserStatus
-from crm.identity.views.common import errors_onto_form
 
 PAGE_SIZE = 20
 

@@ -56,7 +56,7 @@ def cleaning_fix(request):
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
-        messages.error(request, "；".join(str(m) for ms in exc.fields.values() for m in ms) or str(exc.message))
+        messages.error(request, exc.summary())
     return redirect("imports:cleaning")
 
 

@@ -271,7 +271,7 @@ def decide(request, pk: int):
         if exc.status == 404:
             raise
         messages.error(
-            request, exc.message if not exc.fields else "；".join(str(m) for ms in exc.fields.values() for m in ms)
+            request, exc.summary()
         )
     return redirect("imports:detail", pk=job.pk)
 

@@ -18,7 +18,7 @@ class Record(models.Model):
 
 class Note(models.Model):
     """A record's child with an owner of its own (as an opportunity of a customer): visible
-    through its author's scope or through its record's (ADR 0016)."""
+    through its author's scope or through its record's (ADR 0017)."""
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
