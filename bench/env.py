@@ -1,8 +1,8 @@
 """Start Django for the benchmark commands, on a database that is not the repository's own.
 
 The commands target the database named by CRM_DATABASE_URL (PostgreSQL), or else the SQLite file
-in CRM_DATA_DIR; CRM_DATA_DIR must be given either way (it also holds the secret key, the cache
-and the collected static files of the benchmark server) and must not be the checkout's var/.
+in CRM_DATA_DIR; CRM_DATA_DIR must be given either way (it also holds the secret key and the
+cache) and must not be the checkout's var/.
 """
 
 import os

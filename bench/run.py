@@ -310,11 +310,12 @@ def main(argv=None) -> None:
 
     from bench import registry
     from bench.context import Context
+    from crm.jobs.management.commands.serve import static_files_outdated
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+    if static_files_outdated():
         log("collecting static files (pages render with the production static storage)")
         call_command("collectstatic", interactive=False, verbosity=0)
     personas = args.persona or ["salesperson", "executive"]

@@ -29,3 +29,14 @@ def test_docs_page_and_schema_are_served_without_internet(client, admin_user):
     schema = client.get("/api/schema/?format=json")
     assert schema.status_code == 200
     assert schema.json()["info"]["title"] == "CRM API"
+
+
+def test_the_api_docs_give_the_customer_lists_real_count_cap():
+    from pathlib import Path
+
+    from crm.core.api.pagination import ListPagination
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    customers = next(line for line in docs.splitlines() if line.startswith("| `/api/v1/customers/` |"))
+    cap = ListPagination.django_paginator_class.cap
+    assert f"the count stops at {cap:,} (`count_capped`" in customers

@@ -5,6 +5,10 @@ no user: picklist values are not secret. The management list (`item_list`) goes 
 permission engine like every other list.
 """
 
+import functools
+import json
+from pathlib import Path
+
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from crm.access.engine import access_for
@@ -44,6 +48,17 @@ def cities(province_code: str | None) -> QuerySet:
 
 def provinces_with_cities() -> QuerySet:
     return provinces().prefetch_related("cities")
+
+
+SALES_REGIONS_FILE = Path(__file__).resolve().parent / "data" / "sales_regions.json"
+
+
+@functools.cache
+def province_sales_regions() -> dict[str, str]:
+    """{province short name: the value of its sales region item (category "region")}, from
+    data/sales_regions.json: 浙江 -> "east" (华东). Imports derive a customer's sales region from it."""
+    mapping = json.loads(SALES_REGIONS_FILE.read_text(encoding="utf-8"))
+    return {province: value for value, provinces in mapping.items() for province in provinces}
 
 
 # --- management --------------------------------------------------------------------------------------

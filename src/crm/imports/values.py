@@ -18,6 +18,7 @@ from crm.customers.custom_fields import convert as convert_custom
 from crm.customers.custom_fields import display as display_custom
 from crm.dictionary import categories
 from crm.dictionary.models import DictionaryItem, Region, RegionLevel
+from crm.dictionary.selectors import province_sales_regions
 from crm.imports import registry as r
 
 MAX_LISTED = 8
@@ -106,6 +107,25 @@ class Lookups:
     def cities(self) -> dict:
         self.provinces()
         return self._cities
+
+    def place(self, text):
+        """The province (a Region) or the cities (a list) a cell names, else None: 浙江, 浙江省,
+        宁波市, 杭州, and a province followed by one of its cities (浙江杭州, 浙江省 杭州市)."""
+        key = re.sub(r"[\s\-/·,，、]+", "", fold(text))
+        provinces, cities = self.provinces(), self.cities()
+        if key in provinces or key in cities:
+            return provinces.get(key) or cities[key]
+        for size in range(2, len(key) - 1):
+            province = provinces.get(key[:size])
+            inside = [city for city in cities.get(key[size:], []) if province and city.parent_id == province.code]
+            if inside:
+                return inside
+        return None
+
+    def sales_region(self, province: Region) -> DictionaryItem | None:
+        """The province's sales region (crm.dictionary.selectors.province_sales_regions), if active."""
+        item = self.items(categories.REGION).get(province_sales_regions().get(province.short_name, ""))
+        return item if item is not None and item.is_active else None
 
     def users(self) -> tuple[dict, dict]:
         """({username: user}, {name: [users]}) of the users rows may name."""

@@ -5,6 +5,7 @@ CRM_DATABASE_URL (PostgreSQL), CRM_REDIS_URL (Celery broker and cache), CRM_SECR
 CRM_ALLOWED_HOSTS and CRM_HTTPS=1. See README.md for the list.
 """
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -179,7 +180,10 @@ FORMAT_MODULE_PATH = ["crm.core.formats"]
 
 # --- Static and uploaded files -------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected static files belong to the installed code, not to the data: they live in the Python
+# environment (.venv/share/crm/static) and `crm serve` collects them when they are missing or
+# older than their sources (ADR 0016).
+STATIC_ROOT = Path(env_str("CRM_STATIC_ROOT", str(Path(sys.prefix) / "share" / "crm" / "static"))).resolve()
 MEDIA_ROOT = Path(env_str("CRM_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 # Uploaded files are never served from a public URL: downloads go through views that check
 # permissions (see crm.core.files), so MEDIA_URL is deliberately not routed.

@@ -30,6 +30,7 @@ from crm.core.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from crm.core.api.idempotency import IdempotencyMixin
 from crm.core.api.pagination import ListPagination
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from crm.core.pagination import ListPaginator
 from crm.customers import custom_fields
 from crm.customers.api import serializers as s
 from crm.customers.models import (
@@ -145,7 +146,8 @@ def custom_filters(params) -> dict:
         description=(
             "The customers in your data scope (and those of the public pools open to you), filtered and sorted "
             "like the list page. Custom fields filter as `custom.<key>=<value>` (exact value). `count` stops at "
-            "10,000 (`count_capped`)."
+            f"{ListPaginator.cap:,} (`count_capped`); `next` leads on while customers follow, to the "
+            f"{ListPaginator.reach:,}th."
         ),
         parameters=[s.CustomerFilterSerializer],
     ),

@@ -257,7 +257,7 @@ def test_past_the_count_cap_pages_go_on_without_a_full_count(manager_client, sal
         make_customer(manager=sales.manager, name=f"分页测试{i:02d}号有限公司")
     first = manager_client.get(reverse("customers:list"), {"ordering": "name"})
     paginator = first.context["page_obj"].paginator
-    assert paginator.is_capped and paginator.count == 25 and "超过 25 个客户" in first.content.decode()
+    assert paginator.is_capped and paginator.count == 25 and "25+ 个客户" in first.content.decode()
     third = manager_client.get(reverse("customers:list"), {"ordering": "name", "page": 3})
     assert len(third.context["customers"]) == 5 and not third.context["page_obj"].has_next()
     assert third.context["customers"][4].name == "分页测试44号有限公司"
@@ -265,6 +265,27 @@ def test_past_the_count_cap_pages_go_on_without_a_full_count(manager_client, sal
     assert beyond.status_code == 200 and list(beyond.context["customers"]) == []
     out_of_reach = manager_client.get(reverse("customers:list"), {"ordering": "name", "page": 9})
     assert out_of_reach.context["page_obj"].number == 5  # the last page within reach
+
+
+def test_the_list_says_1000_plus_when_its_count_is_capped_and_the_exact_count_below(manager_client, sales):
+    region, level = picklist("region"), picklist("customer_level")
+    Customer.objects.bulk_create(
+        Customer(
+            number=f"KH9{i:05d}",
+            name=f"批量{i:04d}号有限公司",
+            manager=sales.manager,
+            region=region,
+            level=level,
+            satisfaction=3,
+            credit=3,
+        )
+        for i in range(1000)
+    )
+    count = manager_client.get(reverse("customers:list")).content.decode().split('data-testid="count">')[1]
+    assert "1,000 个客户" in count.split("</span>")[0] and "+" not in count.split("</span>")[0]
+    make_customer(manager=sales.manager, name="第一千零一号有限公司")
+    count = manager_client.get(reverse("customers:list")).content.decode().split('data-testid="count">')[1]
+    assert "1,000+ 个客户" in count.split("</span>")[0]
 
 
 def test_bulk_tag_and_hand_over_from_the_list(client, sales):

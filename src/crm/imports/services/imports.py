@@ -323,7 +323,11 @@ def import_preview(*, actor, job: ImportJob, limit: int = PREVIEW_ROWS) -> dict:
     ]
     ctx.type.clean(ctx, rows)
     ctx.type.write(ctx, rows)
-    shown_fields = [spec for key, spec in ctx.fields.items() if key in ctx.mapped or key in ctx.defaults]
+    shown_fields = [  # with the fields a row gets without a column (a city read from 地区)
+        spec
+        for key, spec in ctx.fields.items()
+        if key in ctx.mapped or key in ctx.defaults or any(key in row.values for row in rows)
+    ]
     result = []
     for row in rows:
         if not row.outcome or row.errors:

@@ -1,5 +1,6 @@
 """`crm import` and `crm export` from the command line (IMP-1, IMP-2)."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,28 @@ def test_import_prints_the_counts_and_the_rejects_file(sales, tmp_path, capsys):
     rejects = out.split("rejects: ")[1].strip().splitlines()[0]
     assert rejects.endswith(".csv") and "坏电话有限公司" in Path(rejects).read_text(encoding="utf-8-sig")
     assert Customer.objects.get(name="杭州远景网络有限公司").region.entry == "华南"  # --set for empty cells
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_import_progress_is_a_bar_on_a_terminal_and_one_line_per_batch_otherwise(sales, tmp_path, settings, terminal):
+    settings.CRM_IMPORT_BATCH_SIZE = 2
+    path = tmp_path / "客户.csv"
+    path.write_bytes(csv_bytes([HEADER, *([f"公司{i}有限公司", "华东", "大客户", "刘洋"] for i in range(5))]))
+    out = Terminal() if terminal else io.StringIO()
+    call_command("import", "customers", str(path), "--as", "sup", stdout=out)
+    text = out.getvalue()
+    assert "created 5" in text
+    if terminal:  # redrawn in place, then a new line before the counts
+        assert "\r[############..................] 2 / 5 rows\r[########################......] 4 / 5 rows" in text
+        assert "\r[##############################] 5 / 5 rows\nimport " in text
+    else:
+        assert "\r" not in text and "#" not in text
+        assert "\n2 / 5 rows\n4 / 5 rows\n5 / 5 rows\nimport " in text
 
 
 def test_import_with_a_saved_mapping_a_policy_and_a_dry_run(sales, tmp_path, capsys):

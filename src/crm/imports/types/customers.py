@@ -35,8 +35,10 @@ from crm.customers.selectors.scope import assignable_managers, customer_queryset
 from crm.customers.services import duplicates, indexing
 from crm.customers.services.customers import AUDIT_FIELDS, NUMBER_KEY, NUMBER_PREFIX
 from crm.customers.services.events import events_record_bulk
+from crm.dictionary import categories
+from crm.dictionary.models import Region
 from crm.imports import registry as r
-from crm.imports.values import Lookups
+from crm.imports.values import Lookups, fold
 
 F = r.FieldSpec
 _KEY_RULE = {str(kind): rule for rule, kind in indexing.RULE_KEY_KINDS.items()}  # key kind -> duplicate rule
@@ -136,11 +138,16 @@ def _builtin_fields() -> list[r.FieldSpec]:
         F(
             "region",
             _("Region"),
-            ("地区", "区域", "所属地区", "所属区域", "大区", "region", "area"),
+            ("地区", "区域", "所属地区", "所属区域", "所在地区", "大区", "region", "area"),
             kind=r.DICTIONARY,
             category="region",
             required=True,
             allow_default=True,
+            help=_(
+                "A sales region of the dictionary, or a province or city (浙江, 宁波市): the province and city "
+                "are filled and the sales region follows the province. Without this column, it follows the "
+                "province column."
+            ),
         ),
         F(
             "level",
@@ -353,6 +360,9 @@ class CustomerImport(r.ImportType):
             definitions=definitions("customer"),
             may_manage=ctx.access.can(f"{CUSTOMER}.manage"),
         )
+        if ctx.mapped & {"region", "province", "city"}:  # places in 地区, the sales region of a province
+            ctx.lookups.provinces()
+            ctx.lookups.items(categories.REGION)
 
     def validate(self, ctx: r.Context, row: r.Row) -> None:
         values = row.values
@@ -367,6 +377,12 @@ class CustomerImport(r.ImportType):
         postcode = values.get("postcode")
         if postcode and not (postcode.isdigit() and len(postcode) == 6):
             row.fail("postcode", _("A postcode has six digits."))
+        place = row.extra.get("place")  # 地区 named a province or cities (clean)
+        if place is not None:
+            key, places = ("province", [place]) if isinstance(place, Region) else ("city", place)
+            given = values.setdefault(key, place)
+            if {p.code for p in places}.isdisjoint(p.code for p in (given if key == "city" else [given])):
+                row.fail("region", _("It does not match the row's province or city."))
         if "city" in values:
             cities = values["city"]
             province = values.get("province")
@@ -381,11 +397,27 @@ class CustomerImport(r.ImportType):
                 values["province"] = cities[0].parent
             else:
                 row.fail("city", _("Several provinces have a city of this name: add the province."))
+        if "region" not in values and values.get("province") and "region" in ctx.fields:
+            region = ctx.lookups.sales_region(values["province"])
+            if region is not None:
+                values["region"] = region
 
     def clean(self, ctx: r.Context, rows: list[r.Row]) -> None:
         """Besides converting: the name's key and pinyin, the row's duplicate keys, and a draft
         of the customer it would create. All of it needs no database: it runs a row at a time in
         the pauses of the batch before (crm.imports.reading)."""
+        for row in rows:  # 地区 holding a province or city rather than a sales region (浙江, 宁波市)
+            text = str(row.cells.get("region") or "").strip()
+            if text and fold(text) not in ctx.lookups.items(categories.REGION):
+                row.extra["place"] = ctx.lookups.place(text)
+                if row.extra["place"] is None:
+                    options = "、".join(ctx.lookups.active_entries(categories.REGION))
+                    message = _(
+                        "“%(value)s” is neither a region of the dictionary (%(options)s) "
+                        "nor a province or city of China."
+                    )
+                    row.fail("region", message % {"value": text, "options": options})
+                del row.cells["region"]
         super().clean(ctx, rows)
         for row in rows:
             if not row.ok:

@@ -2,7 +2,6 @@
 (IMP-1), with the same checks, permissions, duplicate rules and audit log as the pages."""
 
 import os
-import sys
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
@@ -15,8 +14,11 @@ from crm.imports.models import ImportJob, ImportStatus
 from crm.imports.selectors import saved_mapping_get
 from crm.imports.services import imports as service
 
+BAR = 30  # characters of the progress bar
+
 
 class Command(BaseCommand):
+    drawn = False  # a progress bar is on the terminal's current line
     help = (
         "Import customers, contacts, … from a CSV or XLSX file as a user. Prints the created, updated, skipped "
         "and rejected counts and the path of the rejects file; exit code 1 when rows were rejected or it failed."
@@ -118,11 +120,20 @@ class Command(BaseCommand):
         return service.import_execute(import_id, force=True, on_batch=self._progress)
 
     def _progress(self, job):
-        sys.stderr.write(f"\r{job.next_row} rows" + (f" / {job.total_rows}" if job.total_rows else ""))
-        sys.stderr.flush()
+        """On a terminal a bar redrawn in place, `[#####.....] 1,300 / 13,001 rows`; else a line per batch."""
+        done, total = job.next_row, job.total_rows or 0
+        counts = f"{done:,} / {total:,} rows" if total else f"{done:,} rows"
+        if self.stdout.isatty():
+            filled = min(BAR, done * BAR // total) if total else 0
+            self.stdout.write(f"\r[{'#' * filled}{'.' * (BAR - filled)}] {counts}", ending="")
+            self.drawn = True
+        else:
+            self.stdout.write(counts)
+        self.stdout.flush()
 
     def _report(self, job):
-        sys.stderr.write("\n")
+        if self.drawn:
+            self.stdout.write("")
         job.refresh_from_db()
         self.stdout.write(
             f"import {job.pk} {job.record_type} {job.original_name}: {job.status}{' (dry run)' if job.dry_run else ''}"
