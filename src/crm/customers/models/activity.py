@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.models import TimeStampedModel
+from crm.customers.timeline import EventType, event_type, register_event_type
 from crm.dictionary.models import dictionary_fk
 
 
@@ -91,12 +92,16 @@ class EventKind(models.TextChoices):
     TRANSFER = "transfer", _("Transfer request")
 
 
+for _kind in EventKind:
+    register_event_type(EventType(kind=_kind.value, label=_kind.label))
+
+
 class CustomerEvent(models.Model):
     """One step in a customer's life, shown on its timeline (Saleor's OrderEvent)."""
 
     # The customer is covered by the (customer, time) index; users are never deleted, only marked left.
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="events", db_index=False)
-    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    kind = models.CharField(_("kind"), max_length=20)  # EventKind, or another app's (crm.customers.timeline)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
@@ -110,3 +115,11 @@ class CustomerEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    def get_kind_display(self) -> str:
+        return str(event_type(self.kind).label)
+
+    @property
+    def link(self) -> str | None:
+        make = event_type(self.kind).link
+        return make(self) if make else None

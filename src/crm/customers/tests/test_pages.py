@@ -305,3 +305,23 @@ def test_bulk_tag_and_hand_over_from_the_list(client, sales):
     assert set(Customer.objects.filter(manager=sales.colleague).values_list("pk", flat=True)) == {first.pk, second.pk}
     client.force_login(sales.manager)
     assert client.get(reverse("customers:bulk_form", args=["handover"])).status_code == 403
+
+
+def test_another_app_writes_to_the_timeline_and_the_360_page_shows_it(client, sales):
+    """The timeline is open (crm.customers.timeline): a kind this app does not know, registered
+    the way the opportunities or service apps do, shows with its label and a link to its record."""
+    from crm.customers.services.events import event_record
+    from crm.customers.timeline import EventType, register_event_type
+
+    register_event_type(
+        EventType(kind="tests.won", label="商机赢单", link=lambda event: f"/opportunities/{event.data['id']}/")
+    )
+    customer = make_customer(manager=sales.manager, name="杭州娃哈哈集团有限公司")
+    event_record(customer=customer, kind="tests.won", actor=sales.manager, summary="年度框架协议", data={"id": 7})
+    event_record(customer=customer, kind="tests.unknown", summary="未登记的类型")
+    client.force_login(sales.manager)
+    html = client.get(reverse("customers:section", args=[customer.pk, "timeline"])).content.decode()
+    assert '<a href="/opportunities/7/"><strong>商机赢单</strong></a>：年度框架协议' in html
+    assert "<strong>tests.unknown</strong>：未登记的类型" in html
+    rows = client.get(f"/api/v1/customers/{customer.pk}/timeline/").json()["results"]
+    assert [row["kind_label"] for row in rows[:2]] == ["tests.unknown", "商机赢单"]
