@@ -26,7 +26,7 @@ class MenuSection:
 _sections: dict[str, MenuSection] = {}
 
 
-def register_section(key: str, label, order: int) -> None:
+def register_menu_section(key: str, label, order: int) -> None:
     _sections.setdefault(key, MenuSection(key=key, label=label, order=order))
 
 
@@ -39,11 +39,11 @@ def sections() -> list[MenuSection]:
     return sorted(_sections.values(), key=lambda s: s.order)
 
 
-register_section("home", _("Home"), 0)
-register_section("sales", _("Sales"), 10)
-register_section("customers", _("Customers"), 20)
-register_section("service", _("Service"), 30)
-register_section("reports", _("Reports"), 40)
-register_section("system", _("System"), 90)
+register_menu_section("home", _("Home"), 0)
+register_menu_section("sales", _("Sales"), 10)
+register_menu_section("customers", _("Customers"), 20)
+register_menu_section("service", _("Service"), 30)
+register_menu_section("reports", _("Reports"), 40)
+register_menu_section("system", _("System"), 90)
 register_item("home", MenuItem(_("Workbench"), "console:home", "speedometer2", None, 0))
 register_item("home", MenuItem(_("Notifications"), "notifications:inbox", "bell", None, 10))
