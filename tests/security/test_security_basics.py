@@ -88,14 +88,16 @@ def test_uploaded_files_have_no_public_url(client, admin_user):
     assert client.get(f"{settings.MEDIA_URL}branding/logo.png").status_code == 404
 
 
-@pytest.mark.parametrize("https", ["1"])
-def test_deploy_check_passes_with_production_settings(tmp_path, https):
+@pytest.mark.parametrize("proxies", ["127.0.0.1", ""])
+def test_deploy_check_passes_with_production_settings(tmp_path, proxies):
+    """Behind TLS the proxy must be named, or its forwarded headers are dropped (a warning)."""
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "crm.settings",
         "CRM_DATA_DIR": str(tmp_path),
         "CRM_SECRET_KEY": "a-long-random-production-key-" + "x" * 40,
-        "CRM_HTTPS": https,
+        "CRM_HTTPS": "1",
+        "CRM_TRUSTED_PROXIES": proxies,
         "CRM_ALLOWED_HOSTS": "crm.example.cn",
         "CRM_DEBUG": "0",
     }
@@ -106,7 +108,10 @@ def test_deploy_check_passes_with_production_settings(tmp_path, https):
         text=True,
         timeout=120,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    if proxies:
+        assert result.returncode == 0, result.stdout + result.stderr
+    else:
+        assert result.returncode != 0 and "crm.W001" in result.stdout + result.stderr
 
 
 def test_the_500_page_renders_without_touching_the_database(rf, db, django_assert_num_queries):

@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+
+    def ready(self) -> None:
+        from crm.core import checks  # noqa: F401  (registrations)

@@ -1,6 +1,7 @@
 """Request-wide concerns: the audit context, session renewal, login enforcement, domain errors
 as error pages, and the Content-Security-Policy."""
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -29,12 +30,45 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def client_ip(request) -> str | None:
-    """The caller's address; X-Forwarded-For is trusted only behind a configured proxy."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The caller's address, as ForwardedMiddleware settled it."""
     return request.META.get("REMOTE_ADDR")
+
+
+class ForwardedMiddleware:
+    """Forwarded headers count only from the proxies in CRM_TRUSTED_PROXIES. Runs first: the
+    client's address comes from X-Forwarded-For, read right to left past the trusted proxies, into
+    REMOTE_ADDR; then the header is dropped, so the lockout, the throttles and the audit log all
+    read the one settled address. From anyone else X-Forwarded-For and X-Forwarded-Proto are
+    dropped unread (a client cannot rotate its address or claim HTTPS)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.proxies = [ipaddress.ip_network(proxy, strict=False) for proxy in settings.CRM_TRUSTED_PROXIES]
+
+    def __call__(self, request):
+        meta = request.META
+        hops = [hop.strip() for hop in meta.pop("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if self._trusted(meta.get("REMOTE_ADDR")):
+            for hop in reversed(hops):
+                if _address(hop) is None:
+                    break
+                meta["REMOTE_ADDR"] = hop
+                if not self._trusted(hop):
+                    break
+        else:
+            meta.pop("HTTP_X_FORWARDED_PROTO", None)
+        return self.get_response(request)
+
+    def _trusted(self, address) -> bool:
+        parsed = _address(address)
+        return parsed is not None and any(parsed in network for network in self.proxies)
+
+
+def _address(text):
+    try:
+        return ipaddress.ip_address(text)
+    except (TypeError, ValueError):
+        return None
 
 
 class RequestContextMiddleware:

@@ -238,3 +238,24 @@ def is_valid_credit_code(code: str) -> bool:
     if not _CREDIT_CODE_SHAPE.match(code):
         return False
     return credit_code_check_char(code[:17]) == code[17]
+
+
+# javascript:, data:, mailto: … but not a host with a port (example.com:8080)
+_OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)
+
+
+def is_valid_website(text: str) -> bool:
+    """A web address: http or https, or a bare host such as www.example.com (read as http)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    value = text.strip()
+    if "://" not in value:
+        if _OTHER_SCHEME.match(value):
+            return False
+        value = f"http://{value}"
+    try:
+        URLValidator(schemes=("http", "https"))(value)
+    except ValidationError:
+        return False
+    return True

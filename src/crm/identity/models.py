@@ -140,3 +140,15 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+
+class LoginFailures(models.Model):
+    """Failed logins of one username or address in the current lockout window (crm.identity.lockout).
+    Counted with one UPDATE each, so simultaneous attempts cannot slip past the limit."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    reset_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

@@ -17,8 +17,9 @@ from crm.audit.models import AuditAction
 from crm.audit.services import audit_create, audit_delete, audit_record, audit_update, snapshot
 from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from crm.core.services import full_clean, model_update
-from crm.identity.models import ApiToken, Department, User, UserStatus
+from crm.identity.models import Department, User, UserStatus
 from crm.identity.signals import user_departing
+from crm.identity.tokens import tokens_revoke
 
 USER_FIELDS = ["username", "name", "employee_no", "phone", "email", "department", "superior", "status"]
 DEPARTMENT_FIELDS = ["name", "code", "sort_order", "leader"]
@@ -195,13 +196,17 @@ def user_update(*, actor, user: User, data: dict, roles=None) -> User:
 
 @transaction.atomic
 def user_set_password(*, actor, user: User, password: str) -> User:
-    """An administrator sets a new password (a forgotten one); the user's sessions and tokens end."""
+    """An administrator sets a new password (a forgotten one). Every session and token of the
+    user ends; an administrator setting their own keeps the session making the change (the view
+    renews it), as `password_change` does."""
     access_for(actor).require("identity.user.edit")
     _validate_password(password, user)
+    if getattr(actor, "pk", None) == user.pk:
+        password_change(user=user, new_password=password)
+        return user
     user.set_password(password)
     user.save(update_fields=["password"])
-    if getattr(actor, "pk", None) != user.pk:
-        end_sessions(user)
+    end_sessions(user)
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=user, changes={"password": ["***", "***"]})
     return user
 
@@ -214,10 +219,14 @@ def profile_update(*, user: User, data: dict) -> User:
     return user
 
 
-def password_change(*, user: User, new_password: str) -> None:
+def password_change(*, user: User, new_password: str, keep_token: str | None = None) -> None:
+    """A user's own new password. Their other sessions end by themselves (a session carries a hash
+    of the password it was opened with); every API token ends but `keep_token`, the one making the
+    change. The page making it renews its own session (update_session_auth_hash)."""
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
+        tokens_revoke(user=user, keep=keep_token)
         audit_record(actor=user, action=AuditAction.UPDATE, instance=user, changes={"password": ["***", "***"]})
 
 
@@ -227,7 +236,7 @@ def end_sessions(user: User) -> int:
     Disabled users are also refused on their next request (is_active is False), so this is
     belt and braces; sessions are scanned only when someone is disabled, which is rare.
     """
-    ApiToken.objects.filter(user=user).delete()
+    tokens_revoke(user=user)
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):

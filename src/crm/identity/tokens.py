@@ -30,6 +30,14 @@ def token_user(key: str) -> User | None:
     return token.user
 
 
+def tokens_revoke(*, user: User, keep: str | None = None) -> int:
+    """Delete every token of a user but `keep`; returns how many."""
+    tokens = ApiToken.objects.filter(user=user)
+    if keep:
+        tokens = tokens.exclude(digest=_digest(keep))
+    return tokens.delete()[0]
+
+
 def token_revoke(key: str) -> bool:
     """Delete one token (the caller logs out of the API); True if it existed."""
     deleted, _rows = ApiToken.objects.filter(digest=_digest(key)).delete()

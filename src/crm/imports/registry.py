@@ -52,6 +52,7 @@ CITY = "city"
 USER = "user"
 CHOICE = "choice"
 CUSTOM = "custom"
+URL = "url"
 
 # What happened to a row.
 CREATED = "created"

@@ -333,6 +333,11 @@ def convert(spec: r.FieldSpec, text, lookups: Lookups):
         if not normalise.is_valid_phone(value):
             raise ValueError(_("Enter a valid phone number, such as 138 1234 5678 or 021-62345678."))
         return normalise.format_phone(value)
+    if kind == r.URL:
+        value = _text(spec, text)
+        if not normalise.is_valid_website(value):
+            raise ValueError(_("Enter a web address (http or https), such as www.example.com."))
+        return value
     if kind == r.DICTIONARY:
         return _dictionary(spec, text, lookups)
     if kind == r.PROVINCE:

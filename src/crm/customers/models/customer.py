@@ -27,6 +27,11 @@ class CustomerStatus(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
+def validate_website(value: str) -> None:
+    if value and not normalise.is_valid_website(value):
+        raise ValidationError(_("Enter a web address (http or https), such as www.example.com."), code="website")
+
+
 # Churn (s003/5 §3.2.2): a warning is suspended (暂缓流失) with measures before it may be confirmed
 # (确认流失); a customer who orders again is back to normal.
 STATUS_FLOW = StateMachine(
@@ -129,7 +134,7 @@ class Customer(TimeStampedModel):
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
     fax = models.CharField(_("fax"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), max_length=120, blank=True)
-    website = models.CharField(_("website"), max_length=200, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True, validators=[validate_website])
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     licence_no = models.CharField(_("business licence number"), max_length=50, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)

@@ -1,6 +1,7 @@
 """User administration (ORG-2) and employee departure (ORG-7)."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -104,6 +105,8 @@ def user_password(request, pk):
         except DomainError as exc:
             errors_onto_form(form, exc)
         else:
+            if user.pk == request.user.pk:
+                update_session_auth_hash(request, user)  # the session making the change stays
             messages.success(request, _("The password of %(name)s was reset.") % {"name": user})
             return redirect("identity:user_edit", pk=user.pk)
     user_form = UserForm(

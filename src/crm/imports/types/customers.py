@@ -178,7 +178,13 @@ def _builtin_fields() -> list[r.FieldSpec]:
             max_length=120,
             example="info@example.com",
         ),
-        F("website", _("Website"), ("网址", "网站", "公司网站", "主页", "website", "url", "web"), max_length=200),
+        F(
+            "website",
+            _("Website"),
+            ("网址", "网站", "公司网站", "主页", "website", "url", "web"),
+            kind=r.URL,
+            max_length=200,
+        ),
         F(
             "address",
             _("Address"),
