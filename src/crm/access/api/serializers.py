@@ -12,6 +12,14 @@ class FieldRuleSerializer(serializers.Serializer):
     field = serializers.CharField(max_length=100)
     rule = serializers.ChoiceField(choices=FieldRuleKind.choices)
 
+    def validate(self, attrs):
+        # A PATCH makes nested fields optional too (DRF's root `partial`): an item is whole or refused.
+        missing = [name for name in self.fields if name not in attrs]
+        if missing:
+            required = {name: [self.fields[name].error_messages["required"]] for name in missing}
+            raise serializers.ValidationError(required)
+        return attrs
+
 
 class RoleSerializer(serializers.Serializer):
     """A role. Writing `functions`, `scopes` or `field_rules` replaces that part of the policy;

@@ -220,3 +220,16 @@ def test_delete(admin_api, org, make_user):
     role.users.clear()
     assert admin_api.delete(f"{ROLES}{role.pk}/").status_code == 204
     assert not Role.objects.filter(pk=role.pk).exists()
+
+
+@pytest.mark.parametrize("send", [patch, post])
+def test_a_nested_item_missing_a_field_is_a_400_naming_it_in_the_users_language(admin_api, send):
+    """Issue 12 #7: PATCH made the nested item's fields optional (a 500); POST answered a Python dict."""
+    role = Role.objects.create(code="auditor", name="审计员")
+    body = {"code": "auditor2", "name": "审计员二", "field_rules": [{"resource": RECORD, "field": "phone"}]}
+    url = f"{ROLES}{role.pk}/" if send is patch else ROLES
+    response = send(admin_api, url, body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["fields"] == {"field_rules": ["0.rule: 此字段为必填项。"]}
+    assert not FieldRule.objects.filter(role__code__startswith="auditor").exists()

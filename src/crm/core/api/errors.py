@@ -14,16 +14,24 @@ from crm.core.errors import DomainError
 def error_body(code: str, message, fields: dict | None = None, details: dict | None = None) -> dict:
     body = {"code": code, "message": str(message)}
     if fields:
-        body["fields"] = {name: [str(m) for m in _as_list(msgs)] for name, msgs in fields.items()}
+        body["fields"] = {str(name): [text for _path, text in _flat(errors)] for name, errors in fields.items()}
     if details:
         body["details"] = details
     return {"error": body}
 
 
-def _as_list(messages):
-    if isinstance(messages, dict):
-        return [f"{key}: {value}" for key, value in messages.items()]
-    return messages if isinstance(messages, list | tuple) else [messages]
+def _flat(errors, path: str = ""):
+    """A field's errors as texts; nested ones (an item of a list, a key of a dict) say where:
+    [{}, {"rule": [m]}] gives "1.rule: m". Never a Python object's repr."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            yield from _flat(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(errors, list | tuple) and any(isinstance(item, dict | list | tuple) for item in errors):
+        for index, item in enumerate(errors):
+            yield from _flat(item, f"{path}.{index}" if path else str(index))
+    else:
+        for message in errors if isinstance(errors, list | tuple) else [errors]:
+            yield path, f"{path}: {message}" if path else str(message)
 
 
 _CODES = {
