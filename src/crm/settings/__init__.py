@@ -92,12 +92,14 @@ SQLITE_OPTIONS = {
         "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000;"
     ),
 }
+SQLITE_ENGINE = "crm.core.sqlite"
 _database_url = env_str("CRM_DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "crm.sqlite3"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = SQLITE_ENGINE  # Django's, safe from 64-bit overflows
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

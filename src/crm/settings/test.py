@@ -19,6 +19,6 @@ ROOT_URLCONF = "crm.core.tests.scopedapp.urls"
 
 # SQLite tests use a file, not shared-cache memory: concurrency tests (20 claims at once) need
 # real locking with busy waits, as in production; WAL keeps it fast.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:  # noqa: F405
     # One file per test process, so that test runs side by side do not share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-crm-{os.getpid()}.sqlite3")}  # noqa: F405

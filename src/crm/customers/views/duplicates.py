@@ -27,7 +27,7 @@ GROUPS_PER_PAGE = 20
 def duplicate_list(request):
     kind = request.GET.get("kind", "")
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(max(1, int(request.GET.get("page", "1"))), 10_000)  # an offset the database can take
     except ValueError:
         page = 1
     groups, more = duplicate_groups(
