@@ -80,6 +80,8 @@ def _check_manager(actor, manager) -> None:
 
 
 def _duplicates(actor, customer: Customer, *, confirmed: bool, exclude_id=None, rules=None):
+    # Until this transaction ends, a twin being written elsewhere waits here, or is found.
+    duplicates.keys_lock(indexing.own_key_values(customer))
     report = duplicates.duplicate_find(
         actor=actor,
         name=customer.name,

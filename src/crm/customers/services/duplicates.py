@@ -8,10 +8,11 @@ the record holds: its name is masked and it carries no id, only a signed token w
 user may ask the owner's supervisor to transfer the customer.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -100,6 +101,20 @@ class Report:
 
     def __bool__(self) -> bool:
         return bool(self.matches)
+
+
+def keys_lock(keys) -> None:
+    """Hold the duplicate keys (kind, value) of a customer being written until the transaction
+    ends: a concurrent create or edit with one of the same keys waits, then its check finds this
+    one. PostgreSQL: transaction advisory locks, taken in one order (no deadlock); SQLite needs
+    none, as its write transactions (IMMEDIATE) already run one at a time."""
+    if connection.vendor != "postgresql" or not keys:
+        return
+    digests = {hashlib.blake2b(f"customer-key:{kind}:{value}".encode(), digest_size=8).digest() for kind, value in keys}
+    ids = sorted(int.from_bytes(digest, "big", signed=True) for digest in digests)
+    with connection.cursor() as cursor:
+        for lock_id in ids:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
 def duplicate_find(

@@ -81,3 +81,23 @@ def test_twenty_concurrent_creates_under_block_make_one_customer(racers):
     assert len(created) == 1, outcomes
     assert all(kind == "conflict" and value == "duplicate" for kind, value in outcomes if kind != "ok"), outcomes
     assert Customer.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_unconfirmed_creates_under_warn_make_one_customer(racers):
+    """Issue 12 #2: an unconfirmed create never passes the check because its twin was being
+    written at the same moment; each of the others hears of the duplicate."""
+    admin = make_user("root", is_superuser=True)
+    duplicate_rule_set(actor=admin, kind="name", mode="warn")
+    duplicate_rule_set(actor=admin, kind="phone", mode="warn")
+    connection.close()
+
+    outcomes = _race(
+        lambda user: make_customer(manager=user, name="宁波港联物流有限公司", phone="13812345678", confirm=False).pk,
+        [(user,) for user in racers],
+    )
+
+    created = [value for kind, value in outcomes if kind == "ok"]
+    assert len(created) == 1, outcomes
+    assert {value for kind, value in outcomes if kind != "ok"} == {"duplicate_warning"}, outcomes
+    assert Customer.objects.count() == 1
