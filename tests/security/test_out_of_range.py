@@ -7,7 +7,8 @@ import re
 from django.urls import URLPattern, URLResolver, get_resolver
 
 HUGE = "99999999999999999999999"
-FILTERS = ("manager", "owner", "user", "customer", "department", "level", "region", "tag", "pool", "actor", "page")
+FILTERS = ("manager", "owner", "user", "customer", "department", "level", "region", "tag", "pool", "actor")
+FILTERS += ("page", "view")
 SKIPPED = ("logout", "i18n", "jsi18n", "api/schema", "api/docs", "branding")
 
 
