@@ -1,7 +1,8 @@
 """The permission engine for the REST API: the default permission class (settings: every
-viewset checks the function of its `resource` for the HTTP verb) and field rules on serializers."""
+viewset checks the function of its `resource` for the HTTP verb), field rules on serializers,
+and the default search and ordering, which leave out the fields a user sees masked or hidden."""
 
-from rest_framework import permissions
+from rest_framework import filters, permissions
 
 from crm.access.engine import access_for
 
@@ -57,3 +58,27 @@ class FieldRulesMixin:
             if name in data:
                 data[name] = access.present(self.resource, name, data[name])
         return data
+
+
+def _concealed(request, view) -> set[str]:
+    resource = getattr(view, "resource", None)
+    return access_for(request.user).concealed_fields(resource) if resource and request is not None else set()
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's `?search=`, without the fields the user sees masked or hidden: matching them would
+    let the user rebuild the value one guess at a time."""
+
+    def get_search_fields(self, view, request):
+        concealed = _concealed(request, view)
+        fields = super().get_search_fields(view, request) or []
+        return [name for name in fields if name.lstrip("^=@$").split("__")[0] not in concealed]
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """DRF's `?ordering=`, without the fields the user sees masked or hidden (the order tells)."""
+
+    def get_valid_fields(self, queryset, view, context=None):
+        concealed = _concealed((context or {}).get("request"), view)
+        fields = super().get_valid_fields(queryset, view, context)
+        return [(name, label) for name, label in fields if name.split("__")[0] not in concealed]

@@ -208,6 +208,11 @@ class Access:
     def masked_fields(self, resource_code: str) -> set[str]:
         return self._fields_with(resource_code, {FieldRuleKind.MASKED})
 
+    def concealed_fields(self, resource_code: str) -> set[str]:
+        """Fields the user does not see in full (hidden or masked): not written, searched,
+        filtered, sorted or confirmed by them either, or the full value could be guessed."""
+        return self._fields_with(resource_code, {FieldRuleKind.HIDDEN, FieldRuleKind.MASKED})
+
     def present(self, resource_code: str, field_name: str, value):
         """A field's value as this user may see it: itself, masked, or None when hidden."""
         rule = self.field_rule(resource_code, field_name)

@@ -44,7 +44,7 @@ def _birthdays(user) -> dict | None:
     """Contacts of the user's customers with a birthday in the coming week; no panel for a user
     whose field rules hide or mask birthdays (listing them by date would tell them)."""
     access = access_for(user)
-    if "birthday" in access.hidden_fields(CONTACT) | access.masked_fields(CONTACT):
+    if "birthday" in access.concealed_fields(CONTACT):
         return None
     today = timezone.localdate()
     days = [today + datetime.timedelta(days=offset) for offset in range(8)]

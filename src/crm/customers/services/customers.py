@@ -128,7 +128,7 @@ def customer_create(
     system (the ERP), by which API clients and imports find it again."""
     access = access_for(actor)
     access.require(f"{CUSTOMER}.create")
-    hidden = access.hidden_fields(CUSTOMER) | access.masked_fields(CUSTOMER)
+    hidden = access.concealed_fields(CUSTOMER)
     values = {k: v for k, v in _clean_text(data).items() if k in CUSTOMER_FIELDS and k not in hidden}
     _format_phones(values)
     manager = manager or actor

@@ -24,7 +24,7 @@ from crm.core.errors import Conflict, NotFound, PermissionDenied
 from crm.core.memo import SharedMemo
 from crm.customers import normalise, search, tokens
 from crm.customers.models import Customer, CustomerKey, DuplicateMode, DuplicateRule, DuplicateRuleKind, KeyKind
-from crm.customers.permissions import DUPLICATE_RULE
+from crm.customers.permissions import CONTACT, CUSTOMER, DUPLICATE_RULE
 from crm.customers.selectors.scope import customer_queryset
 
 TRANSFER_SALT = "crm.customers.transfer"
@@ -130,8 +130,17 @@ def duplicate_find(
     rules: Rules | None = None,
 ) -> Report:
     """Existing customers like the one described, strongest first. `phones`/`emails` add the
-    contacts' numbers and addresses of the record being checked."""
+    contacts' numbers and addresses of the record being checked. A value the actor sees masked
+    or hidden is not looked for: the answer would confirm a guess of it."""
     rules = rules or Rules.load()
+    access = access_for(actor)
+    concealed = access.concealed_fields(CUSTOMER)
+    checked = {"phone": phone, "email": email, "credit_code": credit_code}
+    phone, email, credit_code = ("" if name in concealed else value for name, value in checked.items())
+    if access.concealed_fields(CONTACT) & {"mobile", "office_phone"}:
+        phones = ()
+    if "email" in access.concealed_fields(CONTACT):
+        emails = ()
     wanted: list[tuple[str, str]] = []
     if rules.mode(DuplicateRuleKind.NAME) != DuplicateMode.OFF:
         wanted.append((KeyKind.NAME, normalise.name_key(name)))

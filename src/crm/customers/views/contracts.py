@@ -67,7 +67,7 @@ def _owners(user, customer: Customer, current=None):
 def _contract_form_fields(user) -> dict:
     access = access_for(user)
     return {
-        "removed": access.hidden_fields(CONTRACT) | access.masked_fields(CONTRACT),
+        "removed": access.concealed_fields(CONTRACT),
         "locked": access.readonly_fields(CONTRACT) - access.hidden_fields(CONTRACT) - access.masked_fields(CONTRACT),
     }
 

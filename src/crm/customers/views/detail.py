@@ -1,8 +1,9 @@
 """One customer: create and edit (with the duplicate check), delete, and the customer 360 page
 (CUS-10) built from sections that other modules may add to (crm.customers.sections)."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +15,7 @@ from crm.access.engine import access_for
 from crm.access.shares import shares_of
 from crm.core.errors import Conflict, DomainError
 from crm.core.forms import errors_onto_form
+from crm.core.throttle import within_rate
 from crm.core.views.flows import delete_flow
 from crm.customers import sections as section_registry
 from crm.customers.forms import CustomerForm
@@ -41,7 +43,7 @@ def customer_create(request):
         request.POST or None,
         initial=initial,
         managers=managers,
-        locked=access_for(request.user).hidden_fields(CUSTOMER) | access_for(request.user).masked_fields(CUSTOMER),
+        locked=access_for(request.user).concealed_fields(CUSTOMER),
     )
     context = {"form": form, "creating": True}
     if request.method == "POST" and form.is_valid():
@@ -122,7 +124,10 @@ def customer_delete(request, pk):
 
 @crm_view(f"{CUSTOMER}.view")
 def duplicate_check(request):
-    """Live duplicate check while typing (htmx): the matches for the name, phone, e-mail, code."""
+    """Live duplicate check while typing (htmx): the matches for the name, phone, e-mail, code;
+    throttled per user (CRM_DUPLICATE_CHECK_RATE), as each answer confirms or refutes a guess."""
+    if not within_rate(f"duplicate-check:{request.user.pk}", settings.CRM_DUPLICATE_CHECK_RATE):
+        return HttpResponse(_("Too many checks. Wait a minute and try again."), status=429)
     try:
         exclude = int(request.GET.get("exclude") or 0) or None
     except ValueError:

@@ -55,7 +55,7 @@ def _saved_views(user):
 def customer_list_page(request):
     form, filters = _filters(request)
     access = access_for(request.user)
-    hidden = access.hidden_fields(CUSTOMER) | access.masked_fields(CUSTOMER)
+    hidden = access.concealed_fields(CUSTOMER)
     columns = column_specs.chosen_columns(column_specs.requested_columns(request.GET), access.hidden_fields(CUSTOMER))
     queryset = customer_list(user=request.user, filters=filters).prefetch_related("tags")
     try:
@@ -126,7 +126,7 @@ def condition_row(request):
     """One more condition row for the builder (htmx), or the row again after its field changed."""
     specs = field_specs()
     access = access_for(request.user)
-    hidden = access.hidden_fields(CUSTOMER) | access.masked_fields(CUSTOMER)
+    hidden = access.concealed_fields(CUSTOMER)
     try:
         index = max(0, min(19, int(request.GET.get("index", "0"))))
     except ValueError:

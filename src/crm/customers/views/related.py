@@ -21,7 +21,7 @@ def _back(request, customer) -> str:
 @crm_view(f"{CONTACT}.create", methods=("GET", "POST"))
 def contact_create(request, pk):
     customer = customer_get(user=request.user, pk=pk)
-    locked = access_for(request.user).hidden_fields(CONTACT) | access_for(request.user).masked_fields(CONTACT)
+    locked = access_for(request.user).concealed_fields(CONTACT)
     form = ContactForm(request.POST or None, locked=locked, initial={"gender": "male"})
 
     def save():
