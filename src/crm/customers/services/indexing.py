@@ -3,7 +3,6 @@ duplicate keys (crm.customers.normalise, crm.customers.tokens)."""
 
 import bisect
 
-from crm.core.bulk import new_row
 from crm.customers import normalise, tokens
 from crm.customers.models import Contact, Customer, CustomerKey, DuplicateMode, KeyKind
 from crm.customers.services.duplicates import Rules
@@ -79,7 +78,7 @@ def own_key_values(customer: Customer) -> list[tuple[str, str]]:
 def own_keys(customer: Customer, enforced_kinds: set[str]) -> list[CustomerKey]:
     """The customer record's own keys, as unsaved instances."""
     return [
-        new_row(CustomerKey, customer=customer, kind=kind, value=value, enforced=kind in enforced_kinds)
+        CustomerKey(customer=customer, kind=kind, value=value, enforced=kind in enforced_kinds)
         for kind, value in own_key_values(customer)
     ]
 
