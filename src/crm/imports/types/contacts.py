@@ -20,9 +20,10 @@ from crm.customers.models import Contact, Customer, CustomerKey, EventKind, Gend
 from crm.customers.permissions import CONTACT, CUSTOMER
 from crm.customers.services import indexing
 from crm.customers.services.contacts import CONTACT_FIELDS
+from crm.customers.services.customers import created_changes
 from crm.customers.services.events import events_record_bulk
 from crm.imports import registry as r
-from crm.imports.types.customers import _created, custom_field_specs
+from crm.imports.types.customers import custom_field_specs
 from crm.imports.values import Lookups, fold
 
 F = r.FieldSpec
@@ -343,7 +344,7 @@ class ContactImport(r.ImportType):
             actor=ctx.actor,
             action=AuditAction.CREATE,
             model=Contact,
-            rows=[(c.pk, c.name, _created(c, _AUDIT_FIELDS)) for c in contacts],
+            rows=[(c.pk, c.name, created_changes(c, _AUDIT_FIELDS)) for c in contacts],
             message=f"import {job.pk if job else ''}",
         )
 

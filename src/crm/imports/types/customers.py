@@ -1,5 +1,5 @@
-"""Importing customers (IMP-1, CUS-1, CUS-8): the fields, the checks, the duplicate policy and
-the set-based writes.
+"""Importing customers (IMP-1, CUS-1, CUS-8): the fields, the checks and the duplicate policy;
+the writing is the customers app's (crm.customers.services.bulk).
 
 Per batch of rows (a fixed number of queries whatever its size): the rows' normalised keys (name,
 phone, e-mail, credit code; crm.customers.normalise) are looked up with one query on the key table,
@@ -7,34 +7,25 @@ as are customer numbers and external IDs; rows are compared with each other thro
 the rows before them in the same file. Each match is judged by the administrators' duplicate
 rules (block / warn / off); a "block" rule cannot be overridden by "create anyway". Similar-name
 (fuzzy) matching is left to the duplicate pages: scored per row it would make big imports slow.
-Each row's customer is drafted while it is read (clean: pinyin, name key, search tokens but for
-the number, keys, audit values); new customers get their numbers as one reserved block and go to
-the database by COPY (crm.core.bulk), then their keys, timeline events and audit rows as tuples.
+Each row's customer is drafted while it is read (clean: customer_draft, no query); the batch's
+new customers are then created together (customers_create_bulk), its changed ones saved together
+(customers_update_bulk).
 """
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.access.engine import access_for
 from crm.access.masking import mask_value
-from crm.audit.models import AuditAction
-from crm.audit.services import audit_records_bulk, snapshot
-from crm.core.bulk import insert_rows, insert_values, new_row
-from crm.core.errors import ValidationFailed
-from crm.core.numbering import next_numbers
 from crm.customers import normalise
-from crm.customers.custom_fields import clean_custom_values, definitions
-from crm.customers.models import Contact, Customer, CustomerKey, CustomerStatus, DuplicateMode, EventKind, KeyKind
+from crm.customers.custom_fields import definitions
+from crm.customers.models import Customer, DuplicateMode, KeyKind
 from crm.customers.permissions import CUSTOMER
 from crm.customers.selectors.duplicates import key_holders
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
-from crm.customers.services import duplicates, indexing
-from crm.customers.services.customers import AUDIT_FIELDS, NUMBER_KEY, NUMBER_PREFIX
-from crm.customers.services.events import events_record_bulk
+from crm.customers.services import bulk, duplicates, indexing
 from crm.imports import registry as r
 from crm.imports.values import Lookups
 
@@ -47,14 +38,6 @@ _KEY_FUNCTIONS = (
     (str(KeyKind.CREDIT_CODE), "credit_code", normalise.credit_code_key),
 )
 IDENTITY = "identity"  # the pseudo-rule of a matching number or external ID: never a second record
-_NO_AUDIT_ON_UPDATE = {"manager"}  # the manager changes by handover, not by import
-# Model fields not checked by clean_fields (updates): relations, converted from lookups (no query
-# per row), and what the import leaves alone.
-_CLEAN_EXCLUDE = [field.name for field in Customer._meta.get_fields() if field.is_relation] + [
-    "number",
-    "custom",
-    "external_id",
-]
 
 
 def _rating(key: str, label, aliases: tuple) -> r.FieldSpec:
@@ -301,18 +284,6 @@ def custom_field_specs(resource: str) -> list[r.FieldSpec]:
     ]
 
 
-@dataclass
-class Draft:
-    """The customer a row would create, worked out while reading (CustomerImport.clean)."""
-
-    customer: Customer
-    problems: list  # (field, message): refused when the row is to be created
-    syllables: list
-    tokens: list  # its search tokens but for its number (indexing.finish_tokens adds it)
-    keys: list  # its own duplicate keys: (kind, value)
-    changes: dict  # its audit entry but for its number
-
-
 @dataclass(slots=True)
 class Seen:
     """An earlier row of the file with a key: its row number, and its record once written
@@ -349,9 +320,13 @@ class CustomerImport(r.ImportType):
         ctx.state.update(
             modes=modes,
             active_kinds={kind for kind, mode in modes.items() if mode != DuplicateMode.OFF},
-            enforced=indexing.blocked_key_kinds(),
             definitions=definitions("customer"),
             may_manage=ctx.access.can(f"{CUSTOMER}.manage"),
+            origin=bulk.Origin(
+                summary=(ctx.job.original_name if ctx.job else "")[:300],
+                data={"import": ctx.job.pk if ctx.job else None},
+                message=f"import {ctx.job.pk} {ctx.job.original_name}"[:500] if ctx.job else "import",
+            ),
         )
 
     def validate(self, ctx: r.Context, row: r.Row) -> None:
@@ -390,17 +365,13 @@ class CustomerImport(r.ImportType):
         for row in rows:
             if not row.ok:
                 continue
-            name = row.values.get("name")
-            if not name:
-                row.extra["name"] = ("", "", "", [])  # no name: only an update by number can use the row
-            else:
-                holder = SimpleNamespace(name=name)
-                syllables = indexing.derive_name(holder)
-                row.extra["name"] = (holder.name_key, holder.name_pinyin, holder.name_initials, syllables)
-                if not holder.name_key:
+            row.extra["name_key"] = ""  # no name: only an update by number can use the row
+            if row.values.get("name"):
+                draft = row.extra["draft"] = self._draft(ctx, row)
+                row.extra["name_key"] = draft.customer.name_key
+                if not draft.customer.name_key:
                     row.fail("name", _("Enter the company's name, not only a legal form such as 有限公司."))
                     continue
-                row.extra["draft"] = self._draft(ctx, row)
             row.extra["keys"] = self._keys(ctx, row)
 
     # --- deciding --------------------------------------------------------------------------------
@@ -408,8 +379,8 @@ class CustomerImport(r.ImportType):
         active = ctx.state["active_kinds"]
         values = row.values
         keys = []
-        if "name" in active and row.extra["name"][0]:
-            keys.append(("name", row.extra["name"][0][:120]))
+        if "name" in active and row.extra["name_key"]:
+            keys.append(("name", row.extra["name_key"][:120]))
         for kind, field, function in _KEY_FUNCTIONS:
             if kind in active and values.get(field):
                 value = function(values[field])
@@ -469,23 +440,25 @@ class CustomerImport(r.ImportType):
             if target not in editable:
                 match = self._describe(customers.get(target), [IDENTITY], target in visible)
                 self._reject(ctx, row, _("You may not edit this customer: %(match)s") % {"match": match})
-        built = [(row, self._build(ctx, row)) for row in creates]
-        built = [(row, customer) for row, customer in built if customer is not None]
+        built = [(row, draft) for row in creates if (draft := self._build(ctx, row)) is not None]
         locked = {}
         updates = [row for row in updates if row.outcome == r.UPDATED]
         if updates:
             queryset = Customer.objects.filter(pk__in=sorted({row.extra["target"] for row in updates}))
             locked = (queryset if ctx.dry_run else queryset.select_for_update()).in_bulk()
-        changed = [(row, change) for row in updates if (change := self._apply(ctx, row, locked)) is not None]
+        changed = [change for row in updates if (change := self._apply(ctx, row, locked)) is not None]
         if ctx.dry_run:
             return
-        self._insert(ctx, built)
+        origin = ctx.state["origin"]
+        bulk.customers_create_bulk(actor=ctx.actor, drafts=[draft for _row, draft in built], origin=origin)
+        for row, draft in built:
+            row.record_id, row.extra["target_number"] = draft.customer.pk, draft.customer.number
         for row in valid:
             merged = row.extra.get("merged_into")
             if merged is not None and row.outcome == r.UPDATED:
                 row.record_id = merged.record_id
                 row.extra["target_number"] = merged.extra.get("target_number")
-        self._save_updates(ctx, changed)
+        bulk.customers_update_bulk(actor=ctx.actor, changes=changed, origin=origin)
 
     def _match(self, ctx, row: r.Row, by_number: dict, by_external: dict, holders: dict) -> None:
         """The records in the database this row may duplicate, with the reasons."""
@@ -697,225 +670,58 @@ class CustomerImport(r.ImportType):
         for key, value in later.values.items():
             if key not in ("number", "external_id"):
                 earlier.values[key] = value
-        if later.values.get("name") and later.extra["name"] != earlier.extra["name"]:
-            earlier.extra["name"] = later.extra["name"]
         earlier.extra.pop("draft", None)  # drafted from the values before: made again when written
 
     # --- writing ---------------------------------------------------------------------------------
-    def _draft(self, ctx, row: r.Row) -> "Draft":
-        """The customer the row would create, built from its values and the import's defaults,
-        with what is wrong with it; everything but its number."""
+    def _draft(self, ctx, row: r.Row) -> bulk.Draft:
+        """The customer the row would create (the import's defaults under the row's values), with
+        what is wrong with it."""
         values = {**{k: v for k, v in ctx.defaults.items() if k in ctx.fields}, **row.values}
-        problems = [
-            (key, _("This field is required."))
-            for key, spec in ctx.fields.items()
-            if spec.required and values.get(key) in (None, "") and key != "manager"
-        ]
-        manager = values.pop("manager", None) or ctx.actor
-        customer = new_row(Customer, manager=manager, created_by=ctx.actor if getattr(ctx.actor, "pk", None) else None)
-        custom = {}
-        for key, value in values.items():
-            if key.startswith("custom."):
-                custom[key[7:]] = value
-            elif key != "number":
-                setattr(customer, key, value)
-        try:
-            customer.custom = clean_custom_values("customer", custom, defs=ctx.state["definitions"])
-        except ValidationFailed as exc:
-            problems += [(key, message) for key, messages in exc.fields.items() for message in messages]
-        name_key, pinyin, initials, syllables = row.extra["name"]
-        customer.name_key, customer.name_pinyin, customer.name_initials = name_key[:100], pinyin[:200], initials[:100]
-        # Customer.clean() and clean_fields() are not run for new customers: every check they make
-        # (phones, e-mail, credit code, postcode, city in province, lengths, 1–5 ratings, a name that
-        # is more than a legal form) is made by the converters and above, and clean() would compute
-        # the name key a second time (≈0.1 ms per row). Updates run them (below, in _apply).
-        return Draft(
-            customer=customer,
-            problems=problems,
-            syllables=syllables,
-            tokens=indexing.draft_tokens(customer, syllables),
-            keys=indexing.own_key_values(customer),
-            changes=_created(customer, AUDIT_FIELDS),
-        )
+        values.pop("number", None)
+        draft = bulk.customer_draft(actor=ctx.actor, values=values, definitions=ctx.state["definitions"])
+        missing = [key for key, spec in ctx.fields.items() if spec.required and values.get(key) in (None, "")]
+        draft.problems[:0] = [(key, _("This field is required.")) for key in missing if key != "manager"]
+        return draft
 
-    def _build(self, ctx, row: r.Row) -> "Draft | None":
+    def _build(self, ctx, row: r.Row) -> bulk.Draft | None:
         """The row's draft, to be created; None when the row is refused."""
         draft = row.extra.get("draft")
         if draft is None or draft.customer.pk is not None:  # merged into, or tried in a refused batch
             draft = row.extra["draft"] = self._draft(ctx, row)
         for key, message in draft.problems:
             row.fail(key, message)
-        row.extra["syllables"] = draft.syllables
         if not row.ok:
             row.outcome = r.REJECTED
             self._forget(ctx, row)
             return None
         return draft
 
-    def _apply(self, ctx, row: r.Row, locked: dict):
-        """Lay the row's values over its customer; the changes, or None when rejected."""
+    def _apply(self, ctx, row: r.Row, locked: dict) -> bulk.Change | None:
+        """The row's values laid over its customer; None when the row is refused."""
         customer = locked.get(row.extra["target"])
         if customer is None:
             self._reject(ctx, row, _("The customer no longer exists."))
             return None
-        if customer.status != CustomerStatus.NORMAL and not ctx.state["may_manage"]:
-            self._reject(
-                ctx,
-                row,
-                _("Only customers in status normal can be edited; this one is “%(status)s”.")
-                % {"status": customer.get_status_display()},
-            )
-            return None
-        before = {field.attname: getattr(customer, field.attname) for field in Customer._meta.concrete_fields}
-        custom = {}
-        for key, value in row.values.items():
-            if key.startswith("custom."):
-                custom[key[7:]] = value
-            elif key not in ("number", "external_id", "manager"):
-                setattr(customer, key, value)
-        if custom:
-            try:
-                customer.custom = clean_custom_values(
-                    "customer", custom, current=customer.custom, defs=ctx.state["definitions"]
-                )
-            except ValidationFailed as exc:
-                for key, messages in exc.fields.items():
-                    for message in messages:
-                        row.fail(key, message)
-        if customer.name != before["name"]:
-            customer.name_key, customer.name_pinyin, customer.name_initials = (
-                row.extra["name"][0][:100],
-                row.extra["name"][1][:200],
-                row.extra["name"][2][:100],
-            )
-            row.extra["syllables"] = row.extra["name"][3]
-        row.model_checks(customer, exclude=_CLEAN_EXCLUDE)
+        change = bulk.customer_change(
+            customer=customer,
+            values=row.values,
+            may_manage=ctx.state["may_manage"],
+            definitions=ctx.state["definitions"],
+        )
+        for key, message in change.problems:
+            row.fail(key, message)
         if not row.ok:
             row.outcome = r.REJECTED
-            for attname, value in before.items():
-                setattr(customer, attname, value)
             return None
         row.record_id = customer.pk
         row.extra["target_number"] = customer.number
-        changes = {}
-        for field in Customer._meta.concrete_fields:
-            after = getattr(customer, field.attname)
-            if before[field.attname] != after and field.name in [
-                *AUDIT_FIELDS,
-                "name_key",
-                "name_pinyin",
-                "name_initials",
-            ]:
-                changes[field.name] = [before[field.attname], after]
-        return customer, changes
-
-    def _insert(self, ctx, built: list) -> None:
-        if not built:
-            return
-        numbers = next_numbers(NUMBER_KEY, NUMBER_PREFIX, len(built))
-        enforced = ctx.state["enforced"]
-        drafts = {}
-        for (_row, draft), number in zip(built, numbers, strict=True):
-            draft.customer.number = number
-            drafts[id(draft.customer)] = draft
-        keys, audits = [], []
-
-        spare = ctx.spare or (lambda: None)
-
-        def finish(customer) -> None:  # while the database indexes the customers sent before
-            spare()  # the next batch's reading, in the same pause
-            draft = drafts[id(customer)]
-            customer.search_tokens = indexing.finish_tokens(draft.tokens, customer.number)
-            keys.extend((customer.pk, kind, value, kind in enforced) for kind, value in draft.keys)
-            audits.append((customer.pk, customer.name, {"number": [None, customer.number], **draft.changes}))
-
-        customers = insert_rows(Customer, [draft.customer for _row, draft in built], each=finish)
-        for row, draft in built:
-            row.record_id = draft.customer.pk
-            row.extra["target_number"] = draft.customer.number
-        insert_values(CustomerKey, ("customer_id", "kind", "value", "enforced"), keys)
-        job = ctx.job
-        events_record_bulk(
-            customer_ids=[customer.pk for customer in customers],
-            kind=EventKind.CREATED,
-            actor=ctx.actor,
-            summary=_source_summary(job),
-            data={"import": job.pk if job else None},
-        )
-        audit_records_bulk(
-            actor=ctx.actor, action=AuditAction.CREATE, model=Customer, rows=audits, message=_import_message(job)
-        )
-
-    def _save_updates(self, ctx, changed: list) -> None:
-        changed = [(row, customer, changes) for row, (customer, changes) in changed if changes]
-        if not changed:
-            return
-        now = timezone.now()
-        fields: set[str] = {"updated_at"}
-        rekey, retoken = [], []
-        for row, customer, changes in changed:
-            customer.updated_at = now
-            fields |= set(changes)
-            if {"name", "phone", "email", "credit_code"} & set(changes):
-                rekey.append(customer)
-            if {"name", "phone", "credit_code"} & set(changes):
-                retoken.append((row, customer))
-        if retoken:
-            contacts: dict[int, list] = {}
-            for contact in Contact.objects.filter(customer_id__in=[c.pk for _row, c in retoken]).only(
-                "customer_id", "name", "mobile", "office_phone"
-            ):
-                contacts.setdefault(contact.customer_id, []).append(contact)
-            for row, customer in retoken:
-                customer.search_tokens = indexing.compute_tokens(
-                    customer, contacts.get(customer.pk, []), row.extra.get("syllables")
-                )
-            fields.add("search_tokens")
-        Customer.objects.bulk_update([customer for _row, customer, _changes in changed], sorted(fields), batch_size=500)
-        if rekey:
-            enforced = ctx.state["enforced"]
-            CustomerKey.objects.filter(customer_id__in=[c.pk for c in rekey], contact__isnull=True).delete()
-            CustomerKey.objects.bulk_create([k for c in rekey for k in indexing.own_keys(c, enforced)], batch_size=2000)
-        job = ctx.job
-        events_record_bulk(
-            customer_ids=[customer.pk for _row, customer, _changes in changed],
-            kind=EventKind.UPDATED,
-            actor=ctx.actor,
-            summary=_source_summary(job),
-            data={"import": job.pk if job else None},
-        )
-        audit_records_bulk(
-            actor=ctx.actor,
-            action=AuditAction.UPDATE,
-            model=Customer,
-            rows=[
-                (customer.pk, customer.name, {k: v for k, v in changes.items() if k not in _NO_AUDIT_ON_UPDATE})
-                for _row, customer, changes in changed
-            ],
-            message=_import_message(job),
-        )
+        return change
 
     def display(self, ctx: r.Context, row: r.Row) -> dict:
         shown = super().display(ctx, row)
         if row.outcome == r.CREATED and "manager" not in shown:
             shown["manager"] = str(ctx.actor)
         return shown
-
-
-def _created(instance, fields) -> dict:
-    """A new record's audit changes: the values it was given (empty ones left out, to keep
-    100,000 audit rows small)."""
-    return {
-        name: [None, value] for name, value in snapshot(instance, fields).items() if value not in (None, "", {}, [])
-    }
-
-
-def _source_summary(job) -> str:
-    return (job.original_name if job else "")[:300]
-
-
-def _import_message(job) -> str:
-    return f"import {job.pk} {job.original_name}"[:500] if job else "import"
 
 
 r.register(CustomerImport())
