@@ -143,7 +143,7 @@ class Context:
     policy: str = "skip"
     dry_run: bool = False
     lookups: object = None
-    spare: object = None  # while the database is busy: reads a row ahead (crm.imports.services.imports)
+    spare: object = None  # while the database is busy: reads a row ahead (crm.imports.services.run)
     seen: dict = field(default_factory=dict)  # in-file duplicate keys -> the earlier row
     state: dict = field(default_factory=dict)  # the type's own
 

@@ -24,7 +24,7 @@ from crm.customers.services.customers import customer_create
 from crm.customers.testing import picklist
 from crm.dictionary.models import Region, RegionLevel
 from crm.imports.models import ImportStatus
-from crm.imports.services import imports as import_service
+from crm.imports.services import lifecycle as import_service
 
 CODE = "9133010" + "0123456789"
 CODE += normalise.credit_code_check_char(CODE)

@@ -13,7 +13,8 @@ from crm.identity.models import User
 from crm.imports import registry
 from crm.imports.models import ImportJob, ImportStatus
 from crm.imports.selectors import saved_mapping_get
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
+from crm.imports.services import run
 
 
 class Command(BaseCommand):
@@ -102,7 +103,7 @@ class Command(BaseCommand):
         )
         mapped = {int(c) for c in job.mapping}
         ignored = [header for position, header in enumerate(job.headers) if position not in mapped]
-        fields = {spec.key: spec.label for spec in service.import_type(job.record_type).fields()}
+        fields = {spec.key: spec.label for spec in run.import_type(job.record_type).fields()}
         self.stdout.write(
             "columns: " + ", ".join(f"{job.headers[int(c)]} -> {fields.get(k, k)}" for c, k in job.mapping.items())
         )
@@ -115,7 +116,7 @@ class Command(BaseCommand):
         if not ImportJob.objects.filter(pk=import_id, owner=user).exists():
             raise CommandError(f"no import {import_id} of {user.username}")
         self.stdout.write(f"import {import_id}: resuming")
-        return service.import_execute(import_id, force=True, on_batch=self._progress)
+        return run.import_execute(import_id, force=True, on_batch=self._progress)
 
     def _progress(self, job):
         sys.stderr.write(f"\r{job.next_row} rows" + (f" / {job.total_rows}" if job.total_rows else ""))
@@ -132,7 +133,7 @@ class Command(BaseCommand):
             f"rejected {job.rejected_count}  waiting {job.waiting_count}"
         )
         if job.rejects:
-            self.stdout.write(f"rejects: {service.rejects_path(job)}")
+            self.stdout.write(f"rejects: {run.rejects_path(job)}")
         if job.error:
             self.stderr.write(job.error)
         if job.status == ImportStatus.FAILED or job.rejected_count:
