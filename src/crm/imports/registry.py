@@ -143,7 +143,6 @@ class Context:
     policy: str = "skip"
     dry_run: bool = False
     lookups: object = None
-    spare: object = None  # while the database is busy: reads a row ahead (crm.imports.services.run)
     seen: dict = field(default_factory=dict)  # in-file duplicate keys -> the earlier row
     state: dict = field(default_factory=dict)  # the type's own
 
@@ -187,9 +186,9 @@ class ImportType:
 
     def clean(self, ctx: Context, rows: list[Row]) -> None:
         """Convert each mapped cell (crm.imports.values), then the row-level checks. Rows are
-        cleaned one at a time, in the pauses of the batch before (ctx.spare), possibly in the
-        middle of its COPY: a type's clean treats each row alone and never queries the database
-        (what it matches against is loaded before, by Lookups.load)."""
+        cleaned one at a time, in the pauses of the batch before (crm.imports.reading), possibly
+        in the middle of its COPY: a type's clean treats each row alone and never queries the
+        database (what it matches against is loaded before, by Lookups.load)."""
         from crm.imports.values import convert
 
         for row in rows:

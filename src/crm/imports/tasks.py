@@ -1,16 +1,22 @@
 """Background jobs of imports, exports and backups (thin: the services do the work)."""
 
+from contextlib import nullcontext
+
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from crm.imports.services import backup, exports, lifecycle
-from crm.imports.services.run import JOB_NAME, import_execute
+from crm.imports.services.run import JOB_NAME, collector_paused, import_execute
+from crm.jobs import runner
 from crm.jobs.registry import job
 
 
 @job(name=JOB_NAME, label=_("Import a file"))
 def import_run(run, import_id: int, **kwargs):
-    job = import_execute(import_id)
+    # With Celery the job runs in a worker process, where the collector may pause; in the web
+    # process (the embedded "thread" backend) it stays on for the requests beside it (ADR 0015).
+    with collector_paused() if runner.backend() == "celery" else nullcontext():
+        job = import_execute(import_id)
     if job is None:
         return {"import": import_id, "status": "missing"}
     return {

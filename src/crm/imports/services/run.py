@@ -8,13 +8,16 @@ import makes the first stop before its next batch: no half row, no row twice. Be
 the run (upload, mapping, start, cancel, resume): crm.imports.services.lifecycle.
 """
 
+import contextlib
+import gc
 import logging
+import threading
 import uuid
 from datetime import timedelta
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -143,7 +146,7 @@ def import_execute(import_id: int, *, force: bool = False, on_batch=None) -> Imp
         job.started_at = job.started_at or now
         job.save()
     try:
-        with translation.override(job.language), context.acting("import"), bulk.collector_paused():
+        with translation.override(job.language), context.acting("import"):
             ctx = build_context(job, dry_run=job.dry_run)
             ctx.state["on_batch"] = on_batch
             if not (job.rows_exact and job.total_rows is not None and job.next_row >= job.total_rows):
@@ -179,11 +182,8 @@ def _run_rows(job: ImportJob, ctx: Context, token: str) -> None:
     reader = reading.Reader(job, ctx, rows, size=conf.batch_size())
     batch = reader.batch()
     while batch:
-        ctx.spare = reader.step
-        try:
+        with bulk.between_rows(reader.step):  # the next batch, read while the database takes this one
             _commit(job, ctx, batch, token)
-        finally:
-            ctx.spare = None
         batch = reader.batch()
 
 
@@ -238,7 +238,7 @@ def _commit(job: ImportJob, ctx: Context, rows: list[Row], token: str, *, decisi
             raise Superseded()
         if not decisions and locked.next_row > rows[0].index:
             raise Superseded()
-        bulk.relaxed_commit()  # the checkpoint commits with the rows: a lost batch is resumed
+        relaxed_commit()  # the checkpoint commits with the rows: a lost batch is resumed
         _write_safely(ctx, rows)
         counts = dict.fromkeys(_COUNTERS.values(), 0)
         issues = []
@@ -340,3 +340,42 @@ def _write_rejects(job: ImportJob) -> None:
 
 def rejects_path(job: ImportJob) -> str | None:
     return job.rejects.path if job.rejects else None
+
+
+# --- speed devices of the run (ADR 0015), for it alone --------------------------------------------
+_collections_lock = threading.Lock()
+_collections_depth = 0
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Run imports with Python's cyclic garbage collector off. An import makes millions of
+    short-lived objects while it holds a growing map of the rows it has seen, and the collector
+    would walk that map again and again: a fifth of its time. Its objects form no cycles
+    (reference counting frees them); whatever cycles there are wait for the collector, which
+    comes back on when the last paused import in the process ends. The collector is the
+    process's: pause it only where the process runs imports alone, the `crm import` command and
+    a Celery worker (crm.imports.tasks), never in the web process (ADR 0015)."""
+    global _collections_depth
+    with _collections_lock:
+        _collections_depth += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _collections_lock:
+            _collections_depth -= 1
+            if _collections_depth == 0:
+                gc.enable()
+
+
+def relaxed_commit(using: str = "default") -> None:
+    """Let the current transaction's COMMIT return before its WAL reaches the disk (PostgreSQL's
+    synchronous_commit = off, for this transaction only). For batches that carry their own
+    checkpoint: a server crash may lose the last fraction of a second of batches, and the import
+    then resumes at the last batch that did reach the disk; nothing is half-written. Elsewhere
+    a no-op."""
+    connection = connections[using]
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -1,5 +1,6 @@
 """`crm import <type> <file> --as <username>`: import a CSV or XLSX file from the command line
-(IMP-1), with the same checks, permissions, duplicate rules and audit log as the pages."""
+(IMP-1), with the same checks, permissions, duplicate rules and audit log as the pages. The
+process runs this import alone: the garbage collector pauses for it (ADR 0015)."""
 
 import os
 import sys
@@ -62,7 +63,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None or not user.is_active:
             raise CommandError(f"no active user {username!r}")
-        with context.acting("command"):
+        with context.acting("command"), run.collector_paused():
             try:
                 job = (
                     self._resume(user, resume)
