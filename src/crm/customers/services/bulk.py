@@ -1,20 +1,16 @@
-"""Creating and changing customers many at a time: the set-based twin of customer_create and
-customer_update, for imports (IMP-1, CUS-1, CUS-8).
+"""Creating and changing customers many at a time, for imports (IMP-1, CUS-1, CUS-8): the
+set-based twin of customer_create and customer_update, storing what they store
+(tests/test_bulk_parity.py).
 
-Creating: each customer is drafted first (`customer_draft`: its values, name key and pinyin,
-search tokens but for its number, duplicate keys and audit entry; no query, so an import drafts
-its next rows while the database takes the rows before), then the drafts are written together
-(`customers_create_bulk`): their numbers as one reserved block, the customers by COPY without
-Model.__init__ (crm.core.bulk, ADR 0014), then their keys, "created" events and audit entries as
-plain rows: a fixed number of queries whatever their number. Changing: `customer_change` lays
-values over a customer (no query), `customers_update_bulk` writes the changed ones with their
-keys, tokens, events and audit entries.
-
-A customer stored this way equals one stored by customer_create (tests/test_bulk_parity.py).
-Unlike customer_create these ask nothing: the caller has checked rights, managers and duplicates
-for the whole set, as the import does per batch. Model.clean() is not run for new customers: the
-caller's converters check what it would (phones, e-mail, credit code, postcode, a name that is
-more than a legal form), and it would compute the name key a second time (≈0.1 ms a row).
+`customer_draft` makes a customer from values without a query (an import drafts its next rows
+while the database takes the rows before); `customers_create_bulk` stores drafts together: their
+numbers as one block, the customers by COPY without Model.__init__ (crm.core.bulk, ADR 0014), their
+tokens, keys, events and audit entries worked out while the database takes the rows, and written
+as plain rows. `customer_change` lays values over a customer; `customers_update_bulk` saves the
+changed ones. A fixed number of queries whatever their number. Unlike customer_create these ask
+nothing: the caller checked rights, managers and duplicates for the whole set. Model.clean() is
+not run for new customers: the caller's converters check what it would, and it would compute the
+name key a second time (≈0.1 ms a row).
 """
 
 from dataclasses import dataclass, field
@@ -28,7 +24,7 @@ from crm.core.bulk import insert_rows, insert_values, new_row
 from crm.core.errors import ValidationFailed
 from crm.core.numbering import next_numbers
 from crm.customers.custom_fields import clean_custom_values
-from crm.customers.models import Contact, Customer, CustomerKey, EventKind
+from crm.customers.models import Customer, CustomerKey, EventKind
 from crm.customers.services import indexing
 from crm.customers.services.customers import (
     AUDIT_FIELDS,
@@ -58,14 +54,11 @@ class Origin:
 
 @dataclass
 class Draft:
-    """A customer to create: everything but its number, and what is wrong with it."""
+    """A customer to create, all but its number, and what is wrong with it."""
 
     customer: Customer
     problems: list  # (field, message): it may not be created
-    syllables: list
-    tokens: list  # its search tokens but for its number (indexing.finish_tokens adds it)
-    keys: list  # its own duplicate keys: (kind, value)
-    changes: dict  # its audit entry but for its number
+    syllables: list  # its name's pinyin, for its search tokens
 
 
 @dataclass
@@ -107,15 +100,7 @@ def customer_draft(*, actor, values: dict, definitions=None) -> Draft:
         customer.custom = clean_custom_values("customer", custom, defs=definitions)
     except ValidationFailed as exc:
         problems = _problems(exc)
-    syllables = indexing.derive_name(customer)
-    return Draft(
-        customer=customer,
-        problems=problems,
-        syllables=syllables,
-        tokens=indexing.draft_tokens(customer, syllables),
-        keys=indexing.own_key_values(customer),
-        changes=created_changes(customer),
-    )
+    return Draft(customer=customer, problems=problems, syllables=indexing.derive_name(customer))
 
 
 def customers_create_bulk(*, actor, drafts: list[Draft], origin: Origin) -> list[Customer]:
@@ -123,17 +108,16 @@ def customers_create_bulk(*, actor, drafts: list[Draft], origin: Origin) -> list
     if not drafts:
         return []
     enforced = indexing.blocked_key_kinds()
-    by_customer = {}
+    syllables = {}
     for draft, number in zip(drafts, next_numbers(NUMBER_KEY, NUMBER_PREFIX, len(drafts)), strict=True):
         draft.customer.number = number
-        by_customer[id(draft.customer)] = draft
+        syllables[id(draft.customer)] = draft.syllables
     keys, audits = [], []
 
     def finish(customer) -> None:  # while the database takes the customers sent before
-        draft = by_customer[id(customer)]
-        customer.search_tokens = indexing.finish_tokens(draft.tokens, customer.number)
-        keys.extend((customer.pk, kind, value, kind in enforced) for kind, value in draft.keys)
-        audits.append((customer.pk, customer.name, {"number": [None, customer.number], **draft.changes}))
+        customer.search_tokens = indexing.compute_tokens(customer, [], syllables[id(customer)])
+        keys.extend((customer.pk, kind, value, kind in enforced) for kind, value in indexing.own_key_values(customer))
+        audits.append((customer.pk, customer.name, created_changes(customer)))
 
     customers = insert_rows(Customer, [draft.customer for draft in drafts], each=finish)
     insert_values(CustomerKey, ("customer_id", "kind", "value", "enforced"), keys)
@@ -191,14 +175,7 @@ def customers_update_bulk(*, actor, changes: list[Change], origin: Origin) -> No
         fields |= set(change.changes)
     retoken = [change for change in changes if _TOKEN_FIELDS & set(change.changes)]
     if retoken:
-        contacts: dict[int, list] = {}
-        for contact in Contact.objects.filter(customer_id__in=[c.customer.pk for c in retoken]).only(
-            "customer_id", "name", "mobile", "office_phone"
-        ):
-            contacts.setdefault(contact.customer_id, []).append(contact)
-        for change in retoken:
-            customer = change.customer
-            customer.search_tokens = indexing.compute_tokens(customer, contacts.get(customer.pk, []), change.syllables)
+        indexing.refresh_tokens_bulk([c.customer for c in retoken], {c.customer.pk: c.syllables for c in retoken})
         fields.add("search_tokens")
     Customer.objects.bulk_update([change.customer for change in changes], sorted(fields), batch_size=500)
     rekey = [change.customer for change in changes if KEY_FIELDS & set(change.changes)]

@@ -383,13 +383,7 @@ class ContactImport(r.ImportType):
         customers = list(
             Customer.objects.filter(pk__in=customer_ids).only("pk", "name", "phone", "number", "credit_code")
         )
-        contacts: dict[int, list] = {}
-        for contact in Contact.objects.filter(customer_id__in=customer_ids).only(
-            "customer_id", "name", "mobile", "office_phone"
-        ):
-            contacts.setdefault(contact.customer_id, []).append(contact)
-        for customer in customers:
-            customer.search_tokens = indexing.compute_tokens(customer, contacts.get(customer.pk, []))
+        indexing.refresh_tokens_bulk(customers)
         Customer.objects.bulk_update(customers, ["search_tokens"], batch_size=500)
 
 
