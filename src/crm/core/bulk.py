@@ -4,9 +4,9 @@ Django's bulk_create prepares every value of every field through the full field 
 about 0.3 ms for a customer's fifty columns: too slow for 10,000 rows a second. `insert_rows`
 gives the instances their primary keys first (a block from the sequence on PostgreSQL, the next
 ids under SQLite's write lock) and then sends plain values: COPY on PostgreSQL, executemany on
-SQLite. Only values the driver cannot take go through the field's own get_db_prep_save (JSON,
-and on SQLite dates, times and decimals; JSON goes to COPY as its text); everything else is sent
-as it is. Other databases use bulk_create.
+SQLite (the two databases of ADR 0003). Only values the driver cannot take go through the field's
+own get_db_prep_save (JSON, and on SQLite dates, times and decimals; JSON goes to COPY as its
+text); everything else is sent as it is.
 
 `new_row` makes unsaved instances without Model.__init__, which weighs each keyword against
 every field and asks every field for its default (the customers' bulk writer uses it). Rows
@@ -78,11 +78,6 @@ def insert_rows(model, objects: list, *, batch_size: int = 5000, each=None) -> l
     if not objects:
         return objects
     connection = connections[router.db_for_write(model)]
-    if connection.vendor not in ("postgresql", "sqlite"):
-        if each is not None:
-            for obj in objects:
-                each(obj)
-        return model._default_manager.bulk_create(objects, batch_size=batch_size)
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not getattr(field, "generated", False)]
     now = timezone.now()
@@ -134,9 +129,6 @@ def insert_values(model, names: Sequence[str], rows: Iterable[Sequence], *, batc
             rest_values.append(now)
         else:
             rest_values.append(field.get_default())
-    if connection.vendor not in ("postgresql", "sqlite"):
-        objects = [model(**dict(zip(names, row, strict=True)), **_by_attname(rest, rest_values)) for row in rows]
-        return len(model._default_manager.bulk_create(objects, batch_size=batch_size))
     suffix = tuple(_prepared(connection, field, value) for field, value in zip(rest, rest_values, strict=True))
     converting = [(position, field) for position, field in enumerate(given) if _needs(connection, field)]
     count = 0
@@ -161,10 +153,6 @@ def _send(cursor, connection, table: str, fields: list, rows: Iterable[tuple]) -
     else:
         marks = ", ".join("?" for _field in fields)
         cursor.cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})", rows)
-
-
-def _by_attname(fields, values) -> dict:
-    return {field.attname: value for field, value in zip(fields, values, strict=True)}
 
 
 def _chunks(rows: Iterable, size: int):

@@ -299,12 +299,6 @@ def match_columns(fields: list[FieldSpec], headers: list[str]) -> dict[str, str]
     return mapping
 
 
-def header_score(fields: list[FieldSpec], cells: list) -> int:
-    """How many cells of a row look like headers of this type (header-row detection)."""
-    index = header_index(fields)
-    return len({index[key] for key in (header_key(cell) for cell in cells) if key in index})
-
-
 # --- exports -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ExportSource:

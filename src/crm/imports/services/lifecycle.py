@@ -5,6 +5,7 @@ and the template. The run itself: crm.imports.services.run.
 
 from dataclasses import replace
 from datetime import timedelta
+from itertools import islice
 from pathlib import Path
 
 from django.db import transaction
@@ -37,6 +38,7 @@ from crm.imports.services.run import (
     reset_progress,
 )
 from crm.imports.values import Lookups, convert
+from crm.jobs.services import job_enqueue
 
 PREVIEW_ROWS = 20
 EDITABLE_STATUSES = (ImportStatus.MAPPING, ImportStatus.READY, ImportStatus.CHECKED)
@@ -233,7 +235,7 @@ def import_preview(*, actor, job: ImportJob, limit: int = PREVIEW_ROWS) -> dict:
     ctx = build_context(job, dry_run=True)
     rows = [
         make_row(job, index, number, cells)
-        for index, number, cells in _first(parsing.iter_rows(job.source.path, layout_of(job)), limit)
+        for index, number, cells in islice(parsing.iter_rows(job.source.path, layout_of(job)), limit)
     ]
     ctx.type.clean(ctx, rows)
     ctx.type.write(ctx, rows)
@@ -256,13 +258,6 @@ def import_preview(*, actor, job: ImportJob, limit: int = PREVIEW_ROWS) -> dict:
     return {"fields": shown_fields, "rows": result}
 
 
-def _first(iterator, count: int):
-    for position, item in enumerate(iterator):
-        if position >= count:
-            return
-        yield item
-
-
 def import_start(
     *, actor, job: ImportJob, dry_run: bool = False, background: bool | None = None, on_batch=None
 ) -> ImportJob:
@@ -282,8 +277,6 @@ def import_start(
         else:
             inline = not background
         if not inline:
-            from crm.jobs.services import job_enqueue
-
             job.run = job_enqueue(name=JOB_NAME, triggered_by=actor, kwargs={"import_id": job.pk})
         job.save()
     if inline:
@@ -321,8 +314,6 @@ def import_decide(
         job.dry_run = False
         inline = decided <= conf.inline_rows()
         if not inline:
-            from crm.jobs.services import job_enqueue
-
             job.run = job_enqueue(name=JOB_NAME, triggered_by=actor, kwargs={"import_id": job.pk})
         job.save()
     if inline and run:
@@ -357,8 +348,6 @@ def import_resume(*, actor, job: ImportJob) -> ImportJob:
             raise Conflict(_("This import is not interrupted."), code="not_interrupted")
         require_import(actor, import_type(job.record_type))
         job.status, job.claim, job.error = ImportStatus.QUEUED, "", ""
-        from crm.jobs.services import job_enqueue
-
         job.run = job_enqueue(name=JOB_NAME, triggered_by=actor, kwargs={"import_id": job.pk})
         job.save()
     return job
@@ -376,8 +365,6 @@ def imports_recover(*, now=None) -> dict:
             job = ImportJob.objects.select_for_update().get(pk=job_id)
             if job.status != ImportStatus.RUNNING or (job.heartbeat_at and job.heartbeat_at >= limit):
                 continue
-            from crm.jobs.services import job_enqueue
-
             job.status, job.claim = ImportStatus.QUEUED, ""
             job.run = job_enqueue(name=JOB_NAME, triggered_by=job.owner, kwargs={"import_id": job.pk})
             job.save(update_fields=["status", "claim", "run"])
@@ -416,11 +403,7 @@ def import_template(*, actor, record_type: str) -> tuple[bytes, str]:
         if not example and spec.kind == registry.DICTIONARY:
             entries = lookups.active_entries(spec.category)
             example = entries[0] if entries else ""
-        filled.append(_with_example(spec, example))
+        filled.append(replace(spec, example=example))
     content = files.template_content(entry, filled, lookups)
     suffix = _("import template")
     return content, f"{entry.label}-{suffix}.xlsx"
-
-
-def _with_example(spec, example: str):
-    return replace(spec, example=example)

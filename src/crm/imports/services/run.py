@@ -11,7 +11,6 @@ the run (upload, mapping, start, cancel, resume): crm.imports.services.lifecycle
 import contextlib
 import gc
 import logging
-import threading
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -62,16 +61,8 @@ def require_import(actor, entry: registry.ImportType):
 
 
 def layout_of(job: ImportJob) -> parsing.Layout:
-    return parsing.Layout(
-        file_format=job.file_format,
-        encoding=job.encoding,
-        delimiter=job.delimiter,
-        sheet=job.sheet,
-        header_row=job.header_row,
-        data_start=job.data_start,
-        headers=job.headers,
-        merges=job.merges,
-    )
+    names = ("file_format", "encoding", "delimiter", "sheet", "header_row", "data_start", "headers", "merges")
+    return parsing.Layout(**{name: getattr(job, name) for name in names})
 
 
 def build_context(job: ImportJob, *, dry_run: bool) -> Context:
@@ -271,9 +262,7 @@ def _commit(job: ImportJob, ctx: Context, rows: list[Row], token: str, *, decisi
         if not decisions:
             locked.next_row = rows[-1].index + 1
         locked.heartbeat_at = timezone.now()
-        locked.save(
-            update_fields=[*_COUNTERS.values(), "next_row", "heartbeat_at"],
-        )
+        locked.save(update_fields=[*_COUNTERS.values(), "next_row", "heartbeat_at"])
     for name in [*_COUNTERS.values(), "next_row", "heartbeat_at"]:
         setattr(job, name, getattr(locked, name))
     ctx.type.committed(ctx, rows)
@@ -296,22 +285,16 @@ def _finish(job: ImportJob, ctx: Context, token: str) -> ImportJob:
         locked.save()
         if not locked.dry_run:
             entry = import_type(locked.record_type)
+            counts = {outcome: getattr(locked, name) for outcome, name in _COUNTERS.items()}
             audit_record(
                 actor=locked.owner,
                 action=AuditAction.IMPORT,
                 instance=locked,
                 object_repr=f"{entry.label} · {locked.original_name}",
-                message=(
-                    f"{locked.record_type} file={locked.original_name} created={locked.created_count} "
-                    f"updated={locked.updated_count} skipped={locked.skipped_count} "
-                    f"rejected={locked.rejected_count} waiting={locked.waiting_count}"
-                ),
+                message=f"{locked.record_type} file={locked.original_name} "
+                + " ".join(f"{outcome}={count}" for outcome, count in counts.items()),
                 changes={
-                    "created": [None, locked.created_count],
-                    "updated": [None, locked.updated_count],
-                    "skipped": [None, locked.skipped_count],
-                    "rejected": [None, locked.rejected_count],
-                    "waiting": [None, locked.waiting_count],
+                    **{outcome: [None, count] for outcome, count in counts.items()},
                     "policy": [None, locked.policy],
                 },
             )
@@ -343,30 +326,22 @@ def rejects_path(job: ImportJob) -> str | None:
 
 
 # --- speed devices of the run (ADR 0015), for it alone --------------------------------------------
-_collections_lock = threading.Lock()
-_collections_depth = 0
-
-
 @contextlib.contextmanager
 def collector_paused():
     """Run imports with Python's cyclic garbage collector off. An import makes millions of
     short-lived objects while it holds a growing map of the rows it has seen, and the collector
     would walk that map again and again: a fifth of its time. Its objects form no cycles
-    (reference counting frees them); whatever cycles there are wait for the collector, which
-    comes back on when the last paused import in the process ends. The collector is the
-    process's: pause it only where the process runs imports alone, the `crm import` command and
-    a Celery worker (crm.imports.tasks), never in the web process (ADR 0015)."""
-    global _collections_depth
-    with _collections_lock:
-        _collections_depth += 1
-        gc.disable()
+    (reference counting frees them); whatever cycles there are wait for the collector, which the
+    outermost pause turns on again. The collector is the process's: pause it only where the
+    process runs imports alone, the `crm import` command and a Celery worker (crm.imports.tasks),
+    never in the web process (ADR 0015)."""
+    was_on = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        with _collections_lock:
-            _collections_depth -= 1
-            if _collections_depth == 0:
-                gc.enable()
+        if was_on:
+            gc.enable()
 
 
 def relaxed_commit(using: str = "default") -> None:

@@ -32,6 +32,16 @@ _KEY_FUNCTIONS = (
 IDENTITY = "identity"  # the pseudo-rule of a matching number or external ID: never a second record
 
 
+def _rules(reasons) -> list[str]:
+    """The duplicate rules behind a match's reasons (key kinds), a matching number or ID aside."""
+    return [_KEY_RULE.get(reason, reason) for reason in reasons if reason != IDENTITY]
+
+
+def _earlier(reasons) -> str:
+    """Why a row matches an earlier row of the file, in words."""
+    return "、".join(duplicates.reason_text(rule) for rule in _rules(reasons)) or _("same external ID")
+
+
 @dataclass(slots=True)
 class Seen:
     """An earlier row of the file with a key: its row number, and its record once written
@@ -162,7 +172,7 @@ class DuplicatePolicy:
     def _describe(self, customer, reasons, is_visible: bool) -> str:
         if customer is None:
             return ""
-        rules = [_KEY_RULE.get(reason, reason) for reason in reasons if reason != IDENTITY]
+        rules = _rules(reasons)
         match = duplicates.Match(customer=customer, reasons=rules or ["number"], visible=is_visible)
         if rules:
             return duplicates.describe_match(match)
@@ -175,22 +185,14 @@ class DuplicatePolicy:
             customer = customers.get(customer_id)
             if customer is None:
                 continue
-            rules = [_KEY_RULE.get(reason, reason) for reason in reasons if reason != IDENTITY]
-            match = duplicates.Match(customer=customer, reasons=rules, visible=customer_id in visible)
+            match = duplicates.Match(customer=customer, reasons=_rules(reasons), visible=customer_id in visible)
             entry = duplicates.match_details(match, actor=ctx.actor)
             entry.pop("transfer_token", None)
             entry["mode"] = self._mode(ctx, reasons)
             entry["reason_text"] = entry["reason_text"] or _("same number")
             details.append(entry)
         for number, (_seen, reasons) in sorted(row.extra["earlier"].items()):
-            rules = [_KEY_RULE.get(reason, reason) for reason in reasons if reason != IDENTITY]
-            details.append(
-                {
-                    "row": number,
-                    "reason_text": "、".join(duplicates.reason_text(rule) for rule in rules) or _("same external ID"),
-                    "mode": self._mode(ctx, reasons),
-                }
-            )
+            details.append({"row": number, "reason_text": _earlier(reasons), "mode": self._mode(ctx, reasons)})
         return details
 
     def _summary(self, ctx, row, customers, visible) -> str:
@@ -198,14 +200,7 @@ class DuplicatePolicy:
         for customer_id, reasons in row.extra["candidates"].items():
             parts.append(self._describe(customers.get(customer_id), reasons, customer_id in visible))
         for number, (_seen, reasons) in sorted(row.extra["earlier"].items()):
-            rules = [_KEY_RULE.get(reason, reason) for reason in reasons if reason != IDENTITY]
-            parts.append(
-                _("row %(row)d of this file (%(reasons)s)")
-                % {
-                    "row": number,
-                    "reasons": "、".join(duplicates.reason_text(rule) for rule in rules) or _("same external ID"),
-                }
-            )
+            parts.append(_("row %(row)d of this file (%(reasons)s)") % {"row": number, "reasons": _earlier(reasons)})
         return "；".join(part for part in parts if part)
 
     def _reject(self, ctx, row: r.Row, message: str, key: str = "") -> None:

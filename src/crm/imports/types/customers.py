@@ -428,7 +428,7 @@ _LIST_PATHS = {
     "manager": "manager",
     "status": "get_status_display",
 }
-_FULL_PATHS = {
+_FULL_PATHS = {  # every relation of the full export, selected with its rows
     "manager": "manager",
     "region": "region.entry",
     "level": "level.entry",
@@ -440,18 +440,6 @@ _FULL_PATHS = {
     "potential": "potential.entry",
     "stage": "stage.entry",
 }
-_RELATIONS = [
-    "manager",
-    "region",
-    "level",
-    "province",
-    "city",
-    "customer_type",
-    "source",
-    "industry",
-    "potential",
-    "stage",
-]
 
 
 def export_query(actor, params):
@@ -470,7 +458,7 @@ def export_query(actor, params):
         filters.conditions = clean_conditions(form.conditions())
     except DomainError:
         filters.conditions = []
-    queryset = customer_list(user=actor, filters=filters, action="export").select_related(*_RELATIONS)
+    queryset = customer_list(user=actor, filters=filters, action="export").select_related(*_FULL_PATHS)
     requested = column_specs.requested_columns(params) if params is not None else []
     if requested:
         chosen = column_specs.chosen_columns(requested, access_for(actor).hidden_fields(CUSTOMER))
