@@ -183,17 +183,7 @@ def customers_update_bulk(*, actor, changes: list[Change], origin: Origin) -> No
         enforced = indexing.blocked_key_kinds()
         CustomerKey.objects.filter(customer_id__in=[c.pk for c in rekey], contact__isnull=True).delete()
         CustomerKey.objects.bulk_create([k for c in rekey for k in indexing.own_keys(c, enforced)], batch_size=2000)
-    events_record_bulk(
-        customer_ids=[change.customer.pk for change in changes],
-        kind=EventKind.UPDATED,
-        actor=actor,
-        summary=origin.summary,
-        data=origin.data,
-    )
-    audit_records_bulk(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        model=Customer,
-        rows=[(change.customer.pk, change.customer.name, change.changes) for change in changes],
-        message=origin.message,
-    )
+    ids = [change.customer.pk for change in changes]
+    events_record_bulk(customer_ids=ids, kind=EventKind.UPDATED, actor=actor, summary=origin.summary, data=origin.data)
+    rows = [(change.customer.pk, change.customer.name, change.changes) for change in changes]
+    audit_records_bulk(actor=actor, action=AuditAction.UPDATE, model=Customer, rows=rows, message=origin.message)
