@@ -4,24 +4,21 @@ Django's bulk_create prepares every value of every field through the full field 
 about 0.3 ms for a customer's fifty columns: too slow for 10,000 rows a second. `insert_rows`
 gives the instances their primary keys first (a block from the sequence on PostgreSQL, the next
 ids under SQLite's write lock) and then sends plain values: COPY on PostgreSQL, executemany on
-SQLite. Only values the driver cannot take go through the field's own get_db_prep_save (JSON,
-and on SQLite dates, times and decimals; JSON goes to COPY as its text); everything else is sent
-as it is. Other databases use bulk_create.
+SQLite (the two databases of ADR 0003). Only values the driver cannot take go through the field's
+own get_db_prep_save (JSON, and on SQLite dates, times and decimals; JSON goes to COPY as its
+text); everything else is sent as it is.
 
 `new_row` makes unsaved instances without Model.__init__, which weighs each keyword against
-every field and asks every field for its default. Rows nobody reads back (duplicate keys,
-timeline and audit events) need no instance at all: `insert_values` takes them as tuples.
-
-For the run of a bulk job (ADR 0015): `collector_paused()` keeps Python's cyclic garbage
-collector from walking the job's growing state again and again, and `relaxed_commit()` lets a
-batch that carries its own checkpoint commit without waiting for the disk.
+every field and asks every field for its default (the customers' bulk writer uses it). Rows
+nobody reads back (duplicate keys, timeline and audit events) need no instance at all:
+`insert_values` takes them as tuples. Inside `between_rows(work)`, insert_rows calls `work()`
+before each row it sends: an import reads its next batch there (ADR 0015).
 """
 
 import contextlib
+import contextvars
 import functools
-import gc
 import json
-import threading
 from collections.abc import Iterable, Sequence
 
 from django.db import connections, models, router
@@ -32,6 +29,7 @@ from django.utils import timezone
 # SQLite's module needs Django's conversion for them too; JSON always needs it.
 _CONVERTED_ALWAYS = (models.DateTimeField, models.DateField, models.TimeField, models.DecimalField, models.JSONField)
 _CONVERTED = {"postgresql": (models.JSONField,)}
+_between_rows = contextvars.ContextVar("crm_bulk_between_rows", default=None)
 
 
 @functools.cache
@@ -75,15 +73,11 @@ def insert_rows(model, objects: list, *, batch_size: int = 5000, each=None) -> l
 
     `each(obj)` is called for every instance, its primary key set, just before its row is sent:
     work done there (a customer's search tokens, its derived rows) overlaps with the database
-    taking the rows before it, instead of leaving the database idle while it runs."""
+    taking the rows before it, instead of leaving the database idle while it runs; so does the
+    work of an enclosing `between_rows`."""
     if not objects:
         return objects
     connection = connections[router.db_for_write(model)]
-    if connection.vendor not in ("postgresql", "sqlite"):
-        if each is not None:
-            for obj in objects:
-                each(obj)
-        return model._default_manager.bulk_create(objects, batch_size=batch_size)
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not getattr(field, "generated", False)]
     now = timezone.now()
@@ -94,9 +88,12 @@ def insert_rows(model, objects: list, *, batch_size: int = 5000, each=None) -> l
                 setattr(obj, field.attname, now)
     _assign_ids(connection, meta, objects)
     converters = [(field.attname, field if _needs(connection, field) else None) for field in fields]
+    spare = _between_rows.get()
 
     def rows(chunk):
         for obj in chunk:
+            if spare is not None:
+                spare()
             if each is not None:
                 each(obj)
             values = []
@@ -132,9 +129,6 @@ def insert_values(model, names: Sequence[str], rows: Iterable[Sequence], *, batc
             rest_values.append(now)
         else:
             rest_values.append(field.get_default())
-    if connection.vendor not in ("postgresql", "sqlite"):
-        objects = [model(**dict(zip(names, row, strict=True)), **_by_attname(rest, rest_values)) for row in rows]
-        return len(model._default_manager.bulk_create(objects, batch_size=batch_size))
     suffix = tuple(_prepared(connection, field, value) for field, value in zip(rest, rest_values, strict=True))
     converting = [(position, field) for position, field in enumerate(given) if _needs(connection, field)]
     count = 0
@@ -159,10 +153,6 @@ def _send(cursor, connection, table: str, fields: list, rows: Iterable[tuple]) -
     else:
         marks = ", ".join("?" for _field in fields)
         cursor.cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})", rows)
-
-
-def _by_attname(fields, values) -> dict:
-    return {field.attname: value for field, value in zip(fields, values, strict=True)}
 
 
 def _chunks(rows: Iterable, size: int):
@@ -225,37 +215,12 @@ def _assign_ids(connection, meta, objects: list) -> None:
         setattr(obj, pk.attname, value)
 
 
-_collections_lock = threading.Lock()
-_collections_depth = 0
-
-
 @contextlib.contextmanager
-def collector_paused():
-    """Run a bulk job (an import) with Python's cyclic garbage collector off. Such a job makes
-    millions of short-lived objects while it holds a growing map of the rows it has seen, and
-    the collector would walk that map again and again: a fifth of an import's time. Its objects
-    form no cycles (reference counting frees them as it goes); whatever cycles there are wait
-    for the collector, which comes back on when the last such job in the process ends."""
-    global _collections_depth
-    with _collections_lock:
-        _collections_depth += 1
-        gc.disable()
+def between_rows(work):
+    """Inside: insert_rows calls `work()` before each row it sends, while the database takes the
+    rows before (on this thread only)."""
+    token = _between_rows.set(work)
     try:
         yield
     finally:
-        with _collections_lock:
-            _collections_depth -= 1
-            if _collections_depth == 0:
-                gc.enable()
-
-
-def relaxed_commit(using: str = "default") -> None:
-    """Let the current transaction's COMMIT return before its WAL reaches the disk (PostgreSQL's
-    synchronous_commit = off, for this transaction only). For batches that carry their own
-    checkpoint: a server crash may lose the last fraction of a second of batches, and the job
-    then resumes at the last batch that did reach the disk; nothing is half-written. Elsewhere
-    a no-op."""
-    connection = connections[using]
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        _between_rows.reset(token)

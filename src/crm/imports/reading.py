@@ -2,9 +2,10 @@
 
 Checking a row (converting its cells, the pinyin and name key of its name, drafting the record it
 would create) is about half of an import's work, and needs no database. `Reader.batch()` reads,
-makes and checks the next batch; `Reader.step()` does one row of it ahead of time, and is called
-in the pauses of the batch being written (ctx.spare: while the database indexes the customers
-sent before), so Python's work and the database's overlap on one thread and one connection.
+makes and checks the next batch; `Reader.step()` does one row of it ahead of time. The run
+(crm.imports.services.run) has it called between the rows of the batch being written
+(crm.core.bulk.between_rows: while the database indexes the rows sent before), so Python's work
+and the database's overlap on one thread and one connection, and no record type has to know.
 
 A file that breaks off is reported where its batch is asked for: the batches before it are
 written, the rows of that batch are not.

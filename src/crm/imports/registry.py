@@ -144,7 +144,6 @@ class Context:
     policy: str = "skip"
     dry_run: bool = False
     lookups: object = None
-    spare: object = None  # while the database is busy: reads a row ahead (crm.imports.services.imports)
     seen: dict = field(default_factory=dict)  # in-file duplicate keys -> the earlier row
     state: dict = field(default_factory=dict)  # the type's own
 
@@ -188,9 +187,9 @@ class ImportType:
 
     def clean(self, ctx: Context, rows: list[Row]) -> None:
         """Convert each mapped cell (crm.imports.values), then the row-level checks. Rows are
-        cleaned one at a time, in the pauses of the batch before (ctx.spare), possibly in the
-        middle of its COPY: a type's clean treats each row alone and never queries the database
-        (what it matches against is loaded before, by Lookups.load)."""
+        cleaned one at a time, in the pauses of the batch before (crm.imports.reading), possibly
+        in the middle of its COPY: a type's clean treats each row alone and never queries the
+        database (what it matches against is loaded before, by Lookups.load)."""
         from crm.imports.values import convert
 
         for row in rows:
@@ -299,12 +298,6 @@ def match_columns(fields: list[FieldSpec], headers: list[str]) -> dict[str, str]
             mapping[str(position)] = key
             taken.add(key)
     return mapping
-
-
-def header_score(fields: list[FieldSpec], cells: list) -> int:
-    """How many cells of a row look like headers of this type (header-row detection)."""
-    index = header_index(fields)
-    return len({index[key] for key in (header_key(cell) for cell in cells) if key in index})
 
 
 # --- exports -------------------------------------------------------------------------------------------

@@ -1,15 +1,22 @@
 """Background jobs of imports, exports and backups (thin: the services do the work)."""
 
+from contextlib import nullcontext
+
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from crm.imports.services import backup, exports, imports
+from crm.imports.services import backup, exports, lifecycle
+from crm.imports.services.run import JOB_NAME, collector_paused, import_execute
+from crm.jobs import runner
 from crm.jobs.registry import job
 
 
-@job(name=imports.JOB_NAME, label=_("Import a file"))
+@job(name=JOB_NAME, label=_("Import a file"))
 def import_run(run, import_id: int, **kwargs):
-    job = imports.import_execute(import_id)
+    # With Celery the job runs in a worker process, where the collector may pause; in the web
+    # process (the embedded "thread" backend) it stays on for the requests beside it (ADR 0015).
+    with collector_paused() if runner.backend() == "celery" else nullcontext():
+        job = import_execute(import_id)
     if job is None:
         return {"import": import_id, "status": "missing"}
     return {
@@ -25,7 +32,7 @@ def import_run(run, import_id: int, **kwargs):
 
 @job(name="imports.recover", label=_("Resume interrupted imports"), schedule=crontab(minute="*/5"))
 def imports_recover(run, **kwargs):
-    return imports.imports_recover()
+    return lifecycle.imports_recover()
 
 
 @job(name=exports.JOB_NAME, label=_("Export a list"))
@@ -36,7 +43,7 @@ def export_run(run, export_id: int, **kwargs):
 
 @job(name="imports.cleanup", label=_("Delete old import and export files"), schedule=crontab(minute=15, hour=3))
 def files_cleanup(run, **kwargs):
-    return {**imports.imports_cleanup(), **exports.exports_cleanup()}
+    return {**lifecycle.imports_cleanup(), **exports.exports_cleanup()}
 
 
 @job(name="system.backup", label=_("Back up the database and files"), schedule=crontab(minute=30, hour=2))

@@ -1,5 +1,8 @@
 """Creating, editing and deleting customers (CUS-1, CUS-2, CUS-14, CUS-15), with the duplicate
-check (CUS-8) on every create and every change of the name, phone, e-mail or credit code."""
+check (CUS-8) on every create and every change of the name, phone, e-mail or credit code. Many at
+a time (imports): crm.customers.services.bulk."""
+
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -7,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
 from crm.audit.models import AuditAction
-from crm.audit.services import audit_create, audit_delete, audit_record, audit_update
+from crm.audit.services import audit_delete, audit_record, audit_update, snapshot
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.numbering import next_number
 from crm.core.services import full_clean
@@ -64,10 +67,23 @@ def _clean_text(data: dict) -> dict:
     return cleaned
 
 
-def _format_phones(data: dict) -> None:
+def _as_stored(data: dict) -> None:
+    """Phones in their stored format, amounts with their two stored places (so the audit entry
+    says 500.00, as an import's does)."""
     for name in ("phone", "fax"):
         if data.get(name) and normalise.is_valid_phone(data[name]):
             data[name] = normalise.format_phone(data[name])
+    for name in ("registered_capital", "annual_revenue"):
+        if isinstance(data.get(name), Decimal) and data[name].is_finite():
+            data[name] = data[name].quantize(Decimal("0.01"))
+
+
+def created_changes(instance, fields=AUDIT_FIELDS) -> dict:
+    """A new record's audit changes: the values it was given, empty ones left out (100,000
+    imported customers keep their audit rows small; a create is audited alike on every path)."""
+    return {
+        name: [None, value] for name, value in snapshot(instance, fields).items() if value not in (None, "", {}, [])
+    }
 
 
 def _check_manager(actor, manager) -> None:
@@ -130,7 +146,7 @@ def customer_create(
     access.require(f"{CUSTOMER}.create")
     hidden = access.concealed_fields(CUSTOMER)
     values = {k: v for k, v in _clean_text(data).items() if k in CUSTOMER_FIELDS and k not in hidden}
-    _format_phones(values)
+    _as_stored(values)
     manager = manager or actor
     _check_manager(actor, manager)
     customer = Customer(manager=manager, created_by=actor if getattr(actor, "pk", None) else None, **values)
@@ -146,7 +162,7 @@ def customer_create(
     _write_keys(actor, customer, rules)
     if tags:
         customer.tags.set(tags)
-    audit_create(actor=actor, instance=customer, fields=AUDIT_FIELDS)
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=customer, changes=created_changes(customer))
     event_record(customer=customer, kind=EventKind.CREATED, actor=actor)
     return customer
 
@@ -156,12 +172,18 @@ def require_editable(actor, customer: Customer) -> None:
     their manager; other statuses need "edit customers in any status"."""
     access = access_for(actor)
     access.check(CUSTOMER, "edit", customer)
-    if customer.status != CustomerStatus.NORMAL and not access.can(f"{CUSTOMER}.manage"):
-        raise Conflict(
-            _("Only customers in status normal can be edited; this one is “%(status)s”.")
-            % {"status": customer.get_status_display()},
-            code="not_editable",
-        )
+    refused = editing_refused(customer, may_manage=access.can(f"{CUSTOMER}.manage"))
+    if refused:
+        raise Conflict(refused, code="not_editable")
+
+
+def editing_refused(customer: Customer, *, may_manage: bool) -> str:
+    """Why the customer may not be edited (CUS-2), or ""."""
+    if customer.status == CustomerStatus.NORMAL or may_manage:
+        return ""
+    return _("Only customers in status normal can be edited; this one is “%(status)s”.") % {
+        "status": customer.get_status_display()
+    }
 
 
 @transaction.atomic
@@ -183,7 +205,7 @@ def customer_update(
     access = access_for(actor)
     protected = access.readonly_fields(CUSTOMER)
     values = {k: v for k, v in _clean_text(data).items() if k in CUSTOMER_FIELDS and k not in protected}
-    _format_phones(values)
+    _as_stored(values)
     key_change = any(name in values and values[name] != getattr(customer, name) for name in KEY_FIELDS)
     for name, value in values.items():
         setattr(customer, name, value)

@@ -1,9 +1,6 @@
 """Derived data kept in step with every write: the name key, pinyin, search tokens and the
 duplicate keys (crm.customers.normalise, crm.customers.tokens)."""
 
-import bisect
-
-from crm.core.bulk import new_row
 from crm.customers import normalise, tokens
 from crm.customers.models import Contact, Customer, CustomerKey, DuplicateMode, KeyKind
 from crm.customers.services.duplicates import Rules
@@ -43,28 +40,6 @@ def compute_tokens(customer: Customer, contacts, syllables: list[str] | None = N
     )
 
 
-def draft_tokens(customer: Customer, syllables: list[str] | None = None) -> list[str]:
-    """compute_tokens' tokens of a new customer (no contacts yet) but for its number, sorted:
-    worked out before the number is given (as an import reads its rows); finish_tokens adds it."""
-    return sorted(
-        tokens.token_set(
-            name=customer.name,
-            syllables=syllables,
-            phones=[normalise.phone_key(customer.phone)] if customer.phone else [],
-            words=[customer.credit_code],
-        )
-    )
-
-
-def finish_tokens(drafted: list[str], number: str) -> str:
-    """The token text of a drafted customer once it has its number."""
-    word = tokens.word_token(number)
-    if word and word not in drafted:
-        drafted = list(drafted)
-        bisect.insort(drafted, word)
-    return " ".join(drafted)
-
-
 def own_key_values(customer: Customer) -> list[tuple[str, str]]:
     """(kind, value) of the customer record's own keys (not its contacts')."""
     values = [
@@ -79,7 +54,7 @@ def own_key_values(customer: Customer) -> list[tuple[str, str]]:
 def own_keys(customer: Customer, enforced_kinds: set[str]) -> list[CustomerKey]:
     """The customer record's own keys, as unsaved instances."""
     return [
-        new_row(CustomerKey, customer=customer, kind=kind, value=value, enforced=kind in enforced_kinds)
+        CustomerKey(customer=customer, kind=kind, value=value, enforced=kind in enforced_kinds)
         for kind, value in own_key_values(customer)
     ]
 
@@ -128,3 +103,16 @@ def refresh_tokens(customer: Customer) -> None:
     syllables = tokens.pinyin_syllables(customer.name)
     customer.search_tokens = compute_tokens(customer, contacts, syllables)
     Customer.objects.filter(pk=customer.pk).update(search_tokens=customer.search_tokens)
+
+
+def refresh_tokens_bulk(customers: list[Customer], syllables: dict | None = None) -> None:
+    """Recompute many customers' search tokens (their contacts read in one query), unsaved;
+    `syllables`: their names' pinyin by customer id, where known."""
+    contacts: dict[int, list] = {}
+    for contact in Contact.objects.filter(customer_id__in=[c.pk for c in customers]).only(
+        "customer_id", "name", "mobile", "office_phone"
+    ):
+        contacts.setdefault(contact.customer_id, []).append(contact)
+    for customer in customers:
+        pinyin = (syllables or {}).get(customer.pk)
+        customer.search_tokens = compute_tokens(customer, contacts.get(customer.pk, []), pinyin)

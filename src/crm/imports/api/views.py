@@ -36,7 +36,7 @@ from crm.imports.selectors import (
     saved_mappings,
 )
 from crm.imports.services import exports as export_service
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
 
 FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The file (XLSX or CSV).")
 

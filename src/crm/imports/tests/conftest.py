@@ -63,7 +63,7 @@ def run_import(
     actor, content: bytes, name: str, *, record_type="customers", policy="skip", defaults=None, dry_run=False
 ):
     """Upload, keep the automatic mapping, and import (as the pages do, in this process)."""
-    from crm.imports.services import imports as service
+    from crm.imports.services import lifecycle as service
 
     job = service.import_create(actor=actor, record_type=record_type, upload=Upload(content, name))
     job = service.import_map(

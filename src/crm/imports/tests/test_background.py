@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from crm.customers.models import Customer
 from crm.imports.models import ImportJob, ImportStatus
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
+from crm.imports.services.run import import_execute
 from crm.imports.tests.conftest import HEADER, Upload, csv_bytes
 from crm.jobs.models import JobRun, JobRunStatus
 
@@ -65,6 +66,6 @@ def test_a_second_process_makes_the_first_stop_before_its_next_batch(sales, sett
         if len(calls) == 1:  # after the first batch, another process claims the import
             ImportJob.objects.filter(pk=current.pk).update(claim="other-process")
 
-    result = service.import_execute(job.pk, on_batch=take_over)
+    result = import_execute(job.pk, on_batch=take_over)
     assert calls == [10] and result.next_row == 10 and result.claim == "other-process"
     assert Customer.objects.count() == 10  # the first batch stays, the rest was left to the other process

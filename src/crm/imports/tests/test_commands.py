@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from crm.customers.models import Customer
 from crm.customers.testing import make_customer
 from crm.imports.models import ImportJob
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
 from crm.imports.tests.conftest import HEADER, Upload, csv_bytes
 
 ROWS = [

@@ -10,7 +10,8 @@ from django.utils import translation
 from crm.customers.models import Customer, CustomerKey
 from crm.customers.testing import make_customer
 from crm.imports.models import ImportStatus, IssueKind
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
+from crm.imports.services import run
 from crm.imports.tests.conftest import HEADER, Upload, credit_code, csv_bytes, run_import
 
 C1, C2 = credit_code(101), credit_code(102)
@@ -210,6 +211,7 @@ def test_cleaning_rows_asks_the_database_nothing_once_lookups_are_loaded(sales, 
     """Rows are cleaned in the pauses of the batch before, possibly in the middle of its COPY on
     the same connection (crm.imports.reading.Reader): cleaning may not query."""
     from crm.imports import parsing
+    from crm.imports.reading import make_row
 
     header = HEADER if record_type == "customers" else ["客户名称", "联系人", "手机", "性别", "邮箱"]
     body = (
@@ -221,11 +223,11 @@ def test_cleaning_rows_asks_the_database_nothing_once_lookups_are_loaded(sales, 
         actor=sales.supervisor, record_type=record_type, upload=Upload(csv_bytes([header, *body * 3]), "c.csv")
     )
     job = service.import_map(actor=sales.supervisor, job=job, mapping=job.mapping, defaults=job.defaults)
-    ctx = service.build_context(job, dry_run=False)
+    ctx = run.build_context(job, dry_run=False)
     ctx.lookups.load(ctx.fields.values())
     made = [
-        service.make_row(job, index, number, cells)
-        for index, number, cells in parsing.iter_rows(job.source.path, service.layout_of(job))
+        make_row(job, index, number, cells)
+        for index, number, cells in parsing.iter_rows(job.source.path, run.layout_of(job))
     ]
     with CaptureQueriesContext(connection) as captured:
         ctx.type.clean(ctx, made)

@@ -99,7 +99,7 @@ def test_the_command_line_exports_as_a_user_and_the_file_imports_again(sales, cu
     target = tmp_path / "customers.csv"
     call_command("export", "customers", str(target), "--as", "sup")
     assert "exported 3 rows" in capsys.readouterr().out
-    from crm.imports.services import imports as import_service
+    from crm.imports.services import lifecycle as import_service
 
     job = import_service.import_create(
         actor=sales.supervisor, record_type="customers", upload=Upload(target.read_bytes(), "customers.csv")

@@ -11,7 +11,7 @@ from crm.core.errors import TooLarge, ValidationFailed
 from crm.customers.models import Customer
 from crm.imports import parsing
 from crm.imports.models import ImportStatus
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
 from crm.imports.tests.conftest import HEADER, Upload, credit_code, csv_bytes, run_import, xlsx_bytes
 
 ROWS = [

@@ -9,7 +9,7 @@ from crm.access.models import FieldRule, Role, RolePermission
 from crm.audit.models import AuditAction, AuditEvent
 from crm.core.errors import PermissionDenied, ValidationFailed
 from crm.customers.models import Customer, CustomerEvent
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
 from crm.imports.tests.conftest import HEADER, Upload, csv_bytes, run_import
 
 ROWS = [

@@ -13,7 +13,7 @@ from crm.dictionary.models import DictionaryItem, Region, RegionLevel
 from crm.dictionary.seeding import SEED_ITEMS
 from crm.dictionary.selectors import SALES_REGIONS_FILE
 from crm.imports.models import ImportStatus
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
 from crm.imports.tests.conftest import Upload, csv_bytes, run_import, xlsx_bytes
 
 HEADER = ["客户名称", "地区", "客户等级", "客户经理"]

@@ -6,7 +6,8 @@ import pytest
 
 from crm.core.errors import ValidationFailed
 from crm.imports import parsing, reading
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
+from crm.imports.services import run
 from crm.imports.tests.conftest import HEADER, Upload, csv_bytes
 
 
@@ -20,14 +21,14 @@ def job(sales):
 
 
 def _rows(job, *, break_after=None):
-    for position, row in enumerate(parsing.iter_rows(job.source.path, service.layout_of(job))):
+    for position, row in enumerate(parsing.iter_rows(job.source.path, run.layout_of(job))):
         if position == break_after:
             raise ValidationFailed("第 4 行之后文件损坏")
         yield row
 
 
 def test_steps_prepare_the_next_batch_and_batch_finishes_it(job):
-    ctx = service.build_context(job, dry_run=True)
+    ctx = run.build_context(job, dry_run=True)
     reader = reading.Reader(job, ctx, _rows(job), size=2)
     first = reader.batch()
     assert [row.index for row in first] == [0, 1]
@@ -41,7 +42,7 @@ def test_steps_prepare_the_next_batch_and_batch_finishes_it(job):
 
 
 def test_a_file_breaking_off_is_raised_with_its_batch_not_before(job):
-    ctx = service.build_context(job, dry_run=True)
+    ctx = run.build_context(job, dry_run=True)
     reader = reading.Reader(job, ctx, _rows(job, break_after=3), size=2)
     assert [row.index for row in reader.batch()] == [0, 1]
     reader.step()

@@ -20,9 +20,10 @@ from crm.customers.models import Contact, Customer, CustomerKey, EventKind, Gend
 from crm.customers.permissions import CONTACT, CUSTOMER
 from crm.customers.services import indexing
 from crm.customers.services.contacts import CONTACT_FIELDS
+from crm.customers.services.customers import created_changes
 from crm.customers.services.events import events_record_bulk
 from crm.imports import registry as r
-from crm.imports.types.customers import _created, custom_field_specs
+from crm.imports.types.customers import custom_field_specs
 from crm.imports.values import Lookups, fold
 
 F = r.FieldSpec
@@ -343,7 +344,7 @@ class ContactImport(r.ImportType):
             actor=ctx.actor,
             action=AuditAction.CREATE,
             model=Contact,
-            rows=[(c.pk, c.name, _created(c, _AUDIT_FIELDS)) for c in contacts],
+            rows=[(c.pk, c.name, created_changes(c, _AUDIT_FIELDS)) for c in contacts],
             message=f"import {job.pk if job else ''}",
         )
 
@@ -382,13 +383,7 @@ class ContactImport(r.ImportType):
         customers = list(
             Customer.objects.filter(pk__in=customer_ids).only("pk", "name", "phone", "number", "credit_code")
         )
-        contacts: dict[int, list] = {}
-        for contact in Contact.objects.filter(customer_id__in=customer_ids).only(
-            "customer_id", "name", "mobile", "office_phone"
-        ):
-            contacts.setdefault(contact.customer_id, []).append(contact)
-        for customer in customers:
-            customer.search_tokens = indexing.compute_tokens(customer, contacts.get(customer.pk, []))
+        indexing.refresh_tokens_bulk(customers)
         Customer.objects.bulk_update(customers, ["search_tokens"], batch_size=500)
 
 

@@ -1,62 +1,28 @@
-"""Importing customers (IMP-1, CUS-1, CUS-8): the fields, the checks, the duplicate policy and
-the set-based writes.
+"""Importing customers (IMP-1, CUS-1, CUS-8): the fields and the checks; the duplicate policy is
+crm.imports.types.customer_duplicates, the writing the customers app's (crm.customers.services.bulk).
 
-Per batch of rows (a fixed number of queries whatever its size): the rows' normalised keys (name,
-phone, e-mail, credit code; crm.customers.normalise) are looked up with one query on the key table,
-as are customer numbers and external IDs; rows are compared with each other through the keys of
-the rows before them in the same file. Each match is judged by the administrators' duplicate
-rules (block / warn / off); a "block" rule cannot be overridden by "create anyway". Similar-name
-(fuzzy) matching is left to the duplicate pages: scored per row it would make big imports slow.
-Each row's customer is drafted while it is read (clean: pinyin, name key, search tokens but for
-the number, keys, audit values); new customers get their numbers as one reserved block and go to
-the database by COPY (crm.core.bulk), then their keys, timeline events and audit rows as tuples.
+Each row's customer is drafted while it is read (clean: customer_draft, no query); the batch's
+new customers are then created together (customers_create_bulk), its changed ones saved together
+(customers_update_bulk).
 """
 
-from dataclasses import dataclass
-from types import SimpleNamespace
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.access.engine import access_for
-from crm.access.masking import mask_value
-from crm.audit.models import AuditAction
-from crm.audit.services import audit_records_bulk, snapshot
-from crm.core.bulk import insert_rows, insert_values, new_row
-from crm.core.errors import ValidationFailed
-from crm.core.numbering import next_numbers
 from crm.customers import normalise
-from crm.customers.custom_fields import clean_custom_values, definitions
-from crm.customers.models import Contact, Customer, CustomerKey, CustomerStatus, DuplicateMode, EventKind, KeyKind
+from crm.customers.custom_fields import definitions
+from crm.customers.models import Customer
 from crm.customers.permissions import CUSTOMER
-from crm.customers.selectors.duplicates import key_holders
-from crm.customers.selectors.scope import assignable_managers, customer_queryset
-from crm.customers.services import duplicates, indexing
-from crm.customers.services.customers import AUDIT_FIELDS, NUMBER_KEY, NUMBER_PREFIX
-from crm.customers.services.events import events_record_bulk
+from crm.customers.selectors.scope import assignable_managers
+from crm.customers.services import bulk
 from crm.dictionary import categories
 from crm.dictionary.models import Region
 from crm.imports import registry as r
+from crm.imports.types.customer_duplicates import DuplicatePolicy
 from crm.imports.values import Lookups, fold
 
 F = r.FieldSpec
-_KEY_RULE = {str(kind): rule for rule, kind in indexing.RULE_KEY_KINDS.items()}  # key kind -> duplicate rule
-_MODE_ORDER = [DuplicateMode.OFF, DuplicateMode.WARN, DuplicateMode.BLOCK]
-_KEY_FUNCTIONS = (
-    (str(KeyKind.PHONE), "phone", normalise.phone_key),
-    (str(KeyKind.EMAIL), "email", normalise.email_key),
-    (str(KeyKind.CREDIT_CODE), "credit_code", normalise.credit_code_key),
-)
-IDENTITY = "identity"  # the pseudo-rule of a matching number or external ID: never a second record
-_NO_AUDIT_ON_UPDATE = {"manager"}  # the manager changes by handover, not by import
-# Model fields not checked by clean_fields (updates): relations, converted from lookups (no query
-# per row), and what the import leaves alone.
-_CLEAN_EXCLUDE = [field.name for field in Customer._meta.get_fields() if field.is_relation] + [
-    "number",
-    "custom",
-    "external_id",
-]
 
 
 def _rating(key: str, label, aliases: tuple) -> r.FieldSpec:
@@ -314,33 +280,7 @@ def custom_field_specs(resource: str) -> list[r.FieldSpec]:
     ]
 
 
-@dataclass
-class Draft:
-    """The customer a row would create, worked out while reading (CustomerImport.clean)."""
-
-    customer: Customer
-    problems: list  # (field, message): refused when the row is to be created
-    syllables: list
-    tokens: list  # its search tokens but for its number (indexing.finish_tokens adds it)
-    keys: list  # its own duplicate keys: (kind, value)
-    changes: dict  # its audit entry but for its number
-
-
-@dataclass(slots=True)
-class Seen:
-    """An earlier row of the file with a key: its row number, and its record once written
-    (then it no longer holds the row: CustomerImport.committed)."""
-
-    number: int
-    row: r.Row | None = None  # a row of the current batch, not yet written
-    pk: int | None = None
-
-    @property
-    def record_id(self) -> int | None:
-        return self.pk if self.pk is not None else (self.row.record_id if self.row is not None else None)
-
-
-class CustomerImport(r.ImportType):
+class CustomerImport(DuplicatePolicy, r.ImportType):
     code = "customers"
     label = gettext_lazy("Customers")
     resource = CUSTOMER
@@ -357,14 +297,15 @@ class CustomerImport(r.ImportType):
     # --- the run ---------------------------------------------------------------------------------
     def begin(self, ctx: r.Context) -> None:
         ctx.lookups = Lookups(users=assignable_managers(ctx.actor))
-        rules = duplicates.Rules.load()
-        modes = {str(kind): rules.mode(rule) for kind, rule in _KEY_RULE.items()}
         ctx.state.update(
-            modes=modes,
-            active_kinds={kind for kind, mode in modes.items() if mode != DuplicateMode.OFF},
-            enforced=indexing.blocked_key_kinds(),
+            **self.rules_state(),
             definitions=definitions("customer"),
             may_manage=ctx.access.can(f"{CUSTOMER}.manage"),
+            origin=bulk.Origin(
+                summary=(ctx.job.original_name if ctx.job else "")[:300],
+                data={"import": ctx.job.pk if ctx.job else None},
+                message=f"import {ctx.job.pk} {ctx.job.original_name}"[:500] if ctx.job else "import",
+            ),
         )
         if ctx.mapped & {"region", "province", "city"}:  # places in 地区, the sales region of a province
             ctx.lookups.provinces()
@@ -428,532 +369,89 @@ class CustomerImport(r.ImportType):
         for row in rows:
             if not row.ok:
                 continue
-            name = row.values.get("name")
-            if not name:
-                row.extra["name"] = ("", "", "", [])  # no name: only an update by number can use the row
-            else:
-                holder = SimpleNamespace(name=name)
-                syllables = indexing.derive_name(holder)
-                row.extra["name"] = (holder.name_key, holder.name_pinyin, holder.name_initials, syllables)
-                if not holder.name_key:
+            row.extra["name_key"] = ""  # no name: only an update by number can use the row
+            if row.values.get("name"):
+                draft = row.extra["draft"] = self._draft(ctx, row)
+                row.extra["name_key"] = draft.customer.name_key
+                if not draft.customer.name_key:
                     row.fail("name", _("Enter the company's name, not only a legal form such as 有限公司."))
                     continue
-                row.extra["draft"] = self._draft(ctx, row)
             row.extra["keys"] = self._keys(ctx, row)
 
-    # --- deciding --------------------------------------------------------------------------------
-    def _keys(self, ctx: r.Context, row: r.Row) -> list[tuple[str, str]]:
-        active = ctx.state["active_kinds"]
-        values = row.values
-        keys = []
-        if "name" in active and row.extra["name"][0]:
-            keys.append(("name", row.extra["name"][0][:120]))
-        for kind, field, function in _KEY_FUNCTIONS:
-            if kind in active and values.get(field):
-                value = function(values[field])
-                if value:
-                    keys.append((kind, value[:120]))
-        return keys
-
-    def _mode(self, ctx: r.Context, reasons) -> str:
-        modes = [DuplicateMode.BLOCK if reason == IDENTITY else ctx.state["modes"].get(reason) for reason in reasons]
-        return max((m for m in modes if m), key=_MODE_ORDER.index, default=DuplicateMode.OFF)
-
+    # --- writing ---------------------------------------------------------------------------------
     def write(self, ctx: r.Context, rows: list[r.Row]) -> None:
         valid = [row for row in rows if row.ok]
-        numbers = {row.values["number"] for row in valid if row.values.get("number")}
-        externals = {row.values["external_id"] for row in valid if row.values.get("external_id")}
-        by_number = dict(Customer.objects.filter(number__in=numbers).values_list("number", "pk")) if numbers else {}
-        by_external = (
-            dict(Customer.objects.filter(external_id__in=externals).values_list("external_id", "pk"))
-            if externals
-            else {}
-        )
-        wanted: dict[str, set] = {}
-        for row in valid:
-            for kind, value in row.extra["keys"]:
-                wanted.setdefault(kind, set()).add(value)
-        holders = key_holders(wanted)
-        for row in valid:
-            self._match(ctx, row, by_number, by_external, holders)
-        known = {pk for row in valid for pk in row.extra["candidates"]}
-        customers = (
-            Customer.objects.select_related("manager", "manager__department").in_bulk(sorted(known)) if known else {}
-        )
-        visible = (
-            set(customer_queryset(ctx.actor).filter(pk__in=sorted(known)).values_list("pk", flat=True))
-            if known
-            else set()
-        )
-        targets = set()
-        for row in valid:
-            self._match_file(ctx, row)
-            self._decide(ctx, row, customers, visible)
-            if row.outcome == r.UPDATED and row.extra.get("target"):
-                targets.add(row.extra["target"])
-        editable = (
-            set(
-                ctx.access.scoped(CUSTOMER, Customer.objects.filter(pk__in=sorted(targets)), action="edit").values_list(
-                    "pk", flat=True
-                )
-            )
-            if targets
-            else set()
-        )
+        self.decide(ctx, valid)
         creates = [row for row in valid if row.outcome == r.CREATED]
-        updates = [row for row in valid if row.outcome == r.UPDATED and row.extra.get("target")]
-        for row in updates:
-            target = row.extra["target"]
-            if target not in editable:
-                match = self._describe(customers.get(target), [IDENTITY], target in visible)
-                self._reject(ctx, row, _("You may not edit this customer: %(match)s") % {"match": match})
-        built = [(row, self._build(ctx, row)) for row in creates]
-        built = [(row, customer) for row, customer in built if customer is not None]
+        built = [(row, draft) for row in creates if (draft := self._build(ctx, row)) is not None]
         locked = {}
-        updates = [row for row in updates if row.outcome == r.UPDATED]
+        updates = [row for row in valid if row.outcome == r.UPDATED and row.extra.get("target")]
         if updates:
             queryset = Customer.objects.filter(pk__in=sorted({row.extra["target"] for row in updates}))
             locked = (queryset if ctx.dry_run else queryset.select_for_update()).in_bulk()
-        changed = [(row, change) for row in updates if (change := self._apply(ctx, row, locked)) is not None]
+        changed = [change for row in updates if (change := self._apply(ctx, row, locked)) is not None]
         if ctx.dry_run:
             return
-        self._insert(ctx, built)
+        origin = ctx.state["origin"]
+        bulk.customers_create_bulk(actor=ctx.actor, drafts=[draft for _row, draft in built], origin=origin)
+        for row, draft in built:
+            row.record_id, row.extra["target_number"] = draft.customer.pk, draft.customer.number
         for row in valid:
             merged = row.extra.get("merged_into")
             if merged is not None and row.outcome == r.UPDATED:
                 row.record_id = merged.record_id
                 row.extra["target_number"] = merged.extra.get("target_number")
-        self._save_updates(ctx, changed)
+        bulk.customers_update_bulk(actor=ctx.actor, changes=changed, origin=origin)
 
-    def _match(self, ctx, row: r.Row, by_number: dict, by_external: dict, holders: dict) -> None:
-        """The records in the database this row may duplicate, with the reasons."""
-        values = row.values
-        target = None
-        if values.get("number"):
-            target = by_number.get(values["number"])
-            if target is None:
-                row.fail("number", _("There is no customer with the number %(number)s.") % {"number": values["number"]})
-        elif values.get("external_id"):
-            target = by_external.get(values["external_id"])
-        candidates: dict[int, list[str]] = {}
-        if target is not None:
-            candidates[target] = [IDENTITY]
-        for kind, value in row.extra["keys"]:
-            for customer_id in holders.get((kind, value), ()):
-                reasons = candidates.setdefault(customer_id, [])
-                if kind not in reasons:
-                    reasons.append(kind)
-        row.extra.update(target=target, candidates=candidates, earlier={})
-
-    def _match_file(self, ctx, row: r.Row) -> None:
-        """The earlier rows of the file (this batch's included) this row may duplicate."""
-        candidates = row.extra["candidates"]
-        earlier: dict[int, tuple[Seen, list[str]]] = {}
-        for kind, value in self._seen_keys(row):
-            seen = ctx.seen.get((kind, value))
-            if seen is None or seen.number == row.number:
-                continue
-            record = seen.record_id
-            if record is not None and record in candidates:
-                continue  # the earlier row's record is in the database: matched there
-            reasons = earlier.setdefault(seen.number, (seen, []))[1]
-            reason = IDENTITY if kind == "external_id" else kind
-            if reason not in reasons:
-                reasons.append(reason)
-        row.extra["earlier"] = earlier
-
-    def _describe(self, customer, reasons, is_visible: bool) -> str:
-        if customer is None:
-            return ""
-        rules = [_KEY_RULE.get(reason, reason) for reason in reasons if reason != IDENTITY]
-        match = duplicates.Match(customer=customer, reasons=rules or ["number"], visible=is_visible)
-        if rules:
-            return duplicates.describe_match(match)
-        name = customer.name if is_visible else mask_value(customer.name, "text")
-        return f"{customer.number if is_visible else ''} {name}".strip()
-
-    def _match_list(self, ctx, row, customers, visible) -> list[dict]:
-        details = []
-        for customer_id, reasons in row.extra["candidates"].items():
-            customer = customers.get(customer_id)
-            if customer is None:
-                continue
-            rules = [_KEY_RULE.get(reason, reason) for reason in reasons if reason != IDENTITY]
-            match = duplicates.Match(customer=customer, reasons=rules, visible=customer_id in visible)
-            entry = duplicates.match_details(match, actor=ctx.actor)
-            entry.pop("transfer_token", None)
-            entry["mode"] = self._mode(ctx, reasons)
-            entry["reason_text"] = entry["reason_text"] or _("same number")
-            details.append(entry)
-        for number, (_seen, reasons) in sorted(row.extra["earlier"].items()):
-            rules = [_KEY_RULE.get(reason, reason) for reason in reasons if reason != IDENTITY]
-            details.append(
-                {
-                    "row": number,
-                    "reason_text": "、".join(duplicates.reason_text(rule) for rule in rules) or _("same external ID"),
-                    "mode": self._mode(ctx, reasons),
-                }
-            )
-        return details
-
-    def _summary(self, ctx, row, customers, visible) -> str:
-        parts = []
-        for customer_id, reasons in row.extra["candidates"].items():
-            parts.append(self._describe(customers.get(customer_id), reasons, customer_id in visible))
-        for number, (_seen, reasons) in sorted(row.extra["earlier"].items()):
-            rules = [_KEY_RULE.get(reason, reason) for reason in reasons if reason != IDENTITY]
-            parts.append(
-                _("row %(row)d of this file (%(reasons)s)")
-                % {
-                    "row": number,
-                    "reasons": "、".join(duplicates.reason_text(rule) for rule in rules) or _("same external ID"),
-                }
-            )
-        return "；".join(part for part in parts if part)
-
-    def _reject(self, ctx, row: r.Row, message: str, key: str = "") -> None:
-        row.outcome = r.REJECTED
-        row.fail(key, message)
-        self._forget(ctx, row)
-
-    def _forget(self, ctx, row: r.Row) -> None:
-        """A row remembered for in-file duplicates and then refused is no earlier row after all."""
-        entry = row.extra.pop("seen", None)
-        if entry is None:
-            return
-        for key in self._seen_keys(row):
-            if ctx.seen.get(key) is entry:
-                del ctx.seen[key]
-
-    def _decide(self, ctx, row: r.Row, customers: dict, visible: set) -> None:
-        if not row.ok:
-            row.outcome = r.REJECTED
-            return
-        policy = row.policy or ctx.policy
-        candidates = row.extra["candidates"]
-        earlier = row.extra["earlier"]
-        target = row.extra["target"]
-        if not candidates and not earlier:
-            row.outcome = r.CREATED
-            self._remember(ctx, row)
-            return
-        reasons = [reason for found in candidates.values() for reason in found]
-        reasons += [reason for _seen, found in earlier.values() for reason in found]
-        blocking = self._mode(ctx, reasons) == DuplicateMode.BLOCK
-        summary = self._summary(ctx, row, customers, visible)
-        if policy == "ask":
-            row.outcome = r.WAITING
-            row.matches = self._match_list(ctx, row, customers, visible)
-            row.message = _("Possible duplicate of %(matches)s") % {"matches": summary}
-            return
-        if policy == "skip":
-            row.outcome = r.SKIPPED
-            row.message = _("Skipped, already there: %(matches)s") % {"matches": summary}
-            return
-        if policy == "create":
-            if target is not None:
-                self._reject(
-                    ctx,
-                    row,
-                    _("Not created: %(matches)s has this number or external ID already. Choose “update” to change it.")
-                    % {"matches": summary},
-                )
-                return
-            if blocking:
-                self._reject(
-                    ctx,
-                    row,
-                    _("Not created: %(matches)s. A duplicate rule set to “block” forbids a second record.")
-                    % {"matches": summary},
-                )
-                return
-            row.outcome = r.CREATED
-            self._remember(ctx, row)
-            return
-        # update
-        records = set(candidates)
-        pending = [seen for seen, _found in earlier.values() if seen.record_id is None]
-        records |= {seen.record_id for seen, _found in earlier.values() if seen.record_id is not None}
-        if target is not None:
-            records = {target}
-            pending = []
-        if len(records) + len(pending) > 1:
-            self._reject(
-                ctx,
-                row,
-                _("Matches several records: %(matches)s. Add their customer number to choose one.")
-                % {"matches": summary},
-            )
-            return
-        if target is not None and self._key_conflict(ctx, row, target):
-            self._reject(
-                ctx,
-                row,
-                _("Not updated: %(matches)s. A duplicate rule set to “block” forbids it.") % {"matches": summary},
-            )
-            return
-        row.outcome = r.UPDATED
-        if records:
-            row.extra["target"] = records.pop()
-            self._remember(ctx, row, pk=row.extra["target"])
-        else:
-            earlier_row = pending[0].row
-            row.extra["target"] = None
-            row.extra["merged_into"] = earlier_row
-            if earlier_row is not None:
-                self._merge(ctx, earlier_row, row)
-
-    def _key_conflict(self, ctx, row: r.Row, target: int) -> bool:
-        """Would the row's keys duplicate another customer under a blocking rule?"""
-        for customer_id, reasons in row.extra["candidates"].items():
-            if customer_id != target and self._mode(ctx, reasons) == DuplicateMode.BLOCK:
-                return True
-        return False
-
-    def _seen_keys(self, row: r.Row) -> list[tuple[str, str]]:
-        keys = list(row.extra["keys"])
-        if row.values.get("external_id"):
-            keys.append(("external_id", row.values["external_id"]))
-        return keys
-
-    def _remember(self, ctx, row: r.Row, pk: int | None = None) -> None:
-        entry = Seen(number=row.number, row=None if pk else row, pk=pk)
-        if not pk:
-            row.extra["seen"] = entry
-        for key in self._seen_keys(row):
-            ctx.seen.setdefault(key, entry)
-
-    def committed(self, ctx: r.Context, rows: list[r.Row]) -> None:
-        """The batch is written: its rows are remembered by record id only, not held in memory."""
-        for row in rows:
-            entry = row.extra.pop("seen", None)
-            if entry is not None and entry.row is row:
-                entry.pk, entry.row = row.record_id, None
-
-    def _merge(self, ctx, earlier: r.Row, later: r.Row) -> None:
-        """A later row of the file updates a customer an earlier row of the same batch creates."""
-        for key, value in later.values.items():
-            if key not in ("number", "external_id"):
-                earlier.values[key] = value
-        if later.values.get("name") and later.extra["name"] != earlier.extra["name"]:
-            earlier.extra["name"] = later.extra["name"]
-        earlier.extra.pop("draft", None)  # drafted from the values before: made again when written
-
-    # --- writing ---------------------------------------------------------------------------------
-    def _draft(self, ctx, row: r.Row) -> "Draft":
-        """The customer the row would create, built from its values and the import's defaults,
-        with what is wrong with it; everything but its number."""
+    def _draft(self, ctx, row: r.Row) -> bulk.Draft:
+        """The customer the row would create (the import's defaults under the row's values), with
+        what is wrong with it."""
         values = {**{k: v for k, v in ctx.defaults.items() if k in ctx.fields}, **row.values}
-        problems = [
-            (key, _("This field is required."))
-            for key, spec in ctx.fields.items()
-            if spec.required and values.get(key) in (None, "") and key != "manager"
-        ]
-        manager = values.pop("manager", None) or ctx.actor
-        customer = new_row(Customer, manager=manager, created_by=ctx.actor if getattr(ctx.actor, "pk", None) else None)
-        custom = {}
-        for key, value in values.items():
-            if key.startswith("custom."):
-                custom[key[7:]] = value
-            elif key != "number":
-                setattr(customer, key, value)
-        try:
-            customer.custom = clean_custom_values("customer", custom, defs=ctx.state["definitions"])
-        except ValidationFailed as exc:
-            problems += [(key, message) for key, messages in exc.fields.items() for message in messages]
-        name_key, pinyin, initials, syllables = row.extra["name"]
-        customer.name_key, customer.name_pinyin, customer.name_initials = name_key[:100], pinyin[:200], initials[:100]
-        # Customer.clean() and clean_fields() are not run for new customers: every check they make
-        # (phones, e-mail, credit code, postcode, city in province, lengths, 1–5 ratings, a name that
-        # is more than a legal form) is made by the converters and above, and clean() would compute
-        # the name key a second time (≈0.1 ms per row). Updates run them (below, in _apply).
-        return Draft(
-            customer=customer,
-            problems=problems,
-            syllables=syllables,
-            tokens=indexing.draft_tokens(customer, syllables),
-            keys=indexing.own_key_values(customer),
-            changes=_created(customer, AUDIT_FIELDS),
-        )
+        values.pop("number", None)
+        draft = bulk.customer_draft(actor=ctx.actor, values=values, definitions=ctx.state["definitions"])
+        missing = [key for key, spec in ctx.fields.items() if spec.required and values.get(key) in (None, "")]
+        draft.problems[:0] = [(key, _("This field is required.")) for key in missing if key != "manager"]
+        return draft
 
-    def _build(self, ctx, row: r.Row) -> "Draft | None":
+    def _build(self, ctx, row: r.Row) -> bulk.Draft | None:
         """The row's draft, to be created; None when the row is refused."""
         draft = row.extra.get("draft")
         if draft is None or draft.customer.pk is not None:  # merged into, or tried in a refused batch
             draft = row.extra["draft"] = self._draft(ctx, row)
         for key, message in draft.problems:
             row.fail(key, message)
-        row.extra["syllables"] = draft.syllables
         if not row.ok:
             row.outcome = r.REJECTED
             self._forget(ctx, row)
             return None
         return draft
 
-    def _apply(self, ctx, row: r.Row, locked: dict):
-        """Lay the row's values over its customer; the changes, or None when rejected."""
+    def _apply(self, ctx, row: r.Row, locked: dict) -> bulk.Change | None:
+        """The row's values laid over its customer; None when the row is refused."""
         customer = locked.get(row.extra["target"])
         if customer is None:
             self._reject(ctx, row, _("The customer no longer exists."))
             return None
-        if customer.status != CustomerStatus.NORMAL and not ctx.state["may_manage"]:
-            self._reject(
-                ctx,
-                row,
-                _("Only customers in status normal can be edited; this one is “%(status)s”.")
-                % {"status": customer.get_status_display()},
-            )
-            return None
-        before = {field.attname: getattr(customer, field.attname) for field in Customer._meta.concrete_fields}
-        custom = {}
-        for key, value in row.values.items():
-            if key.startswith("custom."):
-                custom[key[7:]] = value
-            elif key not in ("number", "external_id", "manager"):
-                setattr(customer, key, value)
-        if custom:
-            try:
-                customer.custom = clean_custom_values(
-                    "customer", custom, current=customer.custom, defs=ctx.state["definitions"]
-                )
-            except ValidationFailed as exc:
-                for key, messages in exc.fields.items():
-                    for message in messages:
-                        row.fail(key, message)
-        if customer.name != before["name"]:
-            customer.name_key, customer.name_pinyin, customer.name_initials = (
-                row.extra["name"][0][:100],
-                row.extra["name"][1][:200],
-                row.extra["name"][2][:100],
-            )
-            row.extra["syllables"] = row.extra["name"][3]
-        row.model_checks(customer, exclude=_CLEAN_EXCLUDE)
+        change = bulk.customer_change(
+            customer=customer,
+            values=row.values,
+            may_manage=ctx.state["may_manage"],
+            definitions=ctx.state["definitions"],
+        )
+        for key, message in change.problems:
+            row.fail(key, message)
         if not row.ok:
             row.outcome = r.REJECTED
-            for attname, value in before.items():
-                setattr(customer, attname, value)
             return None
         row.record_id = customer.pk
         row.extra["target_number"] = customer.number
-        changes = {}
-        for field in Customer._meta.concrete_fields:
-            after = getattr(customer, field.attname)
-            if before[field.attname] != after and field.name in [
-                *AUDIT_FIELDS,
-                "name_key",
-                "name_pinyin",
-                "name_initials",
-            ]:
-                changes[field.name] = [before[field.attname], after]
-        return customer, changes
-
-    def _insert(self, ctx, built: list) -> None:
-        if not built:
-            return
-        numbers = next_numbers(NUMBER_KEY, NUMBER_PREFIX, len(built))
-        enforced = ctx.state["enforced"]
-        drafts = {}
-        for (_row, draft), number in zip(built, numbers, strict=True):
-            draft.customer.number = number
-            drafts[id(draft.customer)] = draft
-        keys, audits = [], []
-
-        spare = ctx.spare or (lambda: None)
-
-        def finish(customer) -> None:  # while the database indexes the customers sent before
-            spare()  # the next batch's reading, in the same pause
-            draft = drafts[id(customer)]
-            customer.search_tokens = indexing.finish_tokens(draft.tokens, customer.number)
-            keys.extend((customer.pk, kind, value, kind in enforced) for kind, value in draft.keys)
-            audits.append((customer.pk, customer.name, {"number": [None, customer.number], **draft.changes}))
-
-        customers = insert_rows(Customer, [draft.customer for _row, draft in built], each=finish)
-        for row, draft in built:
-            row.record_id = draft.customer.pk
-            row.extra["target_number"] = draft.customer.number
-        insert_values(CustomerKey, ("customer_id", "kind", "value", "enforced"), keys)
-        job = ctx.job
-        events_record_bulk(
-            customer_ids=[customer.pk for customer in customers],
-            kind=EventKind.CREATED,
-            actor=ctx.actor,
-            summary=_source_summary(job),
-            data={"import": job.pk if job else None},
-        )
-        audit_records_bulk(
-            actor=ctx.actor, action=AuditAction.CREATE, model=Customer, rows=audits, message=_import_message(job)
-        )
-
-    def _save_updates(self, ctx, changed: list) -> None:
-        changed = [(row, customer, changes) for row, (customer, changes) in changed if changes]
-        if not changed:
-            return
-        now = timezone.now()
-        fields: set[str] = {"updated_at"}
-        rekey, retoken = [], []
-        for row, customer, changes in changed:
-            customer.updated_at = now
-            fields |= set(changes)
-            if {"name", "phone", "email", "credit_code"} & set(changes):
-                rekey.append(customer)
-            if {"name", "phone", "credit_code"} & set(changes):
-                retoken.append((row, customer))
-        if retoken:
-            contacts: dict[int, list] = {}
-            for contact in Contact.objects.filter(customer_id__in=[c.pk for _row, c in retoken]).only(
-                "customer_id", "name", "mobile", "office_phone"
-            ):
-                contacts.setdefault(contact.customer_id, []).append(contact)
-            for row, customer in retoken:
-                customer.search_tokens = indexing.compute_tokens(
-                    customer, contacts.get(customer.pk, []), row.extra.get("syllables")
-                )
-            fields.add("search_tokens")
-        Customer.objects.bulk_update([customer for _row, customer, _changes in changed], sorted(fields), batch_size=500)
-        if rekey:
-            enforced = ctx.state["enforced"]
-            CustomerKey.objects.filter(customer_id__in=[c.pk for c in rekey], contact__isnull=True).delete()
-            CustomerKey.objects.bulk_create([k for c in rekey for k in indexing.own_keys(c, enforced)], batch_size=2000)
-        job = ctx.job
-        events_record_bulk(
-            customer_ids=[customer.pk for _row, customer, _changes in changed],
-            kind=EventKind.UPDATED,
-            actor=ctx.actor,
-            summary=_source_summary(job),
-            data={"import": job.pk if job else None},
-        )
-        audit_records_bulk(
-            actor=ctx.actor,
-            action=AuditAction.UPDATE,
-            model=Customer,
-            rows=[
-                (customer.pk, customer.name, {k: v for k, v in changes.items() if k not in _NO_AUDIT_ON_UPDATE})
-                for _row, customer, changes in changed
-            ],
-            message=_import_message(job),
-        )
+        return change
 
     def display(self, ctx: r.Context, row: r.Row) -> dict:
         shown = super().display(ctx, row)
         if row.outcome == r.CREATED and "manager" not in shown:
             shown["manager"] = str(ctx.actor)
         return shown
-
-
-def _created(instance, fields) -> dict:
-    """A new record's audit changes: the values it was given (empty ones left out, to keep
-    100,000 audit rows small)."""
-    return {
-        name: [None, value] for name, value in snapshot(instance, fields).items() if value not in (None, "", {}, [])
-    }
-
-
-def _source_summary(job) -> str:
-    return (job.original_name if job else "")[:300]
-
-
-def _import_message(job) -> str:
-    return f"import {job.pk} {job.original_name}"[:500] if job else "import"
 
 
 r.register(CustomerImport())
@@ -968,7 +466,7 @@ _LIST_PATHS = {
     "manager": "manager",
     "status": "get_status_display",
 }
-_FULL_PATHS = {
+_FULL_PATHS = {  # every relation of the full export, selected with its rows
     "manager": "manager",
     "region": "region.entry",
     "level": "level.entry",
@@ -980,18 +478,6 @@ _FULL_PATHS = {
     "potential": "potential.entry",
     "stage": "stage.entry",
 }
-_RELATIONS = [
-    "manager",
-    "region",
-    "level",
-    "province",
-    "city",
-    "customer_type",
-    "source",
-    "industry",
-    "potential",
-    "stage",
-]
 
 
 def export_query(actor, params):
@@ -1010,7 +496,7 @@ def export_query(actor, params):
         filters.conditions = clean_conditions(form.conditions())
     except DomainError:
         filters.conditions = []
-    queryset = customer_list(user=actor, filters=filters, action="export").select_related(*_RELATIONS)
+    queryset = customer_list(user=actor, filters=filters, action="export").select_related(*_FULL_PATHS)
     requested = column_specs.requested_columns(params) if params is not None else []
     if requested:
         chosen = column_specs.chosen_columns(requested, access_for(actor).hidden_fields(CUSTOMER))

@@ -16,7 +16,8 @@ from crm.imports import files, registry
 from crm.imports.forms import POLICY_HELP, MappingForm, UploadForm
 from crm.imports.models import ImportStatus, IssueKind
 from crm.imports.selectors import import_get, import_issues, import_list, saved_mapping_get, saved_mappings
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
+from crm.imports.services import run
 
 ISSUES_PER_PAGE = 50
 STEPS = ("upload", "map", "preview", "run", "result")
@@ -98,9 +99,9 @@ def _attachment(filename: str) -> str:
 
 
 def _mapping_form(request, job, data=None):
-    entry = service.import_type(job.record_type)
+    entry = run.import_type(job.record_type)
     fields = entry.writable_fields(request.user)
-    lookups = service._lookups(request.user, entry)
+    lookups = service.lookups_for(request.user, entry)
     users = list(lookups._users_source) if lookups._users_source is not None else []
     initial = {"policy": job.policy, "save_as": ""}
     mapping = job.mapping
@@ -151,7 +152,7 @@ def mapping(request, pk: int):
     context = {
         "job": job,
         "form": form,
-        "entry": service.import_type(job.record_type),
+        "entry": run.import_type(job.record_type),
         "saved": saved_mappings(user=request.user, record_type=job.record_type),
         "policy_help": POLICY_HELP,
         "required": required,
@@ -179,7 +180,7 @@ def preview(request, pk: int):
         outcomes[row["outcome"]] = outcomes.get(row["outcome"], 0) + 1
     context = {
         "job": job,
-        "entry": service.import_type(job.record_type),
+        "entry": run.import_type(job.record_type),
         "fields": result["fields"],
         "rows": result["rows"],
         "outcomes": outcomes,
@@ -201,7 +202,7 @@ def start(request, pk: int):
 
 
 def _detail_context(request, job) -> dict:
-    entry = service.import_type(job.record_type)
+    entry = run.import_type(job.record_type)
     kind = request.GET.get("issues", "")
     if kind not in IssueKind.values:
         kind = IssueKind.DUPLICATE if job.status == ImportStatus.WAITING else IssueKind.REJECTED

@@ -1,5 +1,6 @@
 """`crm import <type> <file> --as <username>`: import a CSV or XLSX file from the command line
-(IMP-1), with the same checks, permissions, duplicate rules and audit log as the pages."""
+(IMP-1), with the same checks, permissions, duplicate rules and audit log as the pages. The
+process runs this import alone: the garbage collector pauses for it (ADR 0015)."""
 
 import os
 
@@ -12,7 +13,8 @@ from crm.identity.models import User
 from crm.imports import registry
 from crm.imports.models import ImportJob, ImportStatus
 from crm.imports.selectors import saved_mapping_get
-from crm.imports.services import imports as service
+from crm.imports.services import lifecycle as service
+from crm.imports.services import run
 
 BAR = 30  # characters of the progress bar
 
@@ -63,7 +65,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None or not user.is_active:
             raise CommandError(f"no active user {username!r}")
-        with context.acting("command"):
+        with context.acting("command"), run.collector_paused():
             try:
                 job = (
                     self._resume(user, resume)
@@ -104,7 +106,7 @@ class Command(BaseCommand):
         )
         mapped = {int(c) for c in job.mapping}
         ignored = [header for position, header in enumerate(job.headers) if position not in mapped]
-        fields = {spec.key: spec.label for spec in service.import_type(job.record_type).fields()}
+        fields = {spec.key: spec.label for spec in run.import_type(job.record_type).fields()}
         self.stdout.write(
             "columns: " + ", ".join(f"{job.headers[int(c)]} -> {fields.get(k, k)}" for c, k in job.mapping.items())
         )
@@ -117,7 +119,7 @@ class Command(BaseCommand):
         if not ImportJob.objects.filter(pk=import_id, owner=user).exists():
             raise CommandError(f"no import {import_id} of {user.username}")
         self.stdout.write(f"import {import_id}: resuming")
-        return service.import_execute(import_id, force=True, on_batch=self._progress)
+        return run.import_execute(import_id, force=True, on_batch=self._progress)
 
     def _progress(self, job):
         """On a terminal a bar redrawn in place, `[#####.....] 1,300 / 13,001 rows`; else a line per batch."""
@@ -143,7 +145,7 @@ class Command(BaseCommand):
             f"rejected {job.rejected_count}  waiting {job.waiting_count}"
         )
         if job.rejects:
-            self.stdout.write(f"rejects: {service.rejects_path(job)}")
+            self.stdout.write(f"rejects: {run.rejects_path(job)}")
         if job.error:
             self.stderr.write(job.error)
         if job.status == ImportStatus.FAILED or job.rejected_count:

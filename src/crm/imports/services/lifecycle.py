@@ -1,30 +1,21 @@
-"""Every write of an import (IMP-1): upload and analysis, mapping, preview, the run with its
-checkpoints, decisions on duplicates, cancel and resume, the rejects file and the audit log.
-
-A run reads the file from its checkpoint, converts and checks each batch of rows, and writes the
-batch, its rejected rows and the new checkpoint (the next row's index) and counts in one
-transaction. A batch commits only while this process still holds the import's claim, so a run
-killed mid-file resumes at the checkpoint, and a second process claiming the import makes the
-first stop before its next batch: no half row, no row twice.
+"""An import's life around its run (IMP-1): upload and analysis, mapping and saved mappings,
+preview, start, decisions on duplicates, cancel and resume, the scheduled recovery and clean-up,
+and the template. The run itself: crm.imports.services.run.
 """
 
-import logging
-import uuid
+from dataclasses import replace
 from datetime import timedelta
+from itertools import islice
 from pathlib import Path
 
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
-from crm.audit.models import AuditAction
-from crm.audit.services import audit_record
-from crm.core import bulk, context
-from crm.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from crm.core.errors import Conflict, NotFound, ValidationFailed
 from crm.core.uploads import check_upload, extension
-from crm.imports import conf, files, parsing, reading, registry
+from crm.imports import conf, files, parsing, registry
 from crm.imports.models import (
     DONE_STATUSES,
     DuplicatePolicy,
@@ -35,39 +26,22 @@ from crm.imports.models import (
     SavedMapping,
 )
 from crm.imports.reading import make_row
-from crm.imports.registry import Context, Row
+from crm.imports.registry import Context
+from crm.imports.services.run import (
+    JOB_NAME,
+    build_context,
+    import_execute,
+    import_type,
+    layout_of,
+    reason_text,
+    require_import,
+    reset_progress,
+)
 from crm.imports.values import Lookups, convert
+from crm.jobs.services import job_enqueue
 
-logger = logging.getLogger(__name__)
-
-JOB_NAME = "imports.run"
 PREVIEW_ROWS = 20
-ISSUE_KINDS = {registry.REJECTED: IssueKind.REJECTED, registry.WAITING: IssueKind.DUPLICATE}
-_COUNTERS = {
-    registry.CREATED: "created_count",
-    registry.UPDATED: "updated_count",
-    registry.SKIPPED: "skipped_count",
-    registry.REJECTED: "rejected_count",
-    registry.WAITING: "waiting_count",
-}
 EDITABLE_STATUSES = (ImportStatus.MAPPING, ImportStatus.READY, ImportStatus.CHECKED)
-
-
-class Superseded(Exception):
-    """Another process claimed the import (or it was cancelled): this one stops."""
-
-
-def import_type(code: str) -> registry.ImportType:
-    try:
-        return registry.get(code)
-    except KeyError as exc:
-        raise NotFound(_("There is no record type “%(code)s” to import.") % {"code": code}) from exc
-
-
-def _require(actor, entry: registry.ImportType):
-    access = access_for(actor)
-    entry.check_access(access)
-    return access
 
 
 def _own(actor, job: ImportJob) -> ImportJob:
@@ -80,13 +54,12 @@ def _locked(actor, job: ImportJob) -> ImportJob:
     return _own(actor, ImportJob.objects.select_for_update().get(pk=job.pk))
 
 
-# --- upload ----------------------------------------------------------------------------------------
 def import_create(*, actor, record_type: str, upload) -> ImportJob:
     """Store an uploaded file and analyse it: format, encoding, sheet, header row, columns; the
     columns are matched to fields automatically. Raises with a clear message for files over the
     size limit (413), of another kind, or that are no readable spreadsheet."""
     entry = import_type(record_type)
-    _require(actor, entry)
+    require_import(actor, entry)
     if upload is None:
         raise ValidationFailed(fields={"file": [_("Choose a file.")]})
     kind = extension(getattr(upload, "name", ""))
@@ -128,23 +101,9 @@ def import_create(*, actor, record_type: str, upload) -> ImportJob:
     return job
 
 
-def layout_of(job: ImportJob) -> parsing.Layout:
-    return parsing.Layout(
-        file_format=job.file_format,
-        encoding=job.encoding,
-        delimiter=job.delimiter,
-        sheet=job.sheet,
-        header_row=job.header_row,
-        data_start=job.data_start,
-        headers=job.headers,
-        merges=job.merges,
-    )
-
-
-# --- mapping ---------------------------------------------------------------------------------------
 def _check_defaults(actor, entry, fields: dict, defaults: dict) -> dict:
     """The defaults as text, checked: {field: value} for rows without one."""
-    lookups = _lookups(actor, entry)
+    lookups = lookups_for(actor, entry)
     cleaned, errors = {}, {}
     for key, value in (defaults or {}).items():
         spec = fields.get(key)
@@ -162,7 +121,7 @@ def _check_defaults(actor, entry, fields: dict, defaults: dict) -> dict:
     return cleaned
 
 
-def _lookups(actor, entry) -> Lookups:
+def lookups_for(actor, entry) -> Lookups:
     ctx = Context(actor=actor, access=access_for(actor), type=entry)
     entry.begin(ctx)
     return ctx.lookups or Lookups()
@@ -177,7 +136,7 @@ def import_map(
     if job.status not in EDITABLE_STATUSES:
         raise Conflict(_("This import has started; its mapping can no longer change."), code="not_editable")
     entry = import_type(job.record_type)
-    _require(actor, entry)
+    require_import(actor, entry)
     fields = {spec.key: spec for spec in entry.writable_fields(actor)}
     every = {spec.key: spec for spec in entry.fields()}
     cleaned: dict[str, str] = {}
@@ -270,56 +229,13 @@ def import_apply_saved(*, actor, job: ImportJob, saved: SavedMapping) -> ImportJ
     )
 
 
-# --- the context of a run --------------------------------------------------------------------------
-def build_context(job: ImportJob, *, dry_run: bool) -> Context:
-    entry = import_type(job.record_type)
-    actor = job.owner
-    access = _require(actor, entry)
-    fields = {spec.key: spec for spec in entry.writable_fields(actor)}
-    ctx = Context(
-        actor=actor,
-        access=access,
-        type=entry,
-        job=job,
-        fields=fields,
-        mapped={key for key in job.mapping.values() if key in fields},
-        policy=job.policy,
-        dry_run=dry_run,
-    )
-    entry.begin(ctx)
-    for key, text in (job.defaults or {}).items():
-        spec = fields.get(key)
-        if spec is None:
-            continue
-        try:
-            ctx.defaults[key] = convert(spec, text, ctx.lookups)
-        except ValueError as exc:
-            raise ValidationFailed(
-                _("The value for all rows of “%(field)s” is no longer valid: %(error)s")
-                % {"field": spec.label, "error": exc.args[0] if exc.args else ""}
-            ) from exc
-    return ctx
-
-
-def reason_text(ctx: Context, row: Row) -> str:
-    """The row's errors in the user's language: "客户名称：此字段不能为空。；电话：…"."""
-    parts = []
-    every = ctx.fields or {spec.key: spec for spec in ctx.type.fields()}
-    for key, messages in row.errors.items():
-        label = every[key].label if key in every else ""
-        for message in messages:
-            parts.append(f"{label}：{message}" if label else str(message))
-    return "；".join(parts)
-
-
-# --- preview -----------------------------------------------------------------------------------------
 def import_preview(*, actor, job: ImportJob, limit: int = PREVIEW_ROWS) -> dict:
     """The first rows as they will be stored, with what will happen to each (nothing is written)."""
     _own(actor, job)
     ctx = build_context(job, dry_run=True)
     rows = [
         make_row(job, index, number, cells)
-        for index, number, cells in _first(parsing.iter_rows(job.source.path, layout_of(job)), limit)
+        for index, number, cells in islice(parsing.iter_rows(job.source.path, layout_of(job)), limit)
     ]
     ctx.type.clean(ctx, rows)
     ctx.type.write(ctx, rows)
@@ -346,24 +262,6 @@ def import_preview(*, actor, job: ImportJob, limit: int = PREVIEW_ROWS) -> dict:
     return {"fields": shown_fields, "rows": result}
 
 
-def _first(iterator, count: int):
-    for position, item in enumerate(iterator):
-        if position >= count:
-            return
-        yield item
-
-
-# --- starting, running -------------------------------------------------------------------------------
-def _reset(job: ImportJob) -> None:
-    job.next_row = 0
-    job.created_count = job.updated_count = job.skipped_count = job.rejected_count = job.waiting_count = 0
-    job.error = ""
-    job.started_at = job.finished_at = None
-    job.issues.all().delete()
-    if job.rejects:
-        job.rejects.delete(save=False)
-
-
 def import_start(
     *, actor, job: ImportJob, dry_run: bool = False, background: bool | None = None, on_batch=None
 ) -> ImportJob:
@@ -373,8 +271,8 @@ def import_start(
         job = _locked(actor, job)
         if job.status not in (ImportStatus.READY, ImportStatus.CHECKED):
             raise Conflict(_("Map the columns first, or wait for the running import."), code="not_ready")
-        _require(actor, import_type(job.record_type))
-        _reset(job)
+        require_import(actor, import_type(job.record_type))
+        reset_progress(job)
         job.dry_run = dry_run
         job.status = ImportStatus.QUEUED
         job.language = translation.get_language() or job.language
@@ -383,8 +281,6 @@ def import_start(
         else:
             inline = not background
         if not inline:
-            from crm.jobs.services import job_enqueue
-
             job.run = job_enqueue(name=JOB_NAME, triggered_by=actor, kwargs={"import_id": job.pk})
         job.save()
     if inline:
@@ -392,227 +288,6 @@ def import_start(
     return job
 
 
-def import_execute(import_id: int, *, force: bool = False, on_batch=None) -> ImportJob | None:
-    """Run (or resume) an import in this process: the job body, `crm import` and small uploads.
-
-    Claims the import when it is queued, or running but silent for CRM_IMPORT_STALE_SECONDS (its
-    process died), or always with force=True (the caller knows the other process is gone; even
-    if it is not, it stops at its next batch)."""
-    token = uuid.uuid4().hex
-    now = timezone.now()
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().filter(pk=import_id).first()
-        if job is None:
-            return None
-        stale = job.heartbeat_at is None or job.heartbeat_at < now - timedelta(seconds=conf.stale_seconds())
-        if not (job.status == ImportStatus.QUEUED or (job.status == ImportStatus.RUNNING and (force or stale))):
-            return job
-        if job.dry_run and job.next_row:
-            _reset(job)  # a dry run writes nothing but its findings: an interrupted one starts over
-        job.status, job.claim, job.heartbeat_at = ImportStatus.RUNNING, token, now
-        job.started_at = job.started_at or now
-        job.save()
-    try:
-        with translation.override(job.language), context.acting("import"), bulk.collector_paused():
-            ctx = build_context(job, dry_run=job.dry_run)
-            ctx.state["on_batch"] = on_batch
-            if not (job.rows_exact and job.total_rows is not None and job.next_row >= job.total_rows):
-                _run_rows(job, ctx, token)
-            _run_decisions(job, ctx, token)
-            return _finish(job, ctx, token)
-    except Superseded:
-        logger.info("import %s: another process took over", import_id)
-        return ImportJob.objects.get(pk=import_id)
-    except DomainError as exc:
-        return _fail(import_id, token, str(exc.message))
-    except Exception:
-        logger.exception("import %s failed", import_id)
-        _fail(import_id, token, _("The import stopped because of an internal error; it can be resumed."))
-        raise
-
-
-def _fail(import_id: int, token: str, message: str) -> ImportJob:
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=import_id)
-        if job.claim == token:
-            job.status, job.error, job.claim, job.finished_at = ImportStatus.FAILED, message[:4000], "", timezone.now()
-            job.save(update_fields=["status", "error", "claim", "finished_at"])
-    return job
-
-
-def _run_rows(job: ImportJob, ctx: Context, token: str) -> None:
-    """The file's rows from the checkpoint on, batch by batch; each batch is read and checked a
-    row at a time in the pauses of the one before (crm.imports.reading)."""
-    if ctx.lookups is not None:
-        ctx.lookups.load(spec for key, spec in ctx.fields.items() if key in ctx.mapped or key in ctx.defaults)
-    rows = parsing.iter_rows(job.source.path, layout_of(job), start=job.next_row)
-    reader = reading.Reader(job, ctx, rows, size=conf.batch_size())
-    batch = reader.batch()
-    while batch:
-        ctx.spare = reader.step
-        try:
-            _commit(job, ctx, batch, token)
-        finally:
-            ctx.spare = None
-        batch = reader.batch()
-
-
-def _run_decisions(job: ImportJob, ctx: Context, token: str) -> None:
-    """Waiting rows the user decided on (skip, update, create): written like any batch."""
-    if ctx.dry_run:
-        return
-    while True:
-        issues = list(
-            ImportIssue.objects.filter(job=job, kind=IssueKind.DUPLICATE)
-            .exclude(decision="")
-            .order_by("row_index")[: conf.batch_size()]
-        )
-        if not issues:
-            return
-        saved_seen = ctx.seen
-        ctx.seen = {}  # earlier rows are in the database by now
-        batch = [make_row(job, i.row_index, i.row_number, i.values, policy=i.decision) for i in issues]
-        ctx.type.clean(ctx, batch)
-        _commit(job, ctx, batch, token, decisions=True)
-        ctx.seen = saved_seen
-
-
-def _write_safely(ctx: Context, rows: list[Row]) -> None:
-    """Write a batch; when the database refuses it (a key taken meanwhile by another user's
-    create), write row by row and reject only the rows it refuses."""
-    seen = dict(ctx.seen)
-    kept = [(dict(row.errors), dict(row.values)) for row in rows]
-    try:
-        with transaction.atomic():
-            ctx.type.write(ctx, rows)
-        return
-    except IntegrityError as exc:
-        logger.info("import batch refused by the database (%s); writing row by row", exc)
-    ctx.seen = seen
-    for row, (errors, values) in zip(rows, kept, strict=True):
-        row.reset()
-        row.errors, row.values = dict(errors), dict(values)
-        try:
-            with transaction.atomic():
-                ctx.type.write(ctx, [row])
-        except IntegrityError:
-            row.reset()
-            row.outcome = registry.REJECTED
-            row.fail("", _("Conflicts with a record saved at the same moment; import this row again."))
-
-
-def _commit(job: ImportJob, ctx: Context, rows: list[Row], token: str, *, decisions: bool = False) -> None:
-    with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if locked.claim != token or locked.status != ImportStatus.RUNNING:
-            raise Superseded()
-        if not decisions and locked.next_row > rows[0].index:
-            raise Superseded()
-        bulk.relaxed_commit()  # the checkpoint commits with the rows: a lost batch is resumed
-        _write_safely(ctx, rows)
-        counts = dict.fromkeys(_COUNTERS.values(), 0)
-        issues = []
-        for row in rows:
-            if row.errors and row.outcome not in (registry.REJECTED,):
-                row.outcome = registry.REJECTED
-            if not row.outcome:
-                row.outcome = registry.REJECTED
-                row.fail("", _("Not imported."))
-            counts[_COUNTERS[row.outcome]] += 1
-            kind = ISSUE_KINDS.get(row.outcome)
-            if kind is not None:
-                issues.append(
-                    ImportIssue(
-                        job=locked,
-                        row_index=row.index,
-                        row_number=row.number,
-                        kind=kind,
-                        values=row.raw,
-                        message=reason_text(ctx, row) if row.outcome == registry.REJECTED else row.message,
-                        matches=row.matches,
-                    )
-                )
-        if decisions:
-            ImportIssue.objects.filter(job=locked, row_index__in=[row.index for row in rows]).delete()
-            locked.waiting_count = max(0, locked.waiting_count - len(rows))
-        ImportIssue.objects.bulk_create(issues, batch_size=1000)
-        for name, count in counts.items():
-            setattr(locked, name, getattr(locked, name) + count)
-        if not decisions:
-            locked.next_row = rows[-1].index + 1
-        locked.heartbeat_at = timezone.now()
-        locked.save(
-            update_fields=[*_COUNTERS.values(), "next_row", "heartbeat_at"],
-        )
-    for name in [*_COUNTERS.values(), "next_row", "heartbeat_at"]:
-        setattr(job, name, getattr(locked, name))
-    ctx.type.committed(ctx, rows)
-    if ctx.state.get("on_batch"):
-        ctx.state["on_batch"](job)
-
-
-def _finish(job: ImportJob, ctx: Context, token: str) -> ImportJob:
-    with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if locked.claim != token:
-            raise Superseded()
-        if locked.dry_run:
-            locked.status = ImportStatus.CHECKED
-        else:
-            locked.status = ImportStatus.WAITING if locked.waiting_count else ImportStatus.SUCCEEDED
-        locked.total_rows, locked.rows_exact = max(locked.next_row, 0), True
-        locked.claim, locked.finished_at = "", timezone.now()
-        _write_rejects(locked)
-        locked.save()
-        if not locked.dry_run:
-            entry = import_type(locked.record_type)
-            audit_record(
-                actor=locked.owner,
-                action=AuditAction.IMPORT,
-                instance=locked,
-                object_repr=f"{entry.label} · {locked.original_name}",
-                message=(
-                    f"{locked.record_type} file={locked.original_name} created={locked.created_count} "
-                    f"updated={locked.updated_count} skipped={locked.skipped_count} "
-                    f"rejected={locked.rejected_count} waiting={locked.waiting_count}"
-                ),
-                changes={
-                    "created": [None, locked.created_count],
-                    "updated": [None, locked.updated_count],
-                    "skipped": [None, locked.skipped_count],
-                    "rejected": [None, locked.rejected_count],
-                    "waiting": [None, locked.waiting_count],
-                    "policy": [None, locked.policy],
-                },
-            )
-    return locked
-
-
-def _write_rejects(job: ImportJob) -> None:
-    """The rejected rows as a file like the uploaded one, with an error column."""
-    if job.rejects:
-        job.rejects.delete(save=False)
-    if not job.rejected_count:
-        return
-    issues = ImportIssue.objects.filter(job=job, kind=IssueKind.REJECTED).order_by("row_index")
-    with translation.override(job.language):
-        content = files.rejects_content(
-            file_format=job.file_format,
-            encoding=job.encoding,
-            delimiter=job.delimiter,
-            headers=job.headers,
-            rows=((issue.values, issue.message) for issue in issues.iterator(chunk_size=2000)),
-        )
-        stem = Path(job.original_name).stem[:80] or "import"
-        suffix = _("rejected rows")
-        job.rejects.save(f"{stem}-{suffix}.{job.file_format}", ContentFile(content), save=False)
-
-
-def rejects_path(job: ImportJob) -> str | None:
-    return job.rejects.path if job.rejects else None
-
-
-# --- decisions, cancel, resume -----------------------------------------------------------------------
 def import_decide(
     *, actor, job: ImportJob, decisions: dict | None = None, everything: str = "", run: bool = True
 ) -> ImportJob:
@@ -623,7 +298,7 @@ def import_decide(
         job = _locked(actor, job)
         if job.status != ImportStatus.WAITING:
             raise Conflict(_("No rows of this import are waiting for a decision."), code="not_waiting")
-        _require(actor, import_type(job.record_type))
+        require_import(actor, import_type(job.record_type))
         waiting = ImportIssue.objects.filter(job=job, kind=IssueKind.DUPLICATE)
         if everything:
             if everything not in allowed:
@@ -643,8 +318,6 @@ def import_decide(
         job.dry_run = False
         inline = decided <= conf.inline_rows()
         if not inline:
-            from crm.jobs.services import job_enqueue
-
             job.run = job_enqueue(name=JOB_NAME, triggered_by=actor, kwargs={"import_id": job.pk})
         job.save()
     if inline and run:
@@ -677,10 +350,8 @@ def import_resume(*, actor, job: ImportJob) -> ImportJob:
         job = _locked(actor, job)
         if not is_interrupted(job):
             raise Conflict(_("This import is not interrupted."), code="not_interrupted")
-        _require(actor, import_type(job.record_type))
+        require_import(actor, import_type(job.record_type))
         job.status, job.claim, job.error = ImportStatus.QUEUED, "", ""
-        from crm.jobs.services import job_enqueue
-
         job.run = job_enqueue(name=JOB_NAME, triggered_by=actor, kwargs={"import_id": job.pk})
         job.save()
     return job
@@ -698,8 +369,6 @@ def imports_recover(*, now=None) -> dict:
             job = ImportJob.objects.select_for_update().get(pk=job_id)
             if job.status != ImportStatus.RUNNING or (job.heartbeat_at and job.heartbeat_at >= limit):
                 continue
-            from crm.jobs.services import job_enqueue
-
             job.status, job.claim = ImportStatus.QUEUED, ""
             job.run = job_enqueue(name=JOB_NAME, triggered_by=job.owner, kwargs={"import_id": job.pk})
             job.save(update_fields=["status", "claim", "run"])
@@ -725,13 +394,12 @@ def imports_cleanup(*, now=None) -> dict:
     return {"imports": removed}
 
 
-# --- templates ------------------------------------------------------------------------------------------
 def import_template(*, actor, record_type: str) -> tuple[bytes, str]:
     """An XLSX with the header row, an example row and a sheet explaining each column."""
     entry = import_type(record_type)
-    _require(actor, entry)
+    require_import(actor, entry)
     fields = [spec for spec in entry.writable_fields(actor) if not spec.identifies or spec.key == "external_id"]
-    lookups = _lookups(actor, entry)
+    lookups = lookups_for(actor, entry)
     examples = entry.example(actor)
     filled = []
     for spec in fields:
@@ -739,13 +407,7 @@ def import_template(*, actor, record_type: str) -> tuple[bytes, str]:
         if not example and spec.kind == registry.DICTIONARY:
             entries = lookups.active_entries(spec.category)
             example = entries[0] if entries else ""
-        filled.append(_with_example(spec, example))
+        filled.append(replace(spec, example=example))
     content = files.template_content(entry, filled, lookups)
     suffix = _("import template")
     return content, f"{entry.label}-{suffix}.xlsx"
-
-
-def _with_example(spec, example: str):
-    from dataclasses import replace
-
-    return replace(spec, example=example)

@@ -2,16 +2,12 @@
 store exactly what Django's own save would, on SQLite and on PostgreSQL."""
 
 import datetime
-import gc
 
-import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from crm.audit.models import AuditEvent
-from crm.core.bulk import collector_paused, insert_rows, insert_values, new_row, relaxed_commit
+from crm.core.bulk import between_rows, insert_rows, insert_values, new_row
 from crm.identity.models import Department
 
 
@@ -84,33 +80,12 @@ def test_insert_values_of_nothing_writes_nothing(admin_user):
     assert AuditEvent.objects.count() == before
 
 
-def test_the_collector_is_paused_inside_and_back_after_the_last_job():
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-        with collector_paused():  # two imports in one process
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), collector_paused():
-        raise RuntimeError("the import failed")
-    assert gc.isenabled()
-
-
-@pytest.mark.django_db(transaction=True)  # SET LOCAL lasts to the end of the real transaction
-def test_relaxed_commit_holds_for_its_transaction_only():
-    def setting():
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW synchronous_commit")
-            return cursor.fetchone()[0]
-
-    if connection.vendor != "postgresql":
-        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-            relaxed_commit()  # nothing to relax: a no-op
-        assert captured.captured_queries == []
-        return
-    before = setting()
-    with transaction.atomic():
-        relaxed_commit()
-        assert setting() == "off"
-    assert setting() == before == "on"
+def test_work_between_rows_runs_before_each_row_is_sent_and_only_inside(admin_user):
+    """An import reads its next batch there (ADR 0015), while the database takes the rows before."""
+    order = []
+    rows = [new_row(AuditEvent, **{**_values(admin_user), "object_id": str(i)}) for i in range(3)]
+    with between_rows(lambda: order.append("work")):
+        insert_rows(AuditEvent, rows, each=lambda row: order.append(row.object_id))
+    assert order == ["work", "0", "work", "1", "work", "2"]
+    insert_rows(AuditEvent, [new_row(AuditEvent, **_values(admin_user))], each=lambda row: order.append("after"))
+    assert order[-1] == "after" and order.count("work") == 3
