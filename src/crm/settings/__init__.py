@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crm.core.api.idempotency.AutoSchema",
     "EXCEPTION_HANDLER": "crm.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": env_str("CRM_TOKEN_THROTTLE", "10/min")},
     "DATETIME_FORMAT": "iso-8601",
