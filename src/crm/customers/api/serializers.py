@@ -31,7 +31,7 @@ from crm.customers.models import (
     TransferRequest,
 )
 from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT, CUSTOMER
-from crm.customers.selectors.customers import ORDERINGS, REF_FILTERS, CustomerFilters
+from crm.customers.selectors.customers import ORDERINGS
 from crm.customers.selectors.scope import customer_queryset
 from crm.customers.services.activities import FOLLOWUP_FIELDS, INTERACTION_FIELDS
 from crm.customers.services.config import CUSTOM_FIELD_FIELDS, SAVED_VIEW_FIELDS, TAG_FIELDS
@@ -284,8 +284,9 @@ class PoolCustomerSerializer(CustomerSerializer):
 
 
 class CustomerFilterSerializer(serializers.Serializer):
-    """The list's query parameters: the list page's quick filters (CUS-11). Custom fields filter
-    as `custom.<key>=<value>` (exact value; not for multiple-choice fields)."""
+    """The list's query parameters, for the schema: CustomerFilters.from_params reads them, as it
+    does the list page's and the exports' (CUS-11). Custom fields filter as `custom.<key>=<value>`
+    (exact value; not for multiple-choice fields)."""
 
     search = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text=_("Name, pinyin, initials, phone, contact, number.")
@@ -319,38 +320,6 @@ class CustomerFilterSerializer(serializers.Serializer):
     ordering = serializers.ChoiceField(
         choices=[(key, key) for key in ORDERINGS], required=False, help_text=_("Sort order; default -id (newest).")
     )
-
-    RANGES = (
-        ("last_followup_from", "last_followup_to"),
-        ("next_followup_from", "next_followup_to"),
-        ("created_from", "created_to"),
-    )
-
-    def validate(self, attrs):
-        for start, end in self.RANGES:
-            if attrs.get(start) and attrs.get(end) and attrs[start] > attrs[end]:
-                raise serializers.ValidationError({end: [_("The end date is before the start date.")]})
-        return attrs
-
-    def filters(self, *, custom: dict) -> CustomerFilters:
-        data = self.validated_data
-        manager = data.get("manager")
-        return CustomerFilters(
-            q=(data.get("search") or "").strip(),
-            refs={name: data[name] for name in REF_FILTERS if data.get(name) not in (None, "")},
-            manager=int(manager) if manager and manager.isdigit() else manager,
-            status=data.get("status") or "",
-            tags=list(data.get("tag") or []),
-            last_followup_from=data.get("last_followup_from"),
-            last_followup_to=data.get("last_followup_to"),
-            next_followup_from=data.get("next_followup_from"),
-            next_followup_to=data.get("next_followup_to"),
-            created_from=data.get("created_from"),
-            created_to=data.get("created_to"),
-            custom=custom,
-            shared_with_me=bool(data.get("shared")),
-            ordering=data.get("ordering") or "-id",
-        )
 
 
 class PoolFilterSerializer(serializers.Serializer):

@@ -31,7 +31,6 @@ from crm.core.api.idempotency import IdempotencyMixin
 from crm.core.api.pagination import ListPagination
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.core.pagination import ListPaginator
-from crm.customers import custom_fields
 from crm.customers.api import serializers as s
 from crm.customers.models import (
     Attachment,
@@ -40,7 +39,6 @@ from crm.customers.models import (
     Customer,
     CustomerEvent,
     CustomField,
-    CustomFieldType,
     DuplicateRule,
     FollowUp,
     Interaction,
@@ -63,7 +61,7 @@ from crm.customers.permissions import (
     TRANSFER,
 )
 from crm.customers.selectors import related
-from crm.customers.selectors.customers import customer_get, customer_list
+from crm.customers.selectors.customers import CustomerFilters, customer_get, customer_list
 from crm.customers.selectors.pool import pool_customers
 from crm.customers.selectors.scope import customer_queryset, pools_open_to
 from crm.customers.selectors.transfers import transfer_list, visible_customer_ids
@@ -111,32 +109,6 @@ class CustomerApiViewSet(IdempotencyMixin, viewsets.GenericViewSet):
     # `required_action`), JSON errors, Idempotency-Key on POSTs.
 
     required_action = None  # None: by HTTP method (FunctionPermission); actions name their own
-
-
-def custom_filters(params) -> dict:
-    """`custom.<key>=<value>` query parameters as stored values, checked like entered ones."""
-    wanted = {name[len("custom.") :]: value for name, value in params.items() if name.startswith("custom.")}
-    if not wanted:
-        return {}
-    definitions = {d.key: d for d in custom_fields.definitions("customer")}
-    result, errors = {}, {}
-    for key, raw in wanted.items():
-        definition = definitions.get(key)
-        if definition is None:
-            errors[f"custom.{key}"] = [_("There is no custom field %(key)s.") % {"key": key}]
-        elif definition.field_type == CustomFieldType.MULTICHOICE:
-            errors[f"custom.{key}"] = [_("Multiple-choice fields cannot be used as a filter here.")]
-        else:
-            try:
-                value = custom_fields.convert(definition, raw)
-            except ValueError as exc:
-                errors[f"custom.{key}"] = [str(exc)]
-                continue
-            if value is not None:
-                result[key] = value
-    if errors:
-        raise ValidationFailed(fields=errors)
-    return result
 
 
 # --- customers -----------------------------------------------------------------------------------------------
@@ -193,11 +165,8 @@ class CustomerViewSet(
     def get_queryset(self):
         if _fake(self):
             return Customer.objects.none()
-        params = s.CustomerFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        filters = params.filters(custom=custom_filters(self.request.query_params))
-        queryset = customer_list(user=self.request.user, filters=filters)
-        return queryset.prefetch_related("tags")
+        filters = CustomerFilters.from_params(self.request.query_params)
+        return customer_list(user=self.request.user, filters=filters).prefetch_related("tags")
 
     def get_object(self):
         return customer_get(user=self.request.user, pk=self.kwargs["pk"])

@@ -991,19 +991,12 @@ _RELATIONS = [
 def export_query(actor, params):
     """The customers of the list's query string (filters, conditions, sort), with its columns
     (`col`) or, without any, every column the import reads, so an export can be imported again."""
-    from crm.core.errors import DomainError
     from crm.customers import columns as column_specs
-    from crm.customers.conditions import clean_conditions
     from crm.customers.forms import CustomerFilterForm
     from crm.customers.selectors.customers import customer_list
     from crm.imports.exports import Column
 
-    form = CustomerFilterForm(params or None, managers=assignable_managers(actor))
-    filters = form.filters()
-    try:
-        filters.conditions = clean_conditions(form.conditions())
-    except DomainError:
-        filters.conditions = []
+    filters = CustomerFilterForm(params or None).filters()
     queryset = customer_list(user=actor, filters=filters, action="export").select_related(*_RELATIONS)
     requested = column_specs.requested_columns(params) if params is not None else []
     if requested:
