@@ -111,7 +111,7 @@ def _text(raw: str) -> str:
 
 
 # The list's quick filters as query parameters, read alike by the page, the API (which documents
-# them: crm.customers.api.serializers.CustomerFilterSerializer) and exports; `tag` may
+# them: crm.customers.api.serializers.customers.CustomerFilterSerializer) and exports; `tag` may
 # repeat. Custom fields filter as `custom.<key>=<value>` besides.
 PARAMETERS = {
     "search": _text,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from crm.core.errors import ValidationFailed
-from crm.customers.api.serializers import CustomerFilterSerializer
+from crm.customers.api.serializers.customers import CustomerFilterSerializer
 from crm.customers.forms import CustomerFilterForm
 from crm.customers.models import Customer, CustomField, Pool, Tag
 from crm.customers.selectors.customers import PARAMETERS, CustomerFilters
