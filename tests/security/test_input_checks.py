@@ -49,3 +49,19 @@ def test_a_too_short_password_is_refused_in_chinese(admin_user):
     with translation.override("zh-hans"), pytest.raises(ValidationFailed) as caught:
         user_create(actor=admin_user, username="short", password="a1!")
     assert caught.value.fields["password"] == ["密码太短，至少需要 8 个字符。"]
+
+
+def test_an_export_whose_filter_cannot_apply_exports_nothing_and_says_why(client, sales):
+    """Issue 12 #13: a manager outside the caller's scope, or a value no filter takes, used to
+    export the caller's whole scope."""
+    import csv
+    import io
+
+    make_customer(manager=sales.manager, name="上海华信网络科技有限公司")
+    client.force_login(sales.supervisor)  # exports 上海分公司 and below; 深圳 is outside
+    outside = client.get("/data/exports/new/", {"type": "customers", "format": "csv", "manager": sales.other.pk})
+    rows = list(csv.reader(io.StringIO(outside.content.decode("utf-8-sig"))))
+    assert outside.status_code == 200 and rows[1:] == []
+    refused = client.get("/data/exports/new/", {"type": "customers", "format": "csv", "level": "abc"}, follow=True)
+    assert b"PK" not in refused.content[:2] and refused.redirect_chain
+    assert list(refused.context["messages"])

@@ -5,8 +5,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.errors import DomainError
 from crm.core.forms import BootstrapMixin
-from crm.customers.conditions import OPERATOR_LABELS, OPERATORS, field_specs
+from crm.customers.conditions import OPERATOR_LABELS, OPERATORS, clean_conditions, field_specs
 from crm.customers.custom_fields import definitions
 from crm.customers.models import (
     AttachmentKind,
@@ -14,6 +15,7 @@ from crm.customers.models import (
     CustomerStatus,
     CustomFieldType,
     Gender,
+    Pool,
     Tag,
 )
 from crm.customers.models.customer import RATING_CHOICES
@@ -299,13 +301,25 @@ class AttachmentForm(BootstrapMixin, forms.Form):
 
 
 class CustomerFilterForm(BootstrapMixin, forms.Form):
-    """The list's quick filters (CUS-11); every one has an index behind it."""
+    """The list's filter bar (CUS-11): a field for each parameter CustomerFilters.from_params reads
+    (every one has an index behind it), the conditions and the workbench's "due soon"."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     region = DictionaryItemField("region", label=_("Region"), required=False, empty_label=_("All regions"))
     level = DictionaryItemField("customer_level", label=_("Level"), required=False, empty_label=_("All levels"))
     source = DictionaryItemField("customer_source", label=_("Source"), required=False, empty_label=_("All sources"))
     industry = DictionaryItemField("industry", label=_("Industry"), required=False, empty_label=_("All industries"))
+    customer_type = DictionaryItemField("customer_type", required=False, empty_label=_("All customer types"))
+    potential = DictionaryItemField("customer_potential", required=False, empty_label=_("All potentials"))
+    stage = DictionaryItemField("customer_stage", required=False, empty_label=_("All stages"))
+    province = ProvinceField(required=False, empty_label=_("All provinces"))
+    city = CityField(required=False, empty_label=_("All cities"))
+    pool = forms.ModelChoiceField(
+        label=_("Public pool"),
+        queryset=Pool.objects.order_by("sort_order", "id"),
+        required=False,
+        empty_label=_("All pools"),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *CustomerStatus.choices]
     )
@@ -336,23 +350,19 @@ class CustomerFilterForm(BootstrapMixin, forms.Form):
         ]
         for definition in self.custom_definitions:
             if definition.field_type == CustomFieldType.CHOICE:
-                self.fields[f"cf_{definition.key}"] = forms.ChoiceField(
-                    label=definition.label,
-                    required=False,
-                    choices=[("", definition.label), *((o, o) for o in definition.options)],
-                    widget=forms.Select(attrs={"class": "form-select"}),
-                )
+                options = [(o, o) for o in definition.options]
             else:
-                self.fields[f"cf_{definition.key}"] = forms.ChoiceField(
-                    label=definition.label,
-                    required=False,
-                    choices=[("", definition.label), ("true", _("Yes")), ("false", _("No"))],
-                    widget=forms.Select(attrs={"class": "form-select"}),
-                )
+                options = [("true", _("Yes")), ("false", _("No"))]
+            self.fields[f"custom.{definition.key}"] = forms.ChoiceField(
+                label=definition.label,
+                required=False,
+                choices=[("", definition.label), *options],
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
 
     @property
     def custom_filter_fields(self):
-        return [self[f"cf_{d.key}"] for d in self.custom_definitions]
+        return [self[f"custom.{d.key}"] for d in self.custom_definitions]
 
     def conditions(self) -> list[dict]:
         """The user-defined conditions: c-field-N, c-op-N, c-value-N in the query string."""
@@ -368,35 +378,21 @@ class CustomerFilterForm(BootstrapMixin, forms.Form):
         return result
 
     def filters(self) -> CustomerFilters:
-        if not self.is_bound or not self.is_valid():
-            return CustomerFilters(conditions=[])
-        data = self.cleaned_data
-        custom = {}
-        for definition in self.custom_definitions:
-            value = data.get(f"cf_{definition.key}")
-            if value:
-                custom[definition.key] = (
-                    (value == "true") if definition.field_type == CustomFieldType.BOOLEAN else value
-                )
-        return CustomerFilters(
-            q=data.get("q") or "",
-            refs={name: getattr(data.get(name), "pk", None) for name in ("region", "level", "source", "industry")},
-            manager=data.get("manager") or None,
-            status=data.get("status") or "",
-            tags=[data["tag"].pk] if data.get("tag") else [],
-            last_followup_from=data.get("last_followup_from"),
-            last_followup_to=data.get("last_followup_to"),
-            next_followup_from=data.get("next_followup_from"),
-            next_followup_to=data.get("next_followup_to"),
-            created_from=data.get("created_from"),
-            created_to=data.get("created_to"),
-            custom=custom,
-            shared_with_me=bool(data.get("shared")),
-            pool_due_soon=data.get("pool_due") == "soon",
-            conditions=[],
-            logic=data.get("logic") or "and",
-            ordering=data.get("ordering") or "-id",
-        )
+        """The quick filters as everywhere (CustomerFilters.from_params), the workbench's "due
+        soon" and the conditions. What does not fit is shown on the form, and left out: the
+        conditions alone, or else every filter."""
+        try:
+            filters = CustomerFilters.from_params(self.data)
+        except DomainError as exc:
+            self.add_error(None, exc.summary())
+            return CustomerFilters()
+        filters.pool_due_soon = self.data.get("pool_due") == "soon"
+        filters.logic = "or" if self.data.get("logic") == "or" else "and"
+        try:
+            filters.conditions = clean_conditions(self.conditions())
+        except DomainError as exc:
+            self.add_error(None, exc.summary())
+        return filters
 
 
 def operator_choices(kind: str):

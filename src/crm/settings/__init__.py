@@ -232,7 +232,7 @@ REST_FRAMEWORK = {
         "crm.access.drf.SearchFilter",
         "crm.access.drf.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crm.core.api.idempotency.AutoSchema",
     "EXCEPTION_HANDLER": "crm.core.api.errors.exception_handler",
     "NUM_PROXIES": 0,  # REMOTE_ADDR is already the client's (ForwardedMiddleware)
     "DEFAULT_THROTTLE_RATES": {"token": env_str("CRM_TOKEN_THROTTLE", "10/min")},

@@ -2,12 +2,12 @@
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from crm.access.api.serializers import FunctionResourceSerializer, RoleSerializer
 from crm.access.selectors import function_catalogue, role_get, role_list_detailed
 from crm.access.services import role_create, role_delete, role_set_policy, role_set_users
+from crm.core.api.viewsets import FILTERS, CrmModelViewSet, CrmViewSet
 
 
 @extend_schema_view(
@@ -17,17 +17,11 @@ from crm.access.services import role_create, role_delete, role_set_policy, role_
     partial_update=extend_schema(summary="Change a role or replace parts of its policy"),
     destroy=extend_schema(summary="Delete a role (not built-in, without users)"),
 )
-class RoleViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class RoleViewSet(CrmModelViewSet):
     resource = "access.role"
     serializer_class = RoleSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filter_backends = FILTERS
     search_fields = ["code", "name"]
     ordering_fields = ["id", "code", "name"]
     ordering = ["id"]
@@ -39,46 +33,41 @@ class RoleViewSet(
     def get_object(self):
         return role_get(user=self.request.user, pk=self.kwargs["pk"], detailed=True)
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    @transaction.atomic
+    def perform_create(self, serializer):
         details = serializer.details()
-        with transaction.atomic():
-            role = role_create(
-                actor=request.user,
-                code=details["code"],
-                name=details["name"],
-                description=details.get("description", ""),
-                default_scope=details.get("default_scope", "self"),
-                **serializer.policy(),
-            )
-            if "users" in serializer.validated_data:
-                role_set_users(actor=request.user, role=role, users=serializer.validated_data["users"])
-        role = role_get(user=request.user, pk=role.pk, detailed=True)
-        return Response(self.get_serializer(role).data, status=status.HTTP_201_CREATED)
+        role = role_create(
+            actor=self.request.user,
+            code=details["code"],
+            name=details["name"],
+            description=details.get("description", ""),
+            default_scope=details.get("default_scope", "self"),
+            **serializer.policy(),
+        )
+        self._saved(serializer, role)
 
-    def partial_update(self, request, *args, **kwargs):
-        role = self.get_object()
-        serializer = self.get_serializer(role, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            role_set_policy(actor=request.user, role=role, data=serializer.details(), **serializer.policy())
-            if "users" in serializer.validated_data:
-                role_set_users(actor=request.user, role=role, users=serializer.validated_data["users"])
-        role = role_get(user=request.user, pk=role.pk, detailed=True)
-        return Response(self.get_serializer(role).data)
+    @transaction.atomic
+    def perform_update(self, serializer):
+        role = serializer.instance
+        role_set_policy(actor=self.request.user, role=role, data=serializer.details(), **serializer.policy())
+        self._saved(serializer, role)
 
-    def destroy(self, request, *args, **kwargs):
-        role_delete(actor=request.user, role=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def _saved(self, serializer, role) -> None:
+        if "users" in serializer.validated_data:
+            role_set_users(actor=self.request.user, role=role, users=serializer.validated_data["users"])
+        serializer.instance = role_get(user=self.request.user, pk=role.pk, detailed=True)
+
+    def perform_destroy(self, instance):
+        role_delete(actor=self.request.user, role=instance)
 
 
-class FunctionViewSet(viewsets.ViewSet):
+class FunctionViewSet(CrmViewSet):
     """Everything a role can be given: the registry of resources, actions and protected fields."""
 
     resource = "access.role"
     required_action = "view"
     serializer_class = FunctionResourceSerializer
+    pagination_class = None
 
     @extend_schema(summary="List function permissions", responses=FunctionResourceSerializer(many=True))
     def list(self, request):

@@ -1,11 +1,11 @@
 """The audit log API (ORG-8): read-only. Writes answer 405: the log is append-only."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
 
 from crm.console.api.serializers import AuditEventFilterSerializer, AuditEventSerializer
 from crm.console.selectors import audit_event_get, audit_event_list
 from crm.core.api.pagination import CappedPageNumberPagination
+from crm.core.api.viewsets import CrmReadOnlyViewSet
 
 
 class AuditPagination(CappedPageNumberPagination):
@@ -16,12 +16,11 @@ class AuditPagination(CappedPageNumberPagination):
     list=extend_schema(summary="List audit events", parameters=[AuditEventFilterSerializer]),
     retrieve=extend_schema(summary="One audit event"),
 )
-class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+class AuditEventViewSet(CrmReadOnlyViewSet):
     resource = "audit.event"
     required_action = "view"  # every method asks for view; writes then answer 405
     serializer_class = AuditEventSerializer
     pagination_class = AuditPagination
-    filter_backends = []
 
     def get_queryset(self):
         if self.action != "list":

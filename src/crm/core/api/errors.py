@@ -4,7 +4,8 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -76,3 +77,17 @@ def json_error_response(status_code: int, message=None) -> JsonResponse:
     if message is None:
         message = _("Internal server error.") if status_code >= 500 else _("The record does not exist.")
     return JsonResponse(error_body(code, message), status=status_code)
+
+
+# --- the shape, for the schema ---------------------------------------------------------------------------------
+class ApiErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=gettext_lazy("validation_error, not_found, duplicate, duplicate_warning, …"))
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    details = serializers.DictField(
+        required=False, help_text=gettext_lazy("Structured facts, such as the duplicates found (details.duplicates).")
+    )
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    error = ApiErrorBodySerializer()

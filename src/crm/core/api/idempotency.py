@@ -9,7 +9,8 @@ simply runs again.
 
 The cache is the CRM's shared one (Redis in production, the file cache in the embedded setup),
 so a retry reaching another worker process finds the answer too. Nothing here is specific to
-customers: every app's viewsets may mix it in.
+customers: every viewset has it (crm.core.api.viewsets.CrmViewSet), and AutoSchema (the
+schema class in settings) documents the header on their POSTs.
 """
 
 import hashlib
@@ -17,6 +18,7 @@ import json
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from drf_spectacular import openapi
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
@@ -115,3 +117,13 @@ class IdempotencyMixin:
         if state is not None:
             cache.delete(f"{PREFIX}:lock:{state[0]}")
             self._idempotency = None
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, with the Idempotency-Key header on the POSTs of the views that honour it."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "POST" and isinstance(self.view, IdempotencyMixin):
+            return [PARAMETER, *parameters]
+        return parameters

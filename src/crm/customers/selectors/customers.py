@@ -2,18 +2,20 @@
 the global search (search box), and the facts for the customer 360 page (CUS-10)."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
 from crm.access.shares import shared_with
-from crm.core.errors import NotFound
-from crm.customers import search
+from crm.core.errors import NotFound, ValidationFailed
+from crm.customers import custom_fields, search
 from crm.customers.conditions import conditions_q
-from crm.customers.models import Customer, CustomerStatus
+from crm.customers.models import Customer, CustomerStatus, CustomFieldType
 from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT, CUSTOMER, FOLLOWUP, INTERACTION
 from crm.customers.selectors.scope import customer_queryset
 
@@ -54,9 +56,81 @@ REF_FILTERS = {
 }
 
 
+RANGES = (
+    ("last_followup_from", "last_followup_to"),
+    ("next_followup_from", "next_followup_to"),
+    ("created_from", "created_to"),
+)
+YES = ("1", "true", "yes", "y", "on")
+
+
+def _id(raw: str) -> int:
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(_("Enter an id: a whole number from 1."))
+    return int(raw)
+
+
+def _region(raw: str) -> str:
+    if not re.fullmatch(r"\d{6}", raw):
+        raise ValueError(_("Enter a region code of six digits."))
+    return raw
+
+
+def _manager(raw: str):
+    if raw not in ("me", "none") and not raw.isdigit():
+        raise ValueError(_('Enter a user id, "me" or "none".'))
+    return int(raw) if raw.isdigit() else raw
+
+
+def _one_of(options):
+    def parse(raw: str) -> str:
+        if raw not in options:
+            raise ValueError(_("Choose one of: %(options)s") % {"options": "、".join(options)})
+        return raw
+
+    return parse
+
+
+def _date(raw: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValueError(_("Enter a date as YYYY-MM-DD.")) from exc
+
+
+def _yes_no(raw: str) -> bool:
+    if raw.lower() not in (*YES, "0", "false", "no", "n", "off"):
+        raise ValueError(_("Enter yes or no."))
+    return raw.lower() in YES
+
+
+def _text(raw: str) -> str:
+    if len(raw) > 100:
+        raise ValueError(_("At most %(limit)d characters.") % {"limit": 100})
+    return raw
+
+
+# The list's quick filters as query parameters, read alike by the page, the API (which documents
+# them: crm.customers.api.serializers.customers.CustomerFilterSerializer) and exports; `tag` may
+# repeat. Custom fields filter as `custom.<key>=<value>` besides.
+PARAMETERS = {
+    "search": _text,
+    "q": _text,  # the page's name for search
+    **{name: _region if name in ("province", "city") else _id for name in REF_FILTERS},
+    "manager": _manager,
+    "status": _one_of(CustomerStatus.values),
+    "tag": _id,
+    **{name: _date for pair in RANGES for name in pair},
+    "shared": _yes_no,
+    "ordering": _one_of(list(ORDERINGS)),
+}
+CUSTOM_PARAMETER = re.compile(r"(?:custom\.|cf_)(.+)")  # cf_<key>: the page's name before, in saved views
+
+
 @dataclass
 class CustomerFilters:
-    """The list's quick filters, already parsed (crm.customers.forms.CustomerFilterForm)."""
+    """The list's filters, already parsed: the quick filters (`from_params`), and on the page the
+    workbench's "due soon" and the conditions of crm.customers.conditions."""
 
     q: str = ""
     refs: dict = field(default_factory=dict)  # REF_FILTERS name -> id
@@ -75,6 +149,56 @@ class CustomerFilters:
     conditions: list = field(default_factory=list)
     logic: str = "and"
     ordering: str = DEFAULT_ORDERING
+
+    @classmethod
+    def from_params(cls, params) -> "CustomerFilters":
+        """The quick filters of a list's query string (a QueryDict): PARAMETERS and `custom.<key>`.
+        A blank value filters nothing; values that do not fit raise ValidationFailed naming them."""
+        values, errors = {}, {}
+        for name, parse in PARAMETERS.items():
+            try:
+                found = [parse(raw.strip()) for raw in params.getlist(name) if raw.strip()]
+            except ValueError as exc:
+                errors[name] = [str(exc)]
+            else:
+                values[name] = found
+        last = {name: found[-1] for name, found in values.items() if found}
+        for start, end in RANGES:
+            if last.get(start) and last.get(end) and last[start] > last[end]:
+                errors[end] = [_("The end date is before the start date.")]
+        custom = _custom_filters(params, errors)
+        if errors:
+            raise ValidationFailed(fields=errors)
+        return cls(
+            q=last.get("search") or last.get("q", ""),
+            refs={name: last[name] for name in REF_FILTERS if name in last},
+            manager=last.get("manager"),
+            status=last.get("status", ""),
+            tags=values.get("tag", []),
+            **{name: last.get(name) for pair in RANGES for name in pair},
+            custom=custom,
+            shared_with_me=last.get("shared", False),
+            ordering=last.get("ordering", DEFAULT_ORDERING),
+        )
+
+
+def _custom_filters(params, errors: dict) -> dict:
+    """`custom.<key>=<value>` as stored values, checked like entered ones; what does not fit goes to `errors`."""
+    wanted = {m[1]: value for name, value in params.items() if (m := CUSTOM_PARAMETER.match(name)) and value.strip()}
+    definitions = {d.key: d for d in custom_fields.definitions("customer")} if wanted else {}
+    result = {}
+    for key, raw in wanted.items():
+        definition = definitions.get(key)
+        if definition is None:
+            errors[f"custom.{key}"] = [_("There is no custom field %(key)s.") % {"key": key}]
+        elif definition.field_type == CustomFieldType.MULTICHOICE:
+            errors[f"custom.{key}"] = [_("Multiple-choice fields cannot be used as a filter here.")]
+        else:
+            try:
+                result[key] = custom_fields.convert(definition, raw)
+            except ValueError as exc:
+                errors[f"custom.{key}"] = [str(exc)]
+    return {key: value for key, value in result.items() if value is not None}
 
 
 def customer_list(*, user, filters: CustomerFilters | None = None, action: str = "view") -> QuerySet:

@@ -6,7 +6,7 @@ import pytest
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
-from crm.customers.api import serializers as s
+from crm.customers.api.serializers import customers as s
 from crm.customers.models import Customer, CustomField, Pool, Tag
 from crm.customers.services.activities import followup_create
 from crm.customers.services.customers import customer_update

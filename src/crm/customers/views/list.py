@@ -15,7 +15,7 @@ from crm.access.engine import access_for
 from crm.core.errors import DomainError
 from crm.core.pagination import CappedPaginator, ListPaginator
 from crm.customers import columns as column_specs
-from crm.customers.conditions import OPERATORS, REF, TAGS, USER, clean_conditions, field_specs
+from crm.customers.conditions import OPERATORS, REF, TAGS, USER, field_specs
 from crm.customers.forms import CustomerFilterForm, HandoverForm, ShareForm, operator_choices
 from crm.customers.models import CustomerStatus, SavedView, Tag
 from crm.customers.permissions import CUSTOMER, FOLLOWUP
@@ -36,15 +36,8 @@ VIEW_PARAMS_SKIP = {"page", "view", "csrfmiddlewaretoken"}
 
 
 def _filters(request):
-    managers = assignable_managers(request.user)
-    form = CustomerFilterForm(request.GET or None, managers=managers)
-    filters = form.filters()
-    try:
-        filters.conditions = clean_conditions(form.conditions())
-    except DomainError as exc:
-        filters.conditions = []
-        form.add_error(None, exc.summary())
-    return form, filters
+    form = CustomerFilterForm(request.GET or None, managers=assignable_managers(request.user))
+    return form, form.filters()
 
 
 def _saved_views(user):

@@ -1,19 +1,21 @@
 """REST API of the data dictionary (DICT-1, DICT-2); writes go through crm.dictionary.services."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 
+from crm.core.api.viewsets import FILTERS, CrmModelViewSet, CrmReadOnlyViewSet, CrmViewSet
 from crm.dictionary import selectors, services
 from crm.dictionary.api.serializers import DictionaryCategorySerializer, DictionaryItemSerializer, RegionSerializer
 from crm.dictionary.models import DictionaryItem, Region
 
 
-class DictionaryItemViewSet(viewsets.ModelViewSet):
+class DictionaryItemViewSet(CrmModelViewSet):
     """Picklist values. Locked items (editable=false) answer 409 to changes and deletion."""
 
     resource = "dictionary.item"
     serializer_class = DictionaryItemSerializer
     queryset = DictionaryItem.objects.none()  # for the schema; get_queryset is what counts
+    filter_backends = FILTERS
     filterset_fields = ["category", "is_active", "editable"]
     search_fields = ["entry", "value"]
     ordering_fields = ["id", "category", "sort_order", "entry", "value"]
@@ -34,12 +36,11 @@ class DictionaryItemViewSet(viewsets.ModelViewSet):
         services.item_delete(actor=self.request.user, item=instance)
 
 
-class DictionaryCategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class DictionaryCategoryViewSet(mixins.ListModelMixin, CrmViewSet):
     """The registered categories with their number of items."""
 
     resource = "dictionary.item"
     serializer_class = DictionaryCategorySerializer
-    filter_backends = []
 
     @extend_schema(responses=DictionaryCategorySerializer(many=True))
     def list(self, request, *args, **kwargs):
@@ -47,11 +48,12 @@ class DictionaryCategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(CrmReadOnlyViewSet):
     """Provinces and cities (GB/T 2260 codes), readable by every user: ?level=, ?parent=."""
 
     serializer_class = RegionSerializer
     queryset = Region.objects.all()
+    filter_backends = FILTERS
     lookup_value_regex = r"\d{6}"
     filterset_fields = ["level", "parent"]
     search_fields = ["name", "short_name", "code"]

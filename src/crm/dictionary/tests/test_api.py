@@ -1,6 +1,7 @@
 """REST API of the dictionary (DICT-1, DICT-2; API.md)."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -53,6 +54,17 @@ def test_create_update_delete(api):
     unlocked = api.post(ITEMS, {"category": "customer_level", "entry": "临时", "value": "7"}, format="json").json()
     assert api.delete(f"{ITEMS}{unlocked['id']}/").status_code == 204
     assert not DictionaryItem.objects.filter(pk=unlocked["id"]).exists()
+
+
+def test_a_retried_post_with_an_idempotency_key_acts_once(api):
+    """Every app's viewsets honour Idempotency-Key (crm.core.api.viewsets.CrmViewSet), not only the customers'."""
+    cache.clear()
+    body = {"category": "customer_level", "entry": "潜在客户", "value": "6"}
+    first = api.post(ITEMS, body, format="json", HTTP_IDEMPOTENCY_KEY="erp-0001")
+    again = api.post(ITEMS, body, format="json", HTTP_IDEMPOTENCY_KEY="erp-0001")
+    assert first.status_code == again.status_code == 201 and again["Idempotency-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert DictionaryItem.objects.filter(category="customer_level", entry="潜在客户").count() == 1
 
 
 def test_locked_item_update_is_409_json(api):

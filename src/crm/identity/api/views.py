@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from crm.access import registry
 from crm.access.engine import access_for
 from crm.core.api.errors import error_body
+from crm.core.api.viewsets import FILTERS, CrmModelViewSet, CrmReadOnlyViewSet
 from crm.core.errors import ValidationFailed
 from crm.identity import lockout, selectors, services
 from crm.identity.api.authentication import TokenAuthentication
@@ -150,16 +151,10 @@ class UserFilter(filters.FilterSet):
     list=extend_schema(summary=_("Users")),
     depart=extend_schema(request=DepartSerializer, responses=DepartResultSerializer),
 )
-class UserViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class UserViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, CrmReadOnlyViewSet):
     resource = "identity.user"
-    required_action = None
     serializer_class = UserSerializer
+    filter_backends = FILTERS
     filterset_class = UserFilter
     search_fields = ["username", "name", "phone", "employee_no"]
     ordering_fields = ["id", "username", "name", "employee_no", "date_joined", "last_login"]
@@ -170,51 +165,37 @@ class UserViewSet(
         queryset = access_for(self.request.user).scoped(self.resource, User.objects.all())
         return selectors.with_relations(queryset).order_by("id")
 
-    def _answer(self, user, serializer_class=UserSerializer, **extra):
-        fresh = self.get_queryset().get(pk=user.pk)
-        for name, value in extra.items():
-            setattr(fresh, name, value)
-        return serializer_class(fresh, context=self.get_serializer_context()).data
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         roles = data.pop("roles", [])
         user = services.user_create(
-            actor=request.user,
-            username=data.pop("username"),
-            password=data.pop("password"),
-            roles=roles,
-            **data,
+            actor=self.request.user, username=data.pop("username"), password=data.pop("password"), roles=roles, **data
         )
-        return Response(self._answer(user), status=status.HTTP_201_CREATED)
+        serializer.instance = self.get_queryset().get(pk=user.pk)
 
-    def partial_update(self, request, *args, **kwargs):
-        user = self.get_object()
-        serializer = self.get_serializer(user, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+    def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         roles = data.pop("roles", None)
-        services.user_update(actor=request.user, user=user, data=data, roles=roles)
-        return Response(self._answer(user))
+        services.user_update(actor=self.request.user, user=serializer.instance, data=data, roles=roles)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     @action(detail=True, methods=["post"], required_action="depart", serializer_class=DepartSerializer)
     def depart(self, request, pk=None):
         """Employee departure (ORG-7): disable the login and hand every owned record to `successor`."""
         user = self.get_object()
-        serializer = DepartSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        moved = services.user_depart(actor=request.user, user=user, successor=serializer.validated_data["successor"])
-        return Response(self._answer(user, DepartResultSerializer, handed_over=moved))
+        moved = services.user_depart(actor=request.user, user=user, successor=self.valid(DepartSerializer)["successor"])
+        fresh = self.get_queryset().get(pk=user.pk)
+        fresh.handed_over = moved
+        return Response(DepartResultSerializer(fresh, context=self.get_serializer_context()).data)
 
 
 # --- departments ---------------------------------------------------------------------------------------------
-class DepartmentViewSet(viewsets.ModelViewSet):
+class DepartmentViewSet(CrmModelViewSet):
     """The department tree in path order; changing `parent` moves the whole subtree."""
 
     resource = "identity.department"
     serializer_class = DepartmentSerializer
+    filter_backends = FILTERS
     filterset_fields = ["parent", "depth"]
     search_fields = ["name", "code"]
     ordering_fields = ["path", "name", "sort_order", "id"]
@@ -224,22 +205,14 @@ class DepartmentViewSet(viewsets.ModelViewSet):
         queryset = access_for(self.request.user).scoped(self.resource, Department.objects.all())
         return queryset.annotate(member_count=Count("members")).order_by("path")
 
-    def _answer(self, department):
-        return self.get_serializer(self.get_queryset().get(pk=department.pk)).data
+    def perform_create(self, serializer):
+        department = services.department_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=department.pk)
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        department = services.department_create(actor=request.user, **serializer.validated_data)
-        return Response(self._answer(department), status=status.HTTP_201_CREATED)
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        services.department_update(actor=self.request.user, department=serializer.instance, data=data)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
-    def update(self, request, *args, **kwargs):
-        department = self.get_object()
-        serializer = self.get_serializer(department, data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        services.department_update(actor=request.user, department=department, data=dict(serializer.validated_data))
-        return Response(self._answer(department))
-
-    def destroy(self, request, *args, **kwargs):
-        services.department_delete(actor=request.user, department=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance):
+        services.department_delete(actor=self.request.user, department=instance)

@@ -5,11 +5,12 @@ imports and exports; the record types' permissions decide what may be imported o
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from crm.core.api.viewsets import CrmReadOnlyViewSet, CrmViewSet
 from crm.core.errors import NotFound
 from crm.imports import files, registry
 from crm.imports.api.serializers import (
@@ -53,12 +54,11 @@ def _spec(spec) -> dict:
     }
 
 
-class ImportTypeViewSet(viewsets.GenericViewSet):
+class ImportTypeViewSet(CrmViewSet):
     """The record types the caller may import, with their fields and recognised headers."""
 
     serializer_class = ImportTypeSerializer
     pagination_class = None
-    filter_backends = []
 
     def list(self, request):
         data = [
@@ -83,10 +83,9 @@ class ImportTypeViewSet(viewsets.GenericViewSet):
         "413 when over the size limit; 400 when it is no readable CSV or XLSX.",
     ),
 )
-class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ImportViewSet(mixins.CreateModelMixin, CrmReadOnlyViewSet):
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    filter_backends = []
     queryset = ImportJob.objects.none()
 
     def get_queryset(self):
@@ -96,11 +95,8 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return import_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        job = service.import_create(
-            actor=request.user, record_type=upload.validated_data["record_type"], upload=upload.validated_data["file"]
-        )
+        upload = self.valid(ImportUploadSerializer)
+        job = service.import_create(actor=request.user, record_type=upload["record_type"], upload=upload["file"])
         return Response(self._data(job), status=status.HTTP_201_CREATED)
 
     def _data(self, job):
@@ -110,9 +106,7 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def map(self, request, pk=None):
         job = self.get_object()
-        body = ImportMapSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.valid(ImportMapSerializer)
         if data.get("mapping_name"):
             saved = saved_mapping_get(user=request.user, name=data["mapping_name"], record_type=job.record_type)
             job = service.import_apply_saved(actor=request.user, job=job, saved=saved)
@@ -143,9 +137,8 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        body = ImportStartSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        job = service.import_start(actor=request.user, job=self.get_object(), dry_run=body.validated_data["dry_run"])
+        dry_run = self.valid(ImportStartSerializer)["dry_run"]
+        job = service.import_start(actor=request.user, job=self.get_object(), dry_run=dry_run)
         return Response(self._data(job), status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
@@ -176,13 +169,12 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        body = ImportDecideSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.valid(ImportDecideSerializer)
         job = service.import_decide(
             actor=request.user,
             job=self.get_object(),
-            decisions=body.validated_data.get("decisions") or {},
-            everything=body.validated_data.get("everything") or "",
+            decisions=body.get("decisions") or {},
+            everything=body.get("everything") or "",
         )
         return Response(self._data(job))
 
@@ -210,9 +202,8 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="My saved column mappings"), destroy=extend_schema(summary="Delete one"))
-class SavedMappingViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class SavedMappingViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, CrmViewSet):
     serializer_class = SavedMappingSerializer
-    filter_backends = []
     queryset = SavedMapping.objects.none()
 
     def get_queryset(self):
@@ -240,9 +231,8 @@ class SavedMappingViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, views
         "Needs the export permission; masked fields stay masked; audited.",
     ),
 )
-class ExportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ExportViewSet(mixins.CreateModelMixin, CrmReadOnlyViewSet):
     serializer_class = ExportJobSerializer
-    filter_backends = []
     queryset = ExportJob.objects.none()
 
     def get_queryset(self):
@@ -252,14 +242,9 @@ class ExportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return export_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
-        body = ExportRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.valid(ExportRequestSerializer)
         job = export_service.export_start(
-            actor=request.user,
-            record_type=body.validated_data["record_type"],
-            params=body.validated_data["params"],
-            fmt=body.validated_data["format"],
-            as_job=True,
+            actor=request.user, record_type=body["record_type"], params=body["params"], fmt=body["format"], as_job=True
         )
         code = status.HTTP_201_CREATED if job.status == "succeeded" else status.HTTP_202_ACCEPTED
         return Response(ExportJobSerializer(job, context={"request": request}).data, status=code)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.access.engine import access_for
+from crm.core.errors import ValidationFailed
 from crm.customers import normalise
 from crm.customers.custom_fields import definitions
 from crm.customers.models import Customer
@@ -483,19 +484,16 @@ _FULL_PATHS = {  # every relation of the full export, selected with its rows
 def export_query(actor, params):
     """The customers of the list's query string (filters, conditions, sort), with its columns
     (`col`) or, without any, every column the import reads, so an export can be imported again."""
-    from crm.core.errors import DomainError
     from crm.customers import columns as column_specs
-    from crm.customers.conditions import clean_conditions
     from crm.customers.forms import CustomerFilterForm
     from crm.customers.selectors.customers import customer_list
     from crm.imports.exports import Column
 
-    form = CustomerFilterForm(params or None, managers=assignable_managers(actor))
+    form = CustomerFilterForm(params or None)
     filters = form.filters()
-    try:
-        filters.conditions = clean_conditions(form.conditions())
-    except DomainError:
-        filters.conditions = []
+    refused = form.non_field_errors()  # a filter it cannot apply: nothing, and why (not the whole scope)
+    if refused:
+        raise ValidationFailed(" ".join(refused))
     queryset = customer_list(user=actor, filters=filters, action="export").select_related(*_FULL_PATHS)
     requested = column_specs.requested_columns(params) if params is not None else []
     if requested:

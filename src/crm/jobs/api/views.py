@@ -3,10 +3,11 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm.core.api.viewsets import FILTERS, CrmReadOnlyViewSet, CrmViewSet
 from crm.jobs.api.serializers import JobRunRequestSerializer, JobRunSerializer, JobSerializer
 from crm.jobs.models import JobRun, JobRunStatus
 from crm.jobs.selectors import job_get, job_list, job_run_list
@@ -15,13 +16,11 @@ from crm.jobs.services import job_run_now
 NAME_PARAMETER = OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, description="Job name")
 
 
-class JobViewSet(viewsets.GenericViewSet):
+class JobViewSet(CrmViewSet):
     """The registered jobs with their schedule, last run and next due time."""
 
     resource = "jobs.job"
-    required_action = None
     serializer_class = JobSerializer
-    filter_backends = []
     lookup_field = "name"
     lookup_value_regex = r"[\w.\-]+"
 
@@ -41,9 +40,8 @@ class JobViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], required_action="run")
     def run(self, request, name=None):
-        serializer = JobRunRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        run = job_run_now(actor=request.user, name=name, kwargs=serializer.validated_data.get("kwargs") or None)
+        kwargs = self.valid(JobRunRequestSerializer).get("kwargs") or None
+        run = job_run_now(actor=request.user, name=name, kwargs=kwargs)
         run.refresh_from_db()
         return Response(JobRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
@@ -57,11 +55,12 @@ class JobRunFilter(filters.FilterSet):
         fields = ["job", "status"]
 
 
-class JobRunViewSet(viewsets.ReadOnlyModelViewSet):
+class JobRunViewSet(CrmReadOnlyViewSet):
     """The job-run log: start, end, outcome and error of every run."""
 
     resource = "jobs.job"
     serializer_class = JobRunSerializer
+    filter_backends = FILTERS
     filterset_class = JobRunFilter
     ordering_fields = ["id", "created_at", "finished_at"]
     ordering = ["-id"]

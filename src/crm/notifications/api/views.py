@@ -2,10 +2,10 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm.core.api.viewsets import CrmReadOnlyViewSet
 from crm.notifications.api.serializers import NotificationSerializer, ReadAllResultSerializer
 from crm.notifications.models import Notification
 from crm.notifications.selectors import notification_get, notification_list
@@ -23,12 +23,11 @@ _TRUE = {"1", "true", "yes", "on"}
     ),
     retrieve=extend_schema(summary="One of my notifications"),
 )
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(CrmReadOnlyViewSet):
     serializer_class = NotificationSerializer
-    filter_backends = []
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+        if self.for_schema:
             return Notification.objects.none()
         unread = self.request.query_params.get("unread", "").lower() in _TRUE
         return notification_list(user=self.request.user, unread_only=unread and self.action == "list")

@@ -2,11 +2,12 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from crm.access.decorators import crm_view
 from crm.access.drf import FieldRulesMixin
 from crm.access.engine import access_for
+from crm.core.api.viewsets import CrmReadOnlyViewSet
 from crm.imports.exports import Column, export_rows
 
 from .models import Note, Record
@@ -48,7 +49,7 @@ class RecordSerializer(FieldRulesMixin, serializers.ModelSerializer):
         fields = ["id", "name", "phone", "email", "note", "owner"]
 
 
-class RecordViewSet(viewsets.ReadOnlyModelViewSet):  # the default permissions: the engine
+class RecordViewSet(CrmReadOnlyViewSet):  # the default permissions: the engine
     resource = RESOURCE
     serializer_class = RecordSerializer
 
@@ -62,7 +63,7 @@ class NoteSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "record", "author"]
 
 
-class NoteViewSet(viewsets.ReadOnlyModelViewSet):
+class NoteViewSet(CrmReadOnlyViewSet):
     resource = "scopedapp.note"
     serializer_class = NoteSerializer
 
