@@ -43,9 +43,6 @@ class Access:
         if not self.can(code):
             raise PermissionDenied()
 
-    def can_use_resource(self, resource_code: str) -> bool:
-        return self.can(f"{resource_code}.view")
-
     # --- data scopes ---------------------------------------------------------------------------
     def scope(self, resource_code: str) -> str | None:
         """The widest scope the user's roles give on a resource, or None for no access at all."""

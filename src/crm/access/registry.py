@@ -77,10 +77,3 @@ def all_resources() -> list[Resource]:
 def all_function_codes() -> set[str]:
     return {code for resource in _resources.values() for code in resource.function_codes()}
 
-
-def split_function_code(code: str) -> tuple[Resource, str]:
-    resource_code, _, action = code.rpartition(".")
-    resource = _resources.get(resource_code)
-    if resource is None or action not in resource.actions:
-        raise KeyError(code)
-    return resource, action

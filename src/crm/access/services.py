@@ -90,11 +90,6 @@ def role_create(
 
 
 @transaction.atomic
-def role_update(*, actor, role: Role, data: dict) -> Role:
-    return role_set_policy(actor=actor, role=role, data=data)
-
-
-@transaction.atomic
 def role_delete(*, actor, role: Role) -> None:
     access_for(actor).require("access.role.delete")
     if role.is_system:

@@ -15,12 +15,6 @@ def htmx_redirect(url: str) -> HttpResponse:
     return response
 
 
-def htmx_refresh() -> HttpResponse:
-    response = HttpResponse(status=204)
-    response["HX-Refresh"] = "true"
-    return response
-
-
 def htmx_saved(message: str = "", **detail) -> HttpResponse:
     """A dialog form was saved: 204 with HX-Trigger {"crm:saved": {...}} (app.js closes the
     dialog, shows the message, and sections listening for the event reload)."""

@@ -9,6 +9,7 @@ from crm.core.errors import DomainError
 from crm.core.forms import BootstrapMixin
 from crm.customers.conditions import OPERATOR_LABELS, OPERATORS, clean_conditions, field_specs
 from crm.customers.custom_fields import definitions
+from crm.customers.fields import BASIC, CONTACT_DETAILS, REGISTRATION
 from crm.customers.models import (
     AttachmentKind,
     Contact,
@@ -122,37 +123,9 @@ class CustomerForm(BootstrapMixin, CustomFieldsMixin, RegionPairMixin, forms.For
     confirm_duplicates = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     SECTIONS = (
-        (
-            _("Basic information"),
-            (
-                "name",
-                "region",
-                "manager",
-                "level",
-                "satisfaction",
-                "credit",
-                "customer_type",
-                "source",
-                "industry",
-                "potential",
-                "stage",
-            ),
-        ),
-        (_("Contact details"), ("phone", "fax", "email", "website", "province", "address", "postcode")),
-        (
-            _("Registration and finance"),
-            (
-                "credit_code",
-                "licence_no",
-                "legal_representative",
-                "registered_capital",
-                "annual_revenue",
-                "bank",
-                "bank_account",
-                "local_tax_no",
-                "national_tax_no",
-            ),
-        ),
+        (_("Basic information"), BASIC),
+        (_("Contact details"), CONTACT_DETAILS),
+        (_("Registration and finance"), REGISTRATION),
     )
 
     def __init__(self, *args, managers=None, locked=(), customer=None, editing=False, **kwargs):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from crm.access.engine import access_for
-from crm.identity.models import Department, User, UserStatus
+from crm.identity.models import Department, User
 
 USER_RESOURCE = "identity.user"
 DEPARTMENT_RESOURCE = "identity.department"
@@ -46,14 +46,6 @@ def with_relations(queryset: QuerySet) -> QuerySet:
 def user_get(*, actor, pk) -> User:
     """One user, or NotFound."""
     return access_for(actor).get(USER_RESOURCE, pk, queryset=with_relations(User.objects.all()))
-
-
-def successor_choices(*, actor, exclude: User | None = None) -> QuerySet:
-    """Active users who can take over an employee's records."""
-    queryset = access_for(actor).scoped(USER_RESOURCE, User.objects.active())
-    if exclude is not None:
-        queryset = queryset.exclude(pk=exclude.pk)
-    return queryset.select_related("department").order_by("name", "username")
 
 
 def department_list(*, actor) -> QuerySet:
@@ -125,7 +117,3 @@ def department_options() -> list[tuple[int, str]]:
     departments = Department.objects.only("id", "name", "parent_id", "depth", "sort_order")
     return [(d.pk, "\u3000" * d.depth + d.name) for d in in_tree_order(departments)]
 
-
-def user_choices() -> QuerySet:
-    """Active users for a select (superior, leader)."""
-    return User.objects.filter(status=UserStatus.NORMAL).order_by("name", "username")

@@ -306,10 +306,6 @@ def user_depart(*, actor, user: User, successor: User) -> dict[str, int]:
     return moved
 
 
-def department_subtree_ids(department: Department) -> list[int]:
-    return list(Department.objects.subtree_of(department).values_list("pk", flat=True))
-
-
 __all__ = [
     "department_create",
     "department_delete",

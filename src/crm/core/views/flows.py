@@ -29,7 +29,6 @@ def dialog(
     *,
     form,
     title: str,
-    action: str,
     save,
     success,
     next_url,
@@ -37,10 +36,12 @@ def dialog(
     intro: str = "",
     multipart=False,
     field_map=None,
+    action: str = "",
 ):
     """A form in the shared modal (htmx) or as a page: on a valid POST `save()` runs and the
     dialog closes (sections listening for crm:saved reload) or the page goes to `next_url`.
-    `success` and `next_url` may be functions of what `save()` returned. A page whose form has
+    `success` and `next_url` may be functions of what `save()` returned. The form posts back
+    to the URL that showed it, unless `action` says otherwise. A page whose form has
     errors answers 400; htmx gets 200, as it swaps only 2xx answers into the dialog."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -53,6 +54,7 @@ def dialog(
                 return htmx_saved(message)
             messages.success(request, message)
             return go(request, next_url(result) if callable(next_url) else next_url)
+    action = action or request.get_full_path()
     context = {"form": form, "title": title, "action": action, "submit": submit, "intro": intro, "multipart": multipart}
     if is_htmx(request):
         return render(request, "core/partials/dialog.html", context)

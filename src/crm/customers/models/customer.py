@@ -86,9 +86,6 @@ class WithPicklists(ModelIterable):
 
 
 class CustomerQuerySet(models.QuerySet):
-    def owned_by(self, user) -> "CustomerQuerySet":
-        return self.filter(manager=user)
-
     def in_pool(self) -> "CustomerQuerySet":
         return self.filter(pool__isnull=False)
 

@@ -70,11 +70,6 @@ def pools_open_to(user) -> list[Pool]:
     return pools
 
 
-def forget_pools(user) -> None:
-    if hasattr(user, _POOLS_ATTR):
-        delattr(user, _POOLS_ATTR)
-
-
 def customer_queryset(user, *, action: str = "view", include_pools: bool = True) -> QuerySet:
     """The customers the user may see (action "view") or act on ("edit", "export", …).
 
@@ -94,10 +89,6 @@ def customer_queryset(user, *, action: str = "view", include_pools: bool = True)
     if pools:
         condition |= Q(pool_id__in=[pool.pk for pool in pools])
     return queryset.filter(condition)
-
-
-def customer_in_scope(user, customer: Customer, *, action: str = "view") -> bool:
-    return customer_queryset(user, action=action).filter(pk=customer.pk).exists()
 
 
 def assignable_managers(actor) -> QuerySet:

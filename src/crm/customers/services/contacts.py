@@ -2,7 +2,6 @@
 duplicate check and the search."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
 from crm.audit.services import audit_create, audit_delete, audit_update
@@ -93,6 +92,3 @@ def contact_delete(*, actor, contact: Contact) -> None:
     indexing.refresh_tokens(customer)
     event_record(customer=customer, kind=EventKind.CONTACT, actor=actor, summary=name, data={"removed": name})
 
-
-def contact_required_message() -> str:
-    return _("Name, gender, position and office phone are required.")

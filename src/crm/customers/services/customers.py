@@ -16,6 +16,7 @@ from crm.core.numbering import next_number
 from crm.core.services import full_clean
 from crm.customers import normalise
 from crm.customers.custom_fields import clean_custom_values
+from crm.customers.fields import ENTERED
 from crm.customers.models import Contract, Customer, CustomerStatus, EventKind
 from crm.customers.models.customer import STATUS_FLOW
 from crm.customers.permissions import CUSTOMER
@@ -25,37 +26,7 @@ from crm.customers.services.events import event_record
 
 NUMBER_KEY = "customer"
 NUMBER_PREFIX = "KH"
-# What people enter on the form and in the API; the rest is derived or changed by its own action.
-CUSTOMER_FIELDS = [
-    "name",
-    "region",
-    "level",
-    "satisfaction",
-    "credit",
-    "address",
-    "postcode",
-    "phone",
-    "fax",
-    "email",
-    "website",
-    "credit_code",
-    "licence_no",
-    "legal_representative",
-    "registered_capital",
-    "annual_revenue",
-    "bank",
-    "bank_account",
-    "local_tax_no",
-    "national_tax_no",
-    "province",
-    "city",
-    "customer_type",
-    "source",
-    "industry",
-    "potential",
-    "stage",
-    "notes",
-]
+CUSTOMER_FIELDS = ENTERED  # what people enter on the form, in the API and the import
 KEY_FIELDS = {"name", "phone", "email", "credit_code"}
 AUDIT_FIELDS = [*CUSTOMER_FIELDS, "number", "external_id", "manager", "pool", "status", "custom"]
 

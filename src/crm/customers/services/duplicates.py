@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from crm.access.engine import access_for
 from crm.access.masking import mask_value
 from crm.audit.services import audit_update
-from crm.core.errors import Conflict, NotFound, PermissionDenied
+from crm.core.errors import Conflict, NotFound
 from crm.core.memo import SharedMemo
 from crm.customers import normalise, search, tokens
 from crm.customers.models import Customer, CustomerKey, DuplicateMode, DuplicateRule, DuplicateRuleKind, KeyKind
@@ -346,7 +346,3 @@ def _enforce_keys(key_kind: str, enforce: bool) -> None:
         first = own.values("value").annotate(first=Min("id")).values("first")
         CustomerKey.objects.filter(pk__in=first).update(enforced=True)
 
-
-def require_rule_view(actor) -> None:
-    if not access_for(actor).can(f"{DUPLICATE_RULE}.view"):
-        raise PermissionDenied()

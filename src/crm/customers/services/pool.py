@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from crm.access.engine import access_for
 from crm.access.shares import shares_drop
 from crm.audit.models import AuditAction
-from crm.audit.services import audit_create, audit_delete, audit_record, audit_records_bulk, audit_update
+from crm.audit.services import audit_create, audit_delete, audit_records_bulk, audit_update
 from crm.core.errors import Conflict, NotFound, ValidationFailed
 from crm.core.services import full_clean, model_update
 from crm.customers.models import Customer, EventKind, Pool
@@ -345,15 +345,3 @@ def pool_delete(*, actor, pool: Pool) -> None:
     audit_delete(actor=actor, instance=pool, fields=POOL_FIELDS)
     pool.delete()
 
-
-def pool_move_customers(*, actor, source: Pool, target: Pool) -> int:
-    access_for(actor).require(f"{POOL}.edit")
-    with transaction.atomic():
-        moved = Customer.objects.filter(pool=source).update(pool=target)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=source,
-            changes={"moved_to": [None, target.pk], "count": [None, moved]},
-        )
-    return moved

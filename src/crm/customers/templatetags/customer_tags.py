@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from crm.access.engine import access_for
 from crm.access.masking import mask_value
 from crm.customers.custom_fields import definitions, display
+from crm.customers.fields import INFO
 from crm.customers.models import Customer, CustomerStatus
 
 register = template.Library()
@@ -59,29 +60,6 @@ def custom_display(customer, definition):
     return display(definition, (customer.custom or {}).get(definition.key))
 
 
-INFO_FIELDS = [
-    "customer_type",
-    "source",
-    "industry",
-    "potential",
-    "stage",
-    "phone",
-    "fax",
-    "email",
-    "website",
-    "address",
-    "postcode",
-    "credit_code",
-    "licence_no",
-    "legal_representative",
-    "registered_capital",
-    "annual_revenue",
-    "bank",
-    "bank_account",
-    "local_tax_no",
-    "national_tax_no",
-    "notes",
-]
 
 
 @register.filter
@@ -90,7 +68,7 @@ def info_rows(customer, request):
     access = access_for(request.user)
     hidden = access.hidden_fields("customers.customer")
     rows = []
-    for name in INFO_FIELDS:
+    for name in INFO:
         if name in hidden:
             continue
         field = Customer._meta.get_field(name)

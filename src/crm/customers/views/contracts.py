@@ -114,7 +114,6 @@ def contract_create(request):
         message=_("Contract %(number)s created."),
         context={
             "title": _("New contract with %(name)s") % {"name": customer.name},
-            "action": f"{reverse('customers:contract_create')}?customer={customer.pk}",
             "submit": _("Create contract"),
             "intro": _("The number is given when the contract is saved."),
         },
@@ -183,7 +182,6 @@ def contract_edit(request, pk):
         message=_("Contract %(number)s saved."),
         context={
             "title": _("Edit contract %(number)s") % {"number": contract.number},
-            "action": reverse("customers:contract_edit", args=[contract.pk]),
             "intro": closed_note if closed else "",
         },
     )

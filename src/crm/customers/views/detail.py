@@ -204,6 +204,3 @@ def customer_section(request, pk, key):
     }
     return render(request, section.template, context)
 
-
-def detail_url(customer) -> str:
-    return reverse("customers:detail", args=[customer.pk])

@@ -115,7 +115,6 @@ def transfer_create(request):
         title=_("Ask for the customer"),
         intro=_("The customer belongs to %(owner)s. Their supervisor decides whether it becomes yours.")
         % {"owner": owner or _("the public pool")},
-        action=reverse("customers:transfer_create"),
         save=save,
         success=_("Your request was sent to the owner's supervisor."),
         next_url=reverse("customers:transfers"),

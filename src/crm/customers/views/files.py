@@ -35,7 +35,7 @@ def _form(request, *, kind: str) -> AttachmentForm:
     return form
 
 
-def _upload(request, *, customer, contract=None, action: str, next_url: str):
+def _upload(request, *, customer, contract=None, next_url: str):
     access_for(request.user).check(CUSTOMER, "edit", customer)
     form = _form(request, kind=AttachmentKind.CONTRACT if contract else AttachmentKind.QUOTE)
     uploaded = {}
@@ -62,7 +62,6 @@ def _upload(request, *, customer, contract=None, action: str, next_url: str):
         request,
         form=form,
         title=title,
-        action=action,
         save=save,
         success=_("%(name)s uploaded.") % {"name": name},
         next_url=next_url,
@@ -77,7 +76,6 @@ def attachment_upload(request, pk):
     return _upload(
         request,
         customer=customer,
-        action=reverse("customers:attachment_upload", args=[customer.pk]),
         next_url=safe_next(request, reverse("customers:detail", args=[customer.pk])),
     )
 
@@ -89,7 +87,6 @@ def contract_attachment_upload(request, pk):
         request,
         customer=contract.customer,
         contract=contract,
-        action=reverse("customers:contract_attachment_upload", args=[contract.pk]),
         next_url=reverse("customers:contract_detail", args=[contract.pk]),
     )
 
