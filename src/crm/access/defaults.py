@@ -23,28 +23,13 @@ class DefaultRole:
 
 # Customer settings that only administrators change (pools, custom fields, duplicate rules).
 CUSTOMER_SETTINGS = (
-    "customers.pool.create",
-    "customers.pool.edit",
-    "customers.pool.delete",
-    "customers.customfield.create",
-    "customers.customfield.edit",
-    "customers.customfield.delete",
-    "customers.duplicaterule.edit",
+    "customers.pool.create", "customers.pool.edit", "customers.pool.delete", "customers.customfield.create",
+    "customers.customfield.edit", "customers.customfield.delete", "customers.duplicaterule.edit",
 )
 
 SALES_MODULES = (
-    "customers",
-    "contacts",
-    "opportunities",
-    "leads",
-    "competitors",
-    "service",
-    "churn",
-    "contracts",
-    "followups",
-    "pool",
-    "calendar",
-    "marketing",
+    "customers", "contacts", "opportunities", "leads", "competitors", "service", "churn", "contracts", "followups",
+    "pool", "calendar", "marketing",
 )
 
 DEFAULT_ROLES = [
@@ -115,17 +100,9 @@ DEFAULT_ROLES = [
         description="受理和处理客户服务",
         default_scope="self",
         grants=(
-            "service.*",
-            "customers.customer.view",
-            "customers.contact.view",
-            "customers.followup.view",
-            "customers.interaction.view",
-            "contacts.*.view",
-            "orders.*.view",
-            "products.*.view",
-            "inventory.*.view",
-            "dictionary.item.view",
-            "identity.user.view",
+            "service.*", "customers.customer.view", "customers.contact.view", "customers.followup.view",
+            "customers.interaction.view", "contacts.*.view", "orders.*.view", "products.*.view", "inventory.*.view",
+            "dictionary.item.view", "identity.user.view",
         ),
         scopes={"customers.customer": "all", "service.service": "all"},
         field_rules=(("identity.user", "phone", "masked"),),
@@ -136,11 +113,7 @@ DEFAULT_ROLES = [
         description="市场活动与线索",
         default_scope="self",
         grants=(
-            "marketing.*",
-            "leads.*",
-            "customers.customer.view",
-            "reports.*.view",
-            "dictionary.item.view",
+            "marketing.*", "leads.*", "customers.customer.view", "reports.*.view", "dictionary.item.view",
             "identity.user.view",
         ),
         scopes={"leads.lead": "all", "customers.customer": "all"},

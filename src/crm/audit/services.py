@@ -140,15 +140,6 @@ def audit_records_bulk(*, actor, action: str, model, rows, message: str = "") ->
 
 
 _BULK_COLUMNS = (
-    "actor_id",
-    "actor_name",
-    "action",
-    "source",
-    "ip",
-    "user_agent",
-    "content_type_id",
-    "message",
-    "object_id",
-    "object_repr",
-    "changes",
+    "actor_id", "actor_name", "action", "source", "ip", "user_agent", "content_type_id", "message", "object_id",
+    "object_repr", "changes",
 )

@@ -34,15 +34,7 @@ BUILT_IN = [
     ColumnSpec("created_at", _("Created"), "created_at"),
 ]
 DEFAULT_COLUMNS = [
-    "number",
-    "name",
-    "level",
-    "region",
-    "manager",
-    "phone",
-    "last_followup_at",
-    "next_followup_on",
-    "status",
+    "number", "name", "level", "region", "manager", "phone", "last_followup_at", "next_followup_on", "status",
 ]
 
 

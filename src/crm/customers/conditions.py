@@ -16,15 +16,7 @@ from crm.core.errors import ValidationFailed
 from crm.customers.models import Customer, CustomerStatus, CustomField, CustomFieldType
 
 TEXT, REF, USER, CHOICE, NUMBER, DATE, DATETIME, TAGS, BOOLEAN = (
-    "text",
-    "ref",
-    "user",
-    "choice",
-    "number",
-    "date",
-    "datetime",
-    "tags",
-    "boolean",
+    "text", "ref", "user", "choice", "number", "date", "datetime", "tags", "boolean",
 )
 OPERATORS = {
     TEXT: ["contains", "not_contains", "eq", "ne", "startswith", "empty", "not_empty"],

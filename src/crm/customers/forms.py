@@ -166,20 +166,8 @@ class CustomerForm(BootstrapMixin, CustomFieldsMixin, RegionPairMixin, forms.For
     def clean(self):
         cleaned = super().clean()
         for name in (
-            "phone",
-            "fax",
-            "website",
-            "address",
-            "postcode",
-            "credit_code",
-            "licence_no",
-            "legal_representative",
-            "bank",
-            "bank_account",
-            "local_tax_no",
-            "national_tax_no",
-            "email",
-            "notes",
+            "phone", "fax", "website", "address", "postcode", "credit_code", "licence_no", "legal_representative",
+            "bank", "bank_account", "local_tax_no", "national_tax_no", "email", "notes",
         ):
             if name in cleaned and cleaned[name] is None:
                 cleaned[name] = ""

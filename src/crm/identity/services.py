@@ -307,14 +307,6 @@ def user_depart(*, actor, user: User, successor: User) -> dict[str, int]:
 
 
 __all__ = [
-    "department_create",
-    "department_delete",
-    "department_update",
-    "end_sessions",
-    "password_change",
-    "profile_update",
-    "user_create",
-    "user_depart",
-    "user_set_password",
-    "user_update",
+    "department_create", "department_delete", "department_update", "end_sessions", "password_change", "profile_update",
+    "user_create", "user_depart", "user_set_password", "user_update",
 ]

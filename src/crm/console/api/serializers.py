@@ -18,22 +18,8 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [
-            "id",
-            "created_at",
-            "actor",
-            "actor_name",
-            "action",
-            "action_label",
-            "source",
-            "source_label",
-            "ip",
-            "user_agent",
-            "record_type",
-            "record_type_label",
-            "object_id",
-            "object_repr",
-            "changes",
-            "message",
+            "id", "created_at", "actor", "actor_name", "action", "action_label", "source", "source_label", "ip",
+            "user_agent", "record_type", "record_type_label", "object_id", "object_repr", "changes", "message",
         ]
         read_only_fields = fields
 

@@ -12,15 +12,7 @@ from crm.customers.permissions import CUSTOM_FIELD, TAG
 
 TAG_FIELDS = ["name", "group", "color", "sort_order"]
 CUSTOM_FIELD_FIELDS = [
-    "resource",
-    "key",
-    "label",
-    "field_type",
-    "options",
-    "required",
-    "help_text",
-    "sort_order",
-    "is_active",
+    "resource", "key", "label", "field_type", "options", "required", "help_text", "sort_order", "is_active",
 ]
 SAVED_VIEW_FIELDS = ["name", "logic", "conditions", "filters", "columns", "ordering", "is_shared"]
 

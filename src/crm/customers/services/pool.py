@@ -31,16 +31,8 @@ from crm.identity.models import User
 from crm.notifications.services import notify
 
 POOL_FIELDS = [
-    "name",
-    "description",
-    "no_followup_days",
-    "no_deal_days",
-    "warn_days",
-    "claim_cap",
-    "reclaim_days",
-    "is_default",
-    "is_active",
-    "sort_order",
+    "name", "description", "no_followup_days", "no_deal_days", "warn_days", "claim_cap", "reclaim_days", "is_default",
+    "is_active", "sort_order",
 ]
 
 

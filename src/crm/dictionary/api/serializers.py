@@ -18,18 +18,8 @@ class DictionaryItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = DictionaryItem
         fields = [
-            "id",
-            "number",
-            "category",
-            "category_label",
-            "entry",
-            "value",
-            "editable",
-            "is_active",
-            "sort_order",
-            "parent",
-            "created_at",
-            "updated_at",
+            "id", "number", "category", "category_label", "entry", "value", "editable", "is_active", "sort_order",
+            "parent", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
         # Uniqueness of (category, value) is the service's rule: it answers on the field "value".

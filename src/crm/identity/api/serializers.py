@@ -70,20 +70,8 @@ class UserSerializer(FieldRulesMixin, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id",
-            "username",
-            "name",
-            "employee_no",
-            "phone",
-            "email",
-            "department",
-            "department_name",
-            "superior",
-            "roles",
-            "status",
-            "last_login",
-            "date_joined",
-            "password",
+            "id", "username", "name", "employee_no", "phone", "email", "department", "department_name", "superior",
+            "roles", "status", "last_login", "date_joined", "password",
         ]
         read_only_fields = ["id", "last_login", "date_joined"]
         extra_kwargs = {"employee_no": {"validators": []}}

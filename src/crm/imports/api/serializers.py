@@ -27,34 +27,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportJob
         fields = [
-            "id",
-            "record_type",
-            "status",
-            "status_display",
-            "original_name",
-            "file_format",
-            "encoding",
-            "sheet",
-            "header_row",
-            "headers",
-            "samples",
-            "total_rows",
-            "mapping",
-            "defaults",
-            "policy",
-            "dry_run",
-            "next_row",
-            "percent",
-            "created_count",
-            "updated_count",
-            "skipped_count",
-            "rejected_count",
-            "waiting_count",
-            "error",
-            "rejects_url",
-            "created_at",
-            "started_at",
-            "finished_at",
+            "id", "record_type", "status", "status_display", "original_name", "file_format", "encoding", "sheet",
+            "header_row", "headers", "samples", "total_rows", "mapping", "defaults", "policy", "dry_run", "next_row",
+            "percent", "created_count", "updated_count", "skipped_count", "rejected_count", "waiting_count", "error",
+            "rejects_url", "created_at", "started_at", "finished_at",
         ]
         read_only_fields = fields
 
@@ -136,18 +112,8 @@ class ExportJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExportJob
         fields = [
-            "id",
-            "record_type",
-            "file_format",
-            "params",
-            "status",
-            "status_display",
-            "rows",
-            "error",
-            "download_url",
-            "created_at",
-            "finished_at",
-            "expires_at",
+            "id", "record_type", "file_format", "params", "status", "status_display", "rows", "error", "download_url",
+            "created_at", "finished_at", "expires_at",
         ]
         read_only_fields = fields
 

@@ -12,19 +12,8 @@ class JobRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = JobRun
         fields = [
-            "id",
-            "job",
-            "status",
-            "status_display",
-            "scheduled_for",
-            "kwargs",
-            "result",
-            "error",
-            "triggered_by",
-            "created_at",
-            "started_at",
-            "finished_at",
-            "duration_seconds",
+            "id", "job", "status", "status_display", "scheduled_for", "kwargs", "result", "error", "triggered_by",
+            "created_at", "started_at", "finished_at", "duration_seconds",
         ]
         read_only_fields = fields
 

@@ -136,18 +136,8 @@ class AttachmentSerializer(FieldRulesMixin, serializers.ModelSerializer):
     class Meta:
         model = Attachment
         fields = [
-            "id",
-            "customer",
-            "contract",
-            "kind",
-            "original_name",
-            "size",
-            "content_type",
-            "description",
-            "uploaded_by",
-            "uploaded_by_name",
-            "uploaded_at",
-            "download_url",
+            "id", "customer", "contract", "kind", "original_name", "size", "content_type", "description",
+            "uploaded_by", "uploaded_by_name", "uploaded_at", "download_url",
         ]
         read_only_fields = fields
 

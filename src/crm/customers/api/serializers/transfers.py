@@ -25,23 +25,9 @@ class TransferRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = TransferRequest
         fields = [
-            "id",
-            "customer",
-            "customer_name",
-            "requester",
-            "requester_name",
-            "owner",
-            "owner_name",
-            "approver",
-            "approver_name",
-            "reason",
-            "status",
-            "status_label",
-            "decided_by",
-            "decided_by_name",
-            "decided_at",
-            "decision_note",
-            "created_at",
+            "id", "customer", "customer_name", "requester", "requester_name", "owner", "owner_name", "approver",
+            "approver_name", "reason", "status", "status_label", "decided_by", "decided_by_name", "decided_at",
+            "decision_note", "created_at",
         ]
         read_only_fields = fields
 
