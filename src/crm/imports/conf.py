@@ -6,6 +6,8 @@
 | CRM_IMPORT_INLINE_ROWS | 2000 | files up to this many rows import within the request; larger ones in the background |
 | CRM_IMPORT_STALE_SECONDS | 120 | a running import silent for this long is taken for dead and resumed |
 | CRM_IMPORT_KEEP_DAYS | 30 | uploaded files and rejects of finished imports are deleted after this |
+| CRM_IMPORT_MAX_BYTES | 512 MB | the largest file read, and the most an XLSX may unpack to |
+| CRM_IMPORT_MAX_ROWS / CRM_IMPORT_MAX_COLUMNS | 1,000,000 / 100 | the most rows and columns a file may have |
 | CRM_EXPORT_INLINE_ROWS | 5000 | larger exports run in the background |
 | CRM_EXPORT_KEEP_DAYS | 7 | background export files are kept this long |
 | CRM_BACKUP_DIR | <data dir>/backups | where `crm backup` and the scheduled backup write |
@@ -41,6 +43,18 @@ def stale_seconds() -> int:
 
 def import_keep_days() -> int:
     return _int("CRM_IMPORT_KEEP_DAYS", 30)
+
+
+def import_max_bytes() -> int:
+    return _int("CRM_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
+
+
+def import_max_rows() -> int:
+    return _int("CRM_IMPORT_MAX_ROWS", 1_000_000)
+
+
+def import_max_columns() -> int:
+    return _int("CRM_IMPORT_MAX_COLUMNS", 100)
 
 
 def export_inline_rows() -> int:

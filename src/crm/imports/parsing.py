@@ -10,26 +10,35 @@
   sheet's XML directly, once, when the file is analysed.
 - Empty rows are skipped and not counted. Data rows are numbered 0, 1, 2 … (the import's
   checkpoint counts them) and keep the row number the user sees in the sheet.
+- Every file is bounded before and while it is read (crm.imports.conf): its size, an XLSX's
+  unpacked size and packing ratio (a compression bomb is refused unopened), its rows and columns;
+  a cell is never kept longer than MAX_CELL + 1 characters, which every field refuses as too long.
 """
 
 import codecs
 import csv
 import datetime
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from crm.core.errors import ValidationFailed
+from crm.imports import conf
 
 FORMATS = ("csv", "xlsx")
 HEADER_SEARCH_ROWS = 30
 SAMPLE_ROWS = 5
+SAMPLE_CELL = 100  # characters of a sample cell kept for the mapping page
+MAX_CELL = 5000  # the longest value any field takes (notes)
+PACKING_RATIO = 100  # an XLSX part unpacking to more than this many times its packed size is a bomb
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
 _EXCEL_TEXT = re.compile(r'^="(.*)"$', re.S)
 
@@ -117,6 +126,34 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 
 # --- XLSX -----------------------------------------------------------------------------------------
+def _check_size(path: str, file_format: str) -> None:
+    limit = conf.import_max_bytes()
+    if os.path.getsize(path) > limit:
+        raise _refuse(_("The file is larger than %(size)s.") % {"size": filesizeformat(limit)})
+    if file_format != "xlsx":
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _refuse(_("This is not an Excel workbook (.xlsx) that can be read.")) from exc
+    unpacked = sum(part.file_size for part in parts)
+    bomb = any(part.file_size > 1 << 20 and part.file_size > PACKING_RATIO * part.compress_size for part in parts)
+    if unpacked > limit or bomb:
+        raise _refuse(
+            _("The workbook unpacks to %(size)s, far more than its data can need: save it again, or as CSV.")
+            % {"size": filesizeformat(unpacked)}
+        )
+
+
+def _check_rows(count: int | None) -> None:
+    if count is not None and count > conf.import_max_rows():
+        raise _refuse(
+            _("The file has more than %(count)s rows: split it into several files.")
+            % {"count": f"{conf.import_max_rows():,}"}
+        )
+
+
 def _open_workbook(source):
     try:
         return load_workbook(source, read_only=True, data_only=True)
@@ -197,7 +234,9 @@ def _headers(cells: list[str]) -> list[str]:
 
 def analyse(path: str, file_format: str, score: Callable[[list], int]) -> Layout:
     """Find the encoding, sheet, header row and merged ranges of a file; raise with a clear
-    message when it is no spreadsheet this can read."""
+    message when it is no spreadsheet this can read, or too big to read."""
+    if file_format in FORMATS:
+        _check_size(path, file_format)
     if file_format == "csv":
         with open(path, "rb") as handle:
             text, encoding = decode(handle.read())
@@ -229,7 +268,13 @@ def analyse(path: str, file_format: str, score: Callable[[list], int]) -> Layout
         raise _refuse(_("Upload a CSV or an Excel (.xlsx) file."))
     if not layout.headers:
         raise _refuse(_("No header row was found in the file."))
-    layout.samples = [cells for _index, _number, cells in _take(iter_rows(path, layout), SAMPLE_ROWS)]
+    if len(layout.headers) > conf.import_max_columns():
+        raise _refuse(_("The file has more than %(count)d columns.") % {"count": conf.import_max_columns()})
+    if layout.estimated_rows is None:  # no dimension in the sheet: count, as far as the limit
+        layout.estimated_rows = sum(1 for _row in _take(iter_rows(path, layout), conf.import_max_rows() + 1))
+    _check_rows(layout.estimated_rows)
+    samples = _take(iter_rows(path, layout), SAMPLE_ROWS)
+    layout.samples = [[cell[:SAMPLE_CELL] for cell in cells] for _index, _number, cells in samples]
     return layout
 
 
@@ -294,6 +339,7 @@ def iter_rows(path: str, layout: Layout, start: int = 0) -> Iterator[tuple[int, 
     workbook = _open_workbook(path)
     try:
         sheet = workbook[layout.sheet] if layout.sheet in workbook.sheetnames else workbook.worksheets[0]
+        sheet.reset_dimensions()  # read every row, whatever the sheet's dimension says (the estimate's)
         yield from _numbered(_sheet_rows(sheet, layout.data_start), width, start, layout.merges)
     finally:
         workbook.close()
@@ -302,9 +348,9 @@ def iter_rows(path: str, layout: Layout, start: int = 0) -> Iterator[tuple[int, 
 def _numbered(rows, width: int, start: int, merges) -> Iterator[tuple[int, int, list[str]]]:
     pending = sorted(tuple(m) for m in merges)  # (first row, last row, column), filled downwards
     active: list[list] = []  # [last row, column, value]
-    index = 0
+    index, most = 0, conf.import_max_rows()
     for number, cells in rows:
-        cells = (cells + [""] * width)[:width]
+        cells = [cell[: MAX_CELL + 1] for cell in (cells + [""] * width)[:width]]
         while pending and pending[0][0] <= number:
             first, last, column = pending.pop(0)
             if last >= number and column <= width:
@@ -321,6 +367,8 @@ def _numbered(rows, width: int, start: int, merges) -> Iterator[tuple[int, int, 
             active = [entry for entry in active if entry[0] > number]
         if _blank(cells):
             continue
+        if index >= most:
+            _check_rows(index + 1)  # a sheet whose dimension said fewer: refused as it reads on
         if index >= start:
             yield index, number, cells
         index += 1

@@ -26,6 +26,7 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.db import connections
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -206,7 +207,7 @@ def read_manifest(archive_path: str) -> dict:
             member = archive.extractfile(MANIFEST)
             if member is None:
                 raise KeyError(MANIFEST)
-            manifest = json.loads(member.read().decode("utf-8"))
+            manifest = json.loads(member.read(1 << 20).decode("utf-8"))  # a manifest is a few KB
     except (OSError, tarfile.TarError, KeyError, ValueError) as exc:
         raise ValidationFailed(_("This is not a backup of the CRM (no manifest).")) from exc
     if manifest.get("format") != FORMAT:
@@ -246,6 +247,12 @@ def backup_restore(*, archive: str, force: bool = False, alias: str = "default")
     with tempfile.TemporaryDirectory(prefix="crm-restore-") as scratch:
         directory = Path(scratch)
         with tarfile.open(archive, "r:gz") as tar:
+            unpacked = sum(member.size for member in tar.getmembers())
+            if unpacked > shutil.disk_usage(directory).free:  # before writing anything: a bomb fills no disk
+                raise ValidationFailed(
+                    _("The backup unpacks to %(size)s, more than the free disk space.")
+                    % {"size": filesizeformat(unpacked)}
+                )
             tar.extractall(directory, filter="data")
         database_file = directory / manifest["database_file"]
         if _sha256(database_file) != manifest.get("database_sha256"):
