@@ -112,3 +112,11 @@ def test_a_backup_that_would_not_fit_on_the_disk_is_refused_before_writing(tmp_p
     monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 1_000_000, 1_000_000))
     with pytest.raises(ValidationFailed):
         backup.backup_restore(archive=str(archive), force=True)
+
+
+def test_a_row_identical_to_a_rejected_row_is_rejected_too_not_skipped(sales):
+    """Issue 12 #12: the second of two identical rows that lack a required value was counted as a
+    duplicate of the first, which was never imported."""
+    incomplete = ["杭州恒通机械有限公司", "华东", "", "刘洋", "0571-88886666", "", "", ""]  # no 客户等级
+    job = run_import(sales.supervisor, csv_bytes([HEADER, incomplete, incomplete]), "客户.csv")
+    assert (job.created_count, job.skipped_count, job.rejected_count) == (0, 0, 2)

@@ -226,8 +226,7 @@ class DuplicatePolicy:
         earlier = row.extra["earlier"]
         target = row.extra["target"]
         if not candidates and not earlier:
-            row.outcome = r.CREATED
-            self._remember(ctx, row)
+            self._create(ctx, row)
             return
         reasons = [reason for found in candidates.values() for reason in found]
         reasons += [reason for _seen, found in earlier.values() for reason in found]
@@ -259,8 +258,7 @@ class DuplicatePolicy:
                     % {"matches": summary},
                 )
                 return
-            row.outcome = r.CREATED
-            self._remember(ctx, row)
+            self._create(ctx, row)
             return
         # update
         records = set(candidates)
@@ -294,6 +292,14 @@ class DuplicatePolicy:
             row.extra["merged_into"] = earlier_row
             if earlier_row is not None:
                 self._merge(ctx, earlier_row, row)
+
+    def _create(self, ctx, row: r.Row) -> None:
+        """A new record, unless its draft is refused: then it is no earlier row that later rows
+        of the file could duplicate (they are refused alike, not skipped)."""
+        if self._build(ctx, row) is None:  # refused, with its reasons
+            return
+        row.outcome = r.CREATED
+        self._remember(ctx, row)
 
     def _key_conflict(self, ctx, row: r.Row, target: int) -> bool:
         """Would the row's keys duplicate another customer under a blocking rule?"""
