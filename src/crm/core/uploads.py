@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from crm.core.errors import TooLarge, ValidationFailed
+from crm.core.errors import NotFound, TooLarge, ValidationFailed
 
 # extension -> the start of the file that kind has (None: text, checked by decoding)
 SIGNATURES = {
@@ -78,3 +78,14 @@ def check_upload(upload, *, allowed=tuple(SIGNATURES), max_bytes: int | None = N
     elif not any(head.startswith(signature) for signature in signatures):
         raise ValidationFailed(fields={"file": [_("The file's content does not match its name.")]})
     return CONTENT_TYPES.get(kind, "application/octet-stream")
+
+
+def stored_file(field_file):
+    """A stored file opened for a download; NotFound (404) when the record has none or its file
+    is gone (deleted, expired, not in the backup it was restored from), never a 500."""
+    if not field_file:
+        raise NotFound(_("The file is no longer kept."))
+    try:
+        return field_file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise NotFound(_("The file is no longer kept.")) from exc

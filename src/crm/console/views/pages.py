@@ -4,7 +4,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from crm.console.services import system_settings_update
 from crm.core import extensions
 from crm.core.errors import DomainError
 from crm.core.selectors import system_settings
+from crm.core.uploads import stored_file
 
 
 @crm_view()
@@ -63,10 +64,8 @@ def settings_edit(request):
 def logo(request):
     """The uploaded logo; only raster images are accepted on upload, so this is safe to show."""
     current = system_settings()
-    if not current.logo:
-        raise Http404
     content_type = mimetypes.guess_type(current.logo.name)[0] or "application/octet-stream"
-    response = FileResponse(current.logo.open("rb"), content_type=content_type)
+    response = FileResponse(stored_file(current.logo), content_type=content_type)
     response["Cache-Control"] = "private, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -27,6 +27,7 @@ from crm.core.api.errors import ApiErrorSerializer
 from crm.core.api.pagination import ListPagination
 from crm.core.api.viewsets import ERRORS, CrmViewSet
 from crm.core.errors import ValidationFailed
+from crm.core.uploads import stored_file
 from crm.customers.api.serializers import related as s
 from crm.customers.models import Customer, CustomerEvent
 from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT, CUSTOMER, FOLLOWUP, INTERACTION
@@ -317,7 +318,7 @@ class AttachmentViewSet(ChildRecordViewSet):
     def download(self, request, pk=None):
         attachment = self.get_object()
         return FileResponse(
-            attachment.file.open("rb"),
+            stored_file(attachment.file),
             as_attachment=True,
             filename=attachment.original_name,
             content_type=attachment.content_type,

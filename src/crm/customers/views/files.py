@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError, TooLarge, ValidationFailed
 from crm.core.htmx import htmx_saved, is_htmx
+from crm.core.uploads import stored_file
 from crm.core.views.flows import dialog, go, safe_next
 from crm.customers.forms import AttachmentForm
 from crm.customers.forms_admin import upload_accept
@@ -106,11 +107,7 @@ def content_disposition(name: str) -> str:
 @crm_view(f"{ATTACHMENT}.view")
 def attachment_download(request, pk):
     attachment = related.attachment_get(user=request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=attachment.content_type)
+    response = FileResponse(stored_file(attachment.file), content_type=attachment.content_type)
     response["Content-Disposition"] = content_disposition(attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from crm.core.api.viewsets import CrmReadOnlyViewSet, CrmViewSet
 from crm.core.errors import NotFound
+from crm.core.uploads import stored_file
 from crm.imports import files, registry
 from crm.imports.api.serializers import (
     ExportJobSerializer,
@@ -162,7 +163,7 @@ class ImportViewSet(mixins.CreateModelMixin, CrmReadOnlyViewSet):
             raise NotFound()
         content_type = files.rejects_type(job)
         filename = job.rejects.name.rsplit("/", 1)[-1]
-        return FileResponse(job.rejects.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+        return FileResponse(stored_file(job.rejects), as_attachment=True, filename=filename, content_type=content_type)
 
     @extend_schema(
         request=ImportDecideSerializer, responses={200: ImportJobSerializer}, summary="Decide on waiting rows"
@@ -253,4 +254,4 @@ class ExportViewSet(mixins.CreateModelMixin, CrmReadOnlyViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         job = export_service.export_download(actor=request.user, job=self.get_object())
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+        return FileResponse(stored_file(job.file), as_attachment=True, filename=job.filename)

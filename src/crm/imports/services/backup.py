@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from crm.core.errors import Conflict, ValidationFailed
 from crm.imports import conf
+from crm.imports.models import ExportJob
 
 FORMAT = 1
 PREFIX = "crm-backup-"
@@ -271,7 +272,16 @@ def backup_restore(*, archive: str, force: bool = False, alias: str = "default")
                     destination.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, destination)
                     restored_files += 1
+    _drop_exports_left_behind()
     return {"engine": manifest["engine"], "counts": manifest.get("counts", {}), "media_files": restored_files}
+
+
+def _drop_exports_left_behind() -> None:
+    """Export files are not backed up (SKIPPED_MEDIA): their jobs go too, so none is offered
+    for download that cannot be; the user exports again."""
+    for job in ExportJob.objects.exclude(file=""):
+        if not job.file.storage.exists(job.file.name):
+            job.delete()
 
 
 def _restore_sqlite(connection, database_file: Path) -> None:

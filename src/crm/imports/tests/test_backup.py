@@ -15,6 +15,14 @@ ROWS = [
 ]
 
 
+EXPORT_JOB = (
+    "from django.core.files.base import ContentFile; from crm.identity.models import User; "
+    "from crm.imports.models import ExportJob; "
+    "job = ExportJob(owner=User.objects.get(username='admin'), record_type='customers', file_format='csv', "
+    "status='succeeded'); job.file.save('客户.csv', ContentFile(b'x'))"
+)
+
+
 def test_backup_and_restore_round_trip(installations, tmp_path):
     source = installations.migrated()
     path = tmp_path / "客户.csv"
@@ -23,6 +31,10 @@ def test_backup_and_restore_round_trip(installations, tmp_path):
     attachment = source.root / "media" / "attachments" / "2026" / "合同.pdf"
     attachment.parent.mkdir(parents=True, exist_ok=True)
     attachment.write_bytes(b"%PDF-1.4 contract")
+
+    # A finished background export: its file is not backed up (remade on demand), so its job
+    # must not come back as downloadable (issue 12 #10).
+    source.crm("shell", "-c", EXPORT_JOB)
 
     archive = tmp_path / "backup.tar.gz"
     result = source.crm("backup", "--output", str(archive))
@@ -43,6 +55,8 @@ def test_backup_and_restore_round_trip(installations, tmp_path):
     assert target.scalar("SELECT notes FROM customers_customer WHERE name = '上海华信科技有限公司'") == "备份测试"
     assert target.scalar("SELECT COUNT(*) FROM identity_user WHERE username = 'admin'") == 1
     assert target.scalar("SELECT COUNT(*) FROM audit_auditevent WHERE action = 'import'") == 1
+    assert source.scalar("SELECT COUNT(*) FROM imports_exportjob") == 1
+    assert target.scalar("SELECT COUNT(*) FROM imports_exportjob") == 0
     assert (target.root / "media" / "attachments" / "2026" / "合同.pdf").read_bytes() == b"%PDF-1.4 contract"
     # The restored CRM works: search tokens and keys came along, a login user is there.
     check = target.crm(

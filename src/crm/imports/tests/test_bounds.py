@@ -120,3 +120,16 @@ def test_a_row_identical_to_a_rejected_row_is_rejected_too_not_skipped(sales):
     incomplete = ["杭州恒通机械有限公司", "华东", "", "刘洋", "0571-88886666", "", "", ""]  # no 客户等级
     job = run_import(sales.supervisor, csv_bytes([HEADER, incomplete, incomplete]), "客户.csv")
     assert (job.created_count, job.skipped_count, job.rejected_count) == (0, 0, 2)
+
+
+def test_a_download_whose_file_is_gone_is_a_404_not_a_500(client, sales, settings):
+    from django.core.files.base import ContentFile
+
+    from crm.imports.models import ExportJob
+
+    job = ExportJob(owner=sales.supervisor, record_type="customers", file_format="csv", status="succeeded")
+    job.file.save("客户.csv", ContentFile(b"x"))
+    job.file.storage.delete(job.file.name)  # expired, or not in the backup it was restored from
+    client.force_login(sales.supervisor)
+    assert client.get(f"/data/exports/{job.pk}/download/").status_code == 404
+    assert client.get(f"/api/v1/exports/{job.pk}/download/").status_code == 404

@@ -11,6 +11,7 @@ from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.core.errors import DomainError
 from crm.core.htmx import is_htmx
+from crm.core.uploads import stored_file
 from crm.imports import conf, registry
 from crm.imports.exports import ExportFile
 from crm.imports.selectors import export_get, export_list
@@ -76,4 +77,4 @@ def export_new(request):
 @crm_view()
 def export_download(request, pk: int):
     job = service.export_download(actor=request.user, job=export_get(user=request.user, pk=pk))
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return FileResponse(stored_file(job.file), as_attachment=True, filename=job.filename)

@@ -12,6 +12,7 @@ from crm.access.engine import access_for
 from crm.core.errors import DomainError, NotFound
 from crm.core.forms import errors_onto_form
 from crm.core.htmx import is_htmx
+from crm.core.uploads import stored_file
 from crm.imports import files, registry
 from crm.imports.forms import POLICY_HELP, MappingForm, UploadForm
 from crm.imports.models import ImportStatus, IssueKind
@@ -256,7 +257,7 @@ def rejects(request, pk: int):
         raise NotFound()
     filename = job.rejects.name.rsplit("/", 1)[-1]
     content_type = files.rejects_type(job)
-    return FileResponse(job.rejects.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    return FileResponse(stored_file(job.rejects), as_attachment=True, filename=filename, content_type=content_type)
 
 
 @crm_view(methods=("POST",))
