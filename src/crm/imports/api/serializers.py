@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from crm.imports.models import DuplicatePolicy, ExportJob, ImportIssue, ImportJob, SavedMapping
+from crm.imports.services.lifecycle import is_interrupted
 
 
 class FieldSpecSerializer(serializers.Serializer):
@@ -23,6 +24,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     percent = serializers.IntegerField(read_only=True)
     rejects_url = serializers.SerializerMethodField()
+    interrupted = serializers.SerializerMethodField(
+        help_text="Its process is gone (or it failed part-way): POST …/resume/ continues from the checkpoint."
+    )
 
     class Meta:
         model = ImportJob
@@ -30,9 +34,12 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "id", "record_type", "status", "status_display", "original_name", "file_format", "encoding", "sheet",
             "header_row", "headers", "samples", "total_rows", "mapping", "defaults", "policy", "dry_run", "next_row",
             "percent", "created_count", "updated_count", "skipped_count", "rejected_count", "waiting_count", "error",
-            "rejects_url", "created_at", "started_at", "finished_at",
+            "rejects_url", "interrupted", "created_at", "started_at", "finished_at",
         ]
         read_only_fields = fields
+
+    def get_interrupted(self, job) -> bool:
+        return is_interrupted(job)
 
     def get_rejects_url(self, job) -> str | None:
         if not job.rejects:

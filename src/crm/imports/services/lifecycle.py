@@ -32,6 +32,7 @@ from crm.imports.services.run import (
     build_context,
     import_execute,
     import_type,
+    is_dead,
     layout_of,
     reason_text,
     require_import,
@@ -337,11 +338,10 @@ def import_cancel(*, actor, job: ImportJob) -> ImportJob:
 
 
 def is_interrupted(job: ImportJob) -> bool:
-    """Running, but its process has been silent too long (killed, restarted)."""
+    """Running, but its process is gone (run.is_dead); or failed part-way: either resumes."""
     if job.status != ImportStatus.RUNNING:
         return job.status == ImportStatus.FAILED and job.next_row > 0 and not job.dry_run
-    limit = timezone.now() - timedelta(seconds=conf.stale_seconds())
-    return job.heartbeat_at is None or job.heartbeat_at < limit
+    return is_dead(job)
 
 
 def import_resume(*, actor, job: ImportJob) -> ImportJob:
@@ -359,15 +359,11 @@ def import_resume(*, actor, job: ImportJob) -> ImportJob:
 
 def imports_recover(*, now=None) -> dict:
     """Scheduled: imports whose process died (silent while running) are queued again."""
-    now = now or timezone.now()
-    limit = now - timedelta(seconds=conf.stale_seconds())
     resumed = 0
-    for job_id in ImportJob.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=limit).values_list(
-        "pk", flat=True
-    )[:20]:
+    for job_id in ImportJob.objects.filter(status=ImportStatus.RUNNING).values_list("pk", flat=True)[:50]:
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().get(pk=job_id)
-            if job.status != ImportStatus.RUNNING or (job.heartbeat_at and job.heartbeat_at >= limit):
+            if not is_dead(job):
                 continue
             job.status, job.claim = ImportStatus.QUEUED, ""
             job.run = job_enqueue(name=JOB_NAME, triggered_by=job.owner, kwargs={"import_id": job.pk})

@@ -10,7 +10,10 @@ the run (upload, mapping, start, cancel, resume): crm.imports.services.lifecycle
 
 import contextlib
 import gc
+import hashlib
 import logging
+import os
+import socket
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -122,14 +125,13 @@ def import_execute(import_id: int, *, force: bool = False, on_batch=None) -> Imp
     Claims the import when it is queued, or running but silent for CRM_IMPORT_STALE_SECONDS (its
     process died), or always with force=True (the caller knows the other process is gone; even
     if it is not, it stops at its next batch)."""
-    token = uuid.uuid4().hex
+    token = f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     now = timezone.now()
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().filter(pk=import_id).first()
         if job is None:
             return None
-        stale = job.heartbeat_at is None or job.heartbeat_at < now - timedelta(seconds=conf.stale_seconds())
-        if not (job.status == ImportStatus.QUEUED or (job.status == ImportStatus.RUNNING and (force or stale))):
+        if not (job.status == ImportStatus.QUEUED or (job.status == ImportStatus.RUNNING and (force or is_dead(job)))):
             return job
         if job.dry_run and job.next_row:
             reset_progress(job)  # a dry run writes nothing but its findings: an interrupted one starts over
@@ -153,6 +155,31 @@ def import_execute(import_id: int, *, force: bool = False, on_batch=None) -> Imp
         logger.exception("import %s failed", import_id)
         _fail(import_id, token, _("The import stopped because of an internal error; it can be resumed."))
         raise
+
+
+# The claim names the process running an import (host, pid), so that a process that died on this
+# machine (killed, out of memory) is known at once, not only when its heartbeat has gone stale.
+_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def is_dead(job: ImportJob) -> bool:
+    """A running import whose process is gone: it died on this machine, or has been silent for
+    CRM_IMPORT_STALE_SECONDS (killed elsewhere, restarted)."""
+    if job.status != ImportStatus.RUNNING:
+        return False
+    if job.heartbeat_at is None or job.heartbeat_at < timezone.now() - timedelta(seconds=conf.stale_seconds()):
+        return True
+    host, _sep, rest = job.claim.partition(":")
+    pid = rest.partition(":")[0]
+    if host != _HOST or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: is there such a process
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # there is, someone else's
+        return False
+    return False
 
 
 def _fail(import_id: int, token: str, message: str) -> ImportJob:

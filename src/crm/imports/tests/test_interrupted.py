@@ -28,6 +28,13 @@ def _write_file(path) -> int:
     return unique
 
 
+SEEN_AS = (
+    "from crm.imports.models import ImportJob; from crm.imports.api.serializers import ImportJobSerializer; "
+    "from crm.imports.services.lifecycle import is_interrupted; job = ImportJob.objects.latest('id'); "
+    "print(is_interrupted(job), ImportJobSerializer(job).data['interrupted'])"
+)
+
+
 def _consistent(installation) -> dict:
     """What the database holds, counted independently of the import's own bookkeeping."""
     q = installation.scalar
@@ -70,6 +77,10 @@ def test_a_killed_import_resumes_without_partial_or_doubled_rows(installations, 
     after_kill = _consistent(installation)
     job = after_kill["job"]
     assert job["status"] == "running" and 0 < job["next_row"] < TOTAL
+    # Known dead at once (its process is gone from this machine), not CRM_IMPORT_STALE_SECONDS later,
+    # on the page and in the API alike (issue 12 #11).
+    answer = installation.crm("shell", "-c", SEEN_AS)
+    assert answer.stdout.split()[-2:] == ["True", "True"], answer.stdout
     assert job["next_row"] % BATCH == 0  # whole batches only
     created = job["created"]
     assert after_kill["customers"] == created == after_kill["distinct_names"] == after_kill["distinct_numbers"]
