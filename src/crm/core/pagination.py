@@ -38,6 +38,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def _bounded_count(self) -> int:
         # Without the ORDER BY: counting in index order would read the whole sort.
+        if not hasattr(self.object_list, "order_by"):  # a list computed in memory
+            return len(self.object_list)
         return self.object_list.order_by()[: self.cap + 1].count()
 
     @cached_property

@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
     ],
     # Every viewset asks the engine for the function of its `resource` (crm.access.drf).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "crm.access.drf.FunctionPermission"],
-    "DEFAULT_PAGINATION_CLASS": "crm.core.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "crm.core.api.pagination.ListPagination",  # one list shape: count_capped too
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -9,7 +9,6 @@ off a customer is in `related`, the settings in `settings`, transfer requests in
 
 import contextlib
 
-from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -26,7 +25,7 @@ from crm.customers.models import Customer
 from crm.customers.permissions import CUSTOMER
 from crm.customers.selectors.customers import CustomerFilters, customer_get, customer_list
 from crm.customers.selectors.pool import pool_customers
-from crm.customers.selectors.scope import customer_queryset, pools_open_to
+from crm.customers.selectors.scope import pools_open_to
 from crm.customers.services import customers, duplicates, merge, ownership
 from crm.customers.services import pool as pool_service
 
@@ -88,38 +87,28 @@ class CustomerViewSet(CrmModelViewSet):
         serializer = s.CustomerDetailSerializer(customer, context=self.get_serializer_context())
         return Response(serializer.data, status=status_code)
 
-    def _by_external_id(self, external_id: str):
-        """The customer in scope with this external_id, None when there is none; one outside the
-        scope cannot be updated and blocks the id: 409."""
-        pk = customer_queryset(self.request.user).filter(external_id=external_id).values_list("pk", flat=True).first()
-        if pk is not None:
-            return customer_get(user=self.request.user, pk=pk)
-        if Customer.objects.filter(external_id=external_id).exists():
-            raise Conflict(
-                _("A customer outside your data scope already has this external ID."), code="external_id_taken"
-            )
-        return None
-
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         external_id = (serializer.validated_data.get("external_id") or "").strip()
-        if external_id:
-            existing = self._by_external_id(external_id)
-            if existing is not None:
-                return self._update(existing, request.data, partial=True)
-        try:
-            customer = customers.customer_create(actor=request.user, **serializer.service_arguments())
-        except (IntegrityError, Conflict, ValidationFailed):
-            # A concurrent request created the customer with this external_id first (then this one is a
-            # duplicate, or its external_id is taken): update that customer instead.
-            existing = self._by_external_id(external_id) if external_id else None
-            if existing is None:
-                raise
-            return self._update(existing, request.data, partial=True)
-        return self._answer(customer, status.HTTP_201_CREATED)
+
+        def create():
+            return customers.customer_create(actor=request.user, **serializer.service_arguments())
+
+        if not external_id:
+            return self._answer(create(), status.HTTP_201_CREATED)
+        customer, created = customers.customer_upsert(
+            actor=request.user,
+            external_id=external_id,
+            create=create,
+            update=lambda existing: self._change(existing, request.data, partial=True),
+        )
+        return self._answer(customer, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def _update(self, customer, data, *, partial: bool) -> Response:
+        return self._answer(self._change(customer, data, partial=partial))
+
+    def _change(self, customer, data, *, partial: bool):
         serializer = self.get_serializer(customer, data=data, partial=partial)
         serializer.is_valid(raise_exception=True)
         arguments = serializer.service_arguments()
@@ -128,8 +117,7 @@ class CustomerViewSet(CrmModelViewSet):
             raise ValidationFailed(
                 fields={"manager": [_("The manager changes by handover: POST /api/v1/customers/{id}/handover/.")]}
             )
-        customers.customer_update(actor=self.request.user, customer=customer, **arguments)
-        return self._answer(customer)
+        return customers.customer_update(actor=self.request.user, customer=customer, **arguments)
 
     def update(self, request, *args, **kwargs):
         return self._update(self.get_object(), request.data, partial=kwargs.pop("partial", False))

@@ -20,7 +20,7 @@ from crm.customers.fields import ENTERED
 from crm.customers.models import Contract, Customer, CustomerStatus, EventKind
 from crm.customers.models.customer import STATUS_FLOW
 from crm.customers.permissions import CUSTOMER
-from crm.customers.selectors.scope import assignable_managers
+from crm.customers.selectors.scope import assignable_managers, customer_queryset
 from crm.customers.services import duplicates, indexing
 from crm.customers.services.events import event_record
 
@@ -136,6 +136,21 @@ def customer_create(
     audit_record(actor=actor, action=AuditAction.CREATE, instance=customer, changes=created_changes(customer))
     event_record(customer=customer, kind=EventKind.CREATED, actor=actor)
     return customer
+
+
+@transaction.atomic
+def customer_upsert(*, actor, external_id: str, create, update) -> tuple[Customer, bool]:
+    """The ERP's upsert: `update(customer)` the customer in the actor's scope with this external
+    id, else `create()` one; (customer, created). Upserts of one id wait for each other (the id is
+    locked like a duplicate key), so of two at once one creates and the other updates. An id held
+    by a customer outside the actor's scope is taken: 409."""
+    duplicates.keys_lock([("external_id", external_id)])
+    existing = customer_queryset(actor).filter(external_id=external_id).first()
+    if existing is not None:
+        return update(existing), False
+    if Customer.objects.filter(external_id=external_id).exists():
+        raise Conflict(_("A customer outside your data scope already has this external ID."), code="external_id_taken")
+    return create(), True
 
 
 def require_editable(actor, customer: Customer) -> None:

@@ -25,7 +25,7 @@ def test_jobs_list_has_schedule_and_last_run(api):
     response = api.get("/api/v1/jobs/")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_capped", "next", "previous", "results"}
     cleanup = next(job for job in body["results"] if job["name"] == "system.cleanup")
     assert cleanup["cron"] == "0 3 * * 0"
     assert cleanup["next_run_at"]

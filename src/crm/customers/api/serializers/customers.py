@@ -126,7 +126,9 @@ class CustomerSerializer(FieldRulesMixin, CompiledRowsMixin, serializers.ModelSe
     )
     status = serializers.CharField(read_only=True, help_text=_("normal, churn_warning, churn_suspended or lost."))
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    pool = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The public pool it waits in, if any."))
+    pool = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("The public pool it waits in, if any.")
+    )
     pool_name = serializers.CharField(source="pool.name", read_only=True, allow_null=True)
     confirm_duplicates = serializers.BooleanField(
         write_only=True,
