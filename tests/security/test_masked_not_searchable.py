@@ -65,3 +65,9 @@ def test_the_live_duplicate_check_is_throttled_per_user(client, sales, settings)
     assert statuses == [200] * 5 + [429] * 2
     client.force_login(sales.colleague)  # another user has a budget of their own
     assert client.get("/customers/duplicate-check/", {"name": "测试"}).status_code == 200
+
+
+def test_the_apis_duplicate_check_is_throttled_per_user(client, sales):
+    client.force_login(sales.manager)
+    statuses = [client.get("/api/v1/customers/duplicates/", {"name": f"测试{i}"}).status_code for i in range(61)]
+    assert statuses[:60] == [200] * 60 and statuses[60] == 429

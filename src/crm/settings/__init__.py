@@ -235,7 +235,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "crm.core.api.idempotency.AutoSchema",
     "EXCEPTION_HANDLER": "crm.core.api.errors.exception_handler",
     "NUM_PROXIES": 0,  # REMOTE_ADDR is already the client's (ForwardedMiddleware)
-    "DEFAULT_THROTTLE_RATES": {"token": env_str("CRM_TOKEN_THROTTLE", "10/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("CRM_TOKEN_THROTTLE", "10/min"),
+        "duplicate_check": CRM_DUPLICATE_CHECK_RATE,
+    },
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "%Y-%m-%d",
     "COERCE_DECIMAL_TO_STRING": True,

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 
 from crm.access.engine import access_for
 from crm.core.api.pagination import ListPagination
@@ -29,6 +30,12 @@ from crm.customers.selectors.scope import pools_open_to
 from crm.customers.services import customers, duplicates, merge, ownership
 from crm.customers.services import pool as pool_service
 
+
+class DuplicateCheckThrottle(UserRateThrottle):
+    """Each answer of the duplicate check confirms or refutes a guess: a budget per user
+    (CRM_DUPLICATE_CHECK_RATE, as the page's live check)."""
+
+    scope = "duplicate_check"
 
 @extend_schema_view(
     list=extend_schema(
@@ -226,7 +233,7 @@ class CustomerViewSet(CrmModelViewSet):
         parameters=[s.DuplicateQuerySerializer],
         responses={200: s.DuplicatesSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
-    @action(detail=False, methods=["get"], required_action="view")
+    @action(detail=False, methods=["get"], required_action="view", throttle_classes=[DuplicateCheckThrottle])
     def duplicates(self, request):
         data = self.valid(s.DuplicateQuerySerializer, request.query_params)
         report = duplicates.duplicate_find(
