@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from crm.core.errors import ValidationFailed
+from crm.core.memo import SharedMemo
 from crm.customers.models import CustomField, CustomFieldType
 
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "对", "有", "✓", "√"}
@@ -19,7 +20,16 @@ FALSE_WORDS = {"0", "false", "no", "n", "否", "不", "无", "×", ""}
 
 
 def definitions(resource: str) -> list[CustomField]:
-    return list(CustomField.objects.filter(resource=resource, is_active=True).order_by("sort_order", "id"))
+    """The active custom fields of a kind of record, in order; held in every process (read-only),
+    as forms, columns, filters and serializers of every list page ask."""
+    return [definition for definition in _DEFINITIONS.get() if definition.resource == resource]
+
+
+_DEFINITIONS = SharedMemo(
+    "crm:customers:custom-fields",
+    lambda: list(CustomField.objects.filter(is_active=True).order_by("sort_order", "id")),
+)
+forget_definitions = _DEFINITIONS.forget
 
 
 def _blank(value) -> bool:

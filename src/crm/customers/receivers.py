@@ -4,7 +4,8 @@ from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from crm.customers.models import DuplicateRule, Pool
+from crm.customers.custom_fields import forget_definitions
+from crm.customers.models import CustomField, DuplicateRule, Pool
 from crm.customers.models.customer import forget_pool_map
 from crm.customers.search import ensure_search_index
 from crm.customers.selectors.scope import forget_active_pools
@@ -29,6 +30,12 @@ def _pools_changed(**kwargs) -> None:
     forget_pool_map()
     transaction.on_commit(forget_active_pools)  # and again once the change is visible to everyone
     transaction.on_commit(forget_pool_map)
+
+
+@receiver([post_save, post_delete], sender=CustomField, dispatch_uid="customers.custom_fields_changed")
+def _custom_fields_changed(**kwargs) -> None:
+    forget_definitions()
+    transaction.on_commit(forget_definitions)
 
 
 @receiver([post_save, post_delete], sender=DuplicateRule, dispatch_uid="customers.rules_changed")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.dictionary import categories
 from crm.dictionary.models import DictionaryItem, Region, RegionLevel
+from crm.dictionary.selectors import item_map, region_map
 
 
 class DictionaryItemForm(forms.Form):
@@ -73,17 +74,35 @@ class DictionaryItemField(forms.ModelChoiceField):
         self.category = category
         kwargs.setdefault("label", categories.get(category).label if categories.is_registered(category) else None)
         kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
+        self.kept: set[int] = set()
         queryset = DictionaryItem.objects.of(category).active().order_by("sort_order", "id")
         super().__init__(queryset=queryset, **kwargs)
+        self.iterator = _HeldItems  # options from the items every process holds: no query per select
 
     def label_from_instance(self, obj) -> str:
         return obj.entry
 
     def keep(self, item: DictionaryItem | None) -> None:
         if item is not None and item.category == self.category:
+            self.kept.add(item.pk)
             self.queryset = DictionaryItem.objects.of(self.category).filter(
                 pk__in=[*self.queryset.values_list("pk", flat=True), item.pk]
             )
+
+
+class _HeldItems(forms.models.ModelChoiceIterator):
+    """A category's active items (and any kept inactive one) from crm.dictionary.selectors.item_map."""
+
+    def __iter__(self):
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        held = [i for i in item_map().values() if i.category == field.category and (i.is_active or i.pk in field.kept)]
+        for item in sorted(held, key=lambda i: (i.sort_order, i.pk)):
+            yield self.choice(item)
+
+    def __len__(self):
+        return sum(1 for _choice in self)
 
 
 class ProvinceField(forms.ModelChoiceField):
@@ -91,9 +110,24 @@ class ProvinceField(forms.ModelChoiceField):
         kwargs.setdefault("label", _("Province"))
         kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
         super().__init__(queryset=Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"), **kwargs)
+        self.iterator = _HeldProvinces
 
     def label_from_instance(self, obj) -> str:
         return obj.name
+
+
+class _HeldProvinces(forms.models.ModelChoiceIterator):
+    """The provinces from crm.dictionary.selectors.region_map: no query per select."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        provinces = (region for region in region_map().values() if region.level == RegionLevel.PROVINCE)
+        for region in sorted(provinces, key=lambda region: region.code):
+            yield self.choice(region)
+
+    def __len__(self):
+        return sum(1 for _choice in self)
 
 
 class CityField(forms.ModelChoiceField):
