@@ -75,6 +75,8 @@ DEFAULT_ROLES = [
             *(f"{module}.*.create" for module in SALES_MODULES),
             *(f"{module}.*.edit" for module in SALES_MODULES),
             "opportunities.*.delete",
+            "opportunities.*.develop",
+            "opportunities.*.share",
             "contacts.*.delete",
             "customers.contact.delete",
             "customers.attachment.delete",

@@ -2,22 +2,13 @@
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm.core.api.serializers import UserNameField, enum_field  # noqa: F401  (shared by the customers API)
 from crm.customers.models import Customer, FollowUp
 from crm.dictionary.models import DictionaryItem
 
 DATE_HELP = _("YYYY-MM-DD, inclusive.")
-
-
-def enum_field(component: str, choices) -> type:
-    """A ChoiceField class whose choices are a schema component of their own (`component`): fields
-    with a common name (status, kind, mode) but other choices elsewhere in the API then do not
-    collide in drf-spectacular's enum naming."""
-    values = [value for value, _label in choices]
-    field_class = type(component, (serializers.ChoiceField,), {"__doc__": enum_field.__doc__})
-    return extend_schema_field({"type": "string", "enum": values}, component_name=component)(field_class)
 
 
 class PicklistField(serializers.PrimaryKeyRelatedField):
@@ -39,10 +30,3 @@ class PicklistField(serializers.PrimaryKeyRelatedField):
         if not item.is_active and item.pk != current:
             raise serializers.ValidationError(_("This entry is no longer offered; choose another one."))
         return item
-
-
-class UserNameField(serializers.CharField):
-    """A user's display name, read-only (None when there is no user)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, allow_null=True, **kwargs)

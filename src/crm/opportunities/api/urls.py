@@ -1,0 +1,13 @@
+"""REST API of the opportunities app: /api/v1/opportunities/ and their development plans."""
+
+from rest_framework.routers import SimpleRouter
+
+from crm.opportunities.api import views
+
+router = SimpleRouter()
+router.register("opportunities", views.OpportunityViewSet, basename="opportunity")
+router.register(
+    r"opportunities/(?P<opportunity_pk>\d+)/plan-items", views.PlanItemViewSet, basename="opportunity-plan-item"
+)
+
+urlpatterns = router.urls

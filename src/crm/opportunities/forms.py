@@ -1,0 +1,103 @@
+"""The opportunity's forms: shape only; the services decide and save."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crm.core.forms import BootstrapMixin
+from crm.dictionary.selectors import items
+from crm.identity.models import User
+from crm.opportunities.models import Opportunity, PlanItem
+
+DATE = {"type": "date"}
+
+
+class OpportunityForm(BootstrapMixin, forms.ModelForm):
+    """Create and edit (OPP-1, OPP-2): the entered fields; number, creator and time are the system's."""
+
+    class Meta:
+        model = Opportunity
+        fields = ["source", "customer_name", "probability", "summary", "contact_name", "contact_phone", "description"]
+        widgets = {
+            "probability": forms.NumberInput(attrs={"min": 0, "max": 100, "inputmode": "numeric"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, removed=(), locked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in removed:
+            self.fields.pop(name, None)
+        for name in locked:
+            if name in self.fields:
+                self.fields[name].disabled = True
+        self.fields["probability"].help_text = _("From 0 to 100.")
+
+    def service_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if not self.fields[name].disabled}
+
+    def _post_clean(self):
+        """Shape only: the service validates the model (and the form must not touch the instance)."""
+
+
+class AssignForm(BootstrapMixin, forms.Form):
+    owner = forms.ModelChoiceField(label=_("Account manager"), queryset=User.objects.none())
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners if owners is not None else User.objects.none()
+        self.fields["owner"].label_from_instance = lambda user: (
+            f"{user} · {user.department.name}" if user.department_id else str(user)
+        )
+
+
+class PlanItemForm(BootstrapMixin, forms.Form):
+    """A step of the plan: date and content, both required; the date of an existing step is fixed."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    content = forms.CharField(label=_("Plan"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, existing: PlanItem | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if existing is not None:
+            self.fields["date"].disabled = True
+            self.fields["date"].help_text = _("The date of a planned step cannot be changed.")
+
+
+class ResultForm(BootstrapMixin, forms.Form):
+    result = forms.CharField(label=_("Result"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SucceedForm(BootstrapMixin, forms.Form):
+    """What a new customer needs besides the opportunity's name, contact and phone."""
+
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None)
+    level = forms.ModelChoiceField(label=_("Customer level"), queryset=None)
+
+    def __init__(self, *args, creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = items("region")
+        self.fields["level"].queryset = items("customer_level")
+        self.fields["level"].initial = self.fields["level"].queryset.values_list("pk", flat=True).first()
+        if not creating:
+            for field in self.fields.values():
+                field.required = False
+                field.widget = forms.HiddenInput()
+
+    def customer_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}
+
+
+class FailForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OpportunityFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    created = forms.BooleanField(label=_("Created by me"), required=False)
+
+    def valid_filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value}

@@ -1,0 +1,139 @@
+"""Sales opportunities 销售机会 and their development plans 客户开发计划 (s003/5 §3.1, OPP-1…OPP-8).
+
+An opportunity is found by a salesperson or a supervisor, assigned by a supervisor to one account
+manager, developed along a dated plan, and ends as won (a customer exists) or lost. It may also be
+opened on an existing customer (a sale to a customer we already have)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from crm.core.models import TimeStampedModel
+from crm.core.states import StateMachine
+
+
+class OpportunityStatus(models.TextChoices):
+    UNASSIGNED = "unassigned", _("Unassigned")
+    DEVELOPING = "developing", _("Developing")  # 已指派 = 开发中
+    WON = "won", _("Developed successfully")
+    LOST = "lost", _("Development failed")
+
+
+OPEN_STATUSES = (OpportunityStatus.UNASSIGNED, OpportunityStatus.DEVELOPING)
+
+OPPORTUNITY_STATES = StateMachine(
+    OpportunityStatus,
+    [
+        ("edit", [OpportunityStatus.UNASSIGNED], OpportunityStatus.UNASSIGNED),
+        ("delete", [OpportunityStatus.UNASSIGNED], OpportunityStatus.UNASSIGNED),
+        ("assign", [OpportunityStatus.UNASSIGNED], OpportunityStatus.DEVELOPING),
+        ("reassign", [OpportunityStatus.DEVELOPING], OpportunityStatus.DEVELOPING),
+        ("plan", [OpportunityStatus.DEVELOPING], OpportunityStatus.DEVELOPING),
+        ("succeed", [OpportunityStatus.DEVELOPING], OpportunityStatus.WON),
+        ("fail", [OpportunityStatus.DEVELOPING], OpportunityStatus.LOST),
+    ],
+    labels={
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "assign": _("Assign"),
+        "reassign": _("Reassign"),
+        "plan": _("Work on the development plan"),
+        "succeed": _("Developed successfully"),
+        "fail": _("Stop development"),
+    },
+)
+
+
+class Opportunity(TimeStampedModel):
+    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    customer_name = models.CharField(_("customer name"), max_length=100)
+    probability = models.PositiveSmallIntegerField(
+        _("success probability"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    summary = models.CharField(_("summary"), max_length=200)
+    contact_name = models.CharField(_("contact"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    description = models.TextField(_("description"), max_length=5000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OpportunityStatus.choices, default=OpportunityStatus.UNASSIGNED
+    )
+    # The customer it is about: set when it is opened on an existing customer, or when it is won.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        verbose_name=_("customer"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        verbose_name=_("account manager"),
+        db_index=False,  # covered by the (owner, status) index
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True, editable=False)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+        editable=False,
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    close_reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        indexes = [
+            models.Index(fields=["status", "-id"], name="opportunity_status_idx"),
+            models.Index(fields=["owner", "status"], name="opportunity_owner_idx"),
+            models.Index(fields=["created_by", "status"], name="opportunity_creator_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(probability__gte=0, probability__lte=100), name="opportunity_probability_range"
+            ),
+            # One opportunity, one account manager, from the moment it is assigned.
+            models.CheckConstraint(
+                condition=models.Q(status="unassigned") | models.Q(owner__isnull=False),
+                name="opportunity_assigned_has_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.summary}"
+
+
+class PlanItem(TimeStampedModel):
+    """One dated step of an opportunity's development plan, and what came of it."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="plan_items", verbose_name=_("opportunity")
+    )
+    date = models.DateField(_("date"))
+    content = models.CharField(_("plan"), max_length=500)
+    result = models.TextField(_("result"), max_length=2000, blank=True)
+    result_at = models.DateTimeField(_("result recorded at"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        indexes = [models.Index(fields=["opportunity", "date"], name="planitem_opportunity_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.content}"

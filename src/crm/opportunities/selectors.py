@@ -1,0 +1,93 @@
+"""Every read of opportunities and plan items goes through the permission engine's scope: an
+opportunity outside it does not exist for the user (404)."""
+
+from django.db.models import Count, Q, QuerySet
+
+from crm.access.engine import access_for
+from crm.opportunities.models import Opportunity, OpportunityStatus, PlanItem
+from crm.opportunities.permissions import OPPORTUNITY, PLAN_ITEM
+
+# The list's views (tabs): what each shows, before the filters.
+VIEWS = {
+    "unassigned": Q(status=OpportunityStatus.UNASSIGNED),
+    "developing": Q(status=OpportunityStatus.DEVELOPING),
+    "won": Q(status=OpportunityStatus.WON),
+    "lost": Q(status=OpportunityStatus.LOST),
+    "all": Q(),
+}
+ORDERINGS = {
+    "-id": ("-id",),
+    "id": ("id",),
+    "-probability": ("-probability", "-id"),
+    "probability": ("probability", "id"),
+    "-assigned_at": ("-assigned_at", "-id"),
+}
+
+
+def opportunity_list(*, user, filters: dict | None = None, customer=None) -> QuerySet:
+    """Opportunities in the user's scope: `view` (a key of VIEWS), `mine` (assigned to the user),
+    `created` (created by the user), `owner`, `q` (number, customer, summary or contact),
+    `ordering` (a key of ORDERINGS)."""
+    filters = filters or {}
+    queryset = Opportunity.objects.select_related("owner", "created_by", "customer")
+    if customer is not None:
+        queryset = queryset.filter(customer=customer)
+    queryset = queryset.filter(VIEWS.get(filters.get("view") or "all", Q()))
+    if filters.get("mine"):
+        queryset = queryset.filter(owner_id=user.pk)
+    if filters.get("created"):
+        queryset = queryset.filter(created_by_id=user.pk)
+    if filters.get("owner"):
+        queryset = queryset.filter(owner_id=filters["owner"])
+    query = (filters.get("q") or "").strip()[:100]
+    if query:
+        queryset = queryset.filter(_matching(user, query))
+    ordering = ORDERINGS.get(filters.get("ordering") or "-id", ORDERINGS["-id"])
+    return access_for(user).scoped(OPPORTUNITY, queryset).order_by(*ordering)
+
+
+def _matching(user, query: str) -> Q:
+    condition = (
+        Q(number__iexact=query)
+        | Q(customer_name__icontains=query)
+        | Q(summary__icontains=query)
+        | Q(contact_name__icontains=query)
+    )
+    # A value the user sees masked is not searchable: the hits would confirm a guess of it.
+    if "contact_phone" not in access_for(user).concealed_fields(OPPORTUNITY):
+        condition |= Q(contact_phone__contains=query)
+    return condition
+
+
+def opportunity_get(*, user, pk) -> Opportunity:
+    queryset = Opportunity.objects.select_related("owner", "created_by", "customer", "assigned_by")
+    return access_for(user).get(OPPORTUNITY, pk, queryset=queryset)
+
+
+def view_counts(*, user) -> dict[str, int]:
+    """How many opportunities each status tab holds for the user, in one query."""
+    rows = access_for(user).scoped(OPPORTUNITY).order_by().values("status").annotate(n=Count("id"))
+    counts = {row["status"]: row["n"] for row in rows}
+    return {key: counts.get(key, 0) for key in OpportunityStatus.values}
+
+
+def plan_items(*, user, opportunity: Opportunity) -> QuerySet:
+    """The development plan of an opportunity the user sees, by date."""
+    return access_for(user).scoped(PLAN_ITEM, PlanItem.objects.filter(opportunity=opportunity))
+
+
+def plan_item_get(*, user, opportunity: Opportunity, pk) -> PlanItem:
+    queryset = PlanItem.objects.filter(opportunity=opportunity).select_related("opportunity")
+    return access_for(user).get(PLAN_ITEM, pk, queryset=queryset)
+
+
+def with_next_step(opportunities) -> list[Opportunity]:
+    """The opportunities, each with `next_step`: its first plan item without a result (one query)."""
+    opportunities = list(opportunities)
+    steps: dict[int, PlanItem] = {}
+    pending = PlanItem.objects.filter(opportunity__in=[o.pk for o in opportunities], result="").order_by("date", "id")
+    for item in pending:
+        steps.setdefault(item.opportunity_id, item)
+    for opportunity in opportunities:
+        opportunity.next_step = steps.get(opportunity.pk)
+    return opportunities

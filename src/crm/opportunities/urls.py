@@ -1,0 +1,22 @@
+from django.urls import path
+
+from crm.opportunities.views import opportunities, plan
+
+app_name = "opportunities"
+
+urlpatterns = [
+    path("", opportunities.opportunity_list, name="list"),
+    path("developing/", opportunities.developing, name="developing"),
+    path("new/", opportunities.opportunity_create, name="create"),
+    path("<int:pk>/", opportunities.opportunity_detail, name="detail"),
+    path("<int:pk>/plan/", opportunities.opportunity_plan, name="plan"),
+    path("<int:pk>/edit/", opportunities.opportunity_edit, name="edit"),
+    path("<int:pk>/delete/", opportunities.opportunity_delete, name="delete"),
+    path("<int:pk>/assign/", opportunities.opportunity_assign, name="assign"),
+    path("<int:pk>/succeed/", opportunities.opportunity_succeed, name="succeed"),
+    path("<int:pk>/fail/", opportunities.opportunity_fail, name="fail"),
+    path("<int:pk>/plan/new/", plan.plan_item_add, name="plan_add"),
+    path("<int:pk>/plan/<int:item_pk>/edit/", plan.plan_item_edit, name="plan_edit"),
+    path("<int:pk>/plan/<int:item_pk>/result/", plan.plan_item_result, name="plan_result"),
+    path("<int:pk>/plan/<int:item_pk>/delete/", plan.plan_item_delete, name="plan_delete"),
+]
