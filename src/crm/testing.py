@@ -6,7 +6,7 @@ from crm.access.models import Role
 from crm.identity.demo import DEMO_PASSWORD
 from crm.identity.models import Department, User
 
-__all__ = ["DEMO_PASSWORD", "build_org", "make_department", "make_user"]
+__all__ = ["DEMO_PASSWORD", "api_client", "api_error", "build_org", "make_department", "make_user"]
 
 
 def make_department(name: str, parent: Department | None = None) -> Department:
@@ -52,3 +52,22 @@ def build_org() -> Org:
     shenzhen = make_department("深圳分公司", south)
     sales2 = make_department("销售二部", shenzhen)
     return Org(head, east, shanghai, sales1, south, shenzhen, sales2)
+
+
+def api_client(user):
+    """An API client signed in as `user` (session authentication, as the UI's own calls)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def api_error(response, status: int, code: str | None = None) -> dict:
+    """The error body of an API answer, after checking its status and shape (API.md)."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["message"]
+    if code:
+        assert body["error"]["code"] == code, body
+    return body["error"]

@@ -63,7 +63,7 @@ class PlanItemForm(BootstrapMixin, forms.Form):
 
 
 class ResultForm(BootstrapMixin, forms.Form):
-    result = forms.CharField(label=_("Result"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.CharField(label=_("Execution result"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SucceedForm(BootstrapMixin, forms.Form):

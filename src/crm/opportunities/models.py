@@ -47,7 +47,7 @@ OPPORTUNITY_STATES = StateMachine(
 
 class Opportunity(TimeStampedModel):
     number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    source = models.CharField(_("source"), max_length=100, blank=True)
+    source = models.CharField(_("opportunity source"), max_length=100, blank=True)
     customer_name = models.CharField(_("customer name"), max_length=100)
     probability = models.PositiveSmallIntegerField(
         _("success probability"), validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -55,7 +55,7 @@ class Opportunity(TimeStampedModel):
     summary = models.CharField(_("summary"), max_length=200)
     contact_name = models.CharField(_("contact"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    description = models.TextField(_("description"), max_length=5000)
+    description = models.TextField(_("opportunity description"), max_length=5000)
     status = models.CharField(
         _("status"), max_length=20, choices=OpportunityStatus.choices, default=OpportunityStatus.UNASSIGNED
     )
@@ -123,7 +123,7 @@ class PlanItem(TimeStampedModel):
     )
     date = models.DateField(_("date"))
     content = models.CharField(_("plan"), max_length=500)
-    result = models.TextField(_("result"), max_length=2000, blank=True)
+    result = models.TextField(_("execution result"), max_length=2000, blank=True)
     result_at = models.DateTimeField(_("result recorded at"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False

@@ -1,7 +1,8 @@
 """Every read of opportunities and plan items goes through the permission engine's scope: an
 opportunity outside it does not exist for the user (404)."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
 from crm.access.engine import access_for
 from crm.opportunities.models import Opportunity, OpportunityStatus, PlanItem
@@ -41,7 +42,8 @@ def opportunity_list(*, user, filters: dict | None = None, customer=None) -> Que
         queryset = queryset.filter(owner_id=filters["owner"])
     query = (filters.get("q") or "").strip()[:100]
     if query:
-        queryset = queryset.filter(_matching(user, query))
+        spaced = Replace(Replace("contact_phone", Value(" "), Value("")), Value("-"), Value(""))
+        queryset = queryset.alias(phone_digits=spaced).filter(_matching(user, query))
     ordering = ORDERINGS.get(filters.get("ordering") or "-id", ORDERINGS["-id"])
     return access_for(user).scoped(OPPORTUNITY, queryset).order_by(*ordering)
 
@@ -54,8 +56,9 @@ def _matching(user, query: str) -> Q:
         | Q(contact_name__icontains=query)
     )
     # A value the user sees masked is not searchable: the hits would confirm a guess of it.
-    if "contact_phone" not in access_for(user).concealed_fields(OPPORTUNITY):
-        condition |= Q(contact_phone__contains=query)
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if len(digits) >= 4 and "contact_phone" not in access_for(user).concealed_fields(OPPORTUNITY):
+        condition |= Q(phone_digits__contains=digits)
     return condition
 
 

@@ -37,11 +37,13 @@ def dialog(
     multipart=False,
     field_map=None,
     action: str = "",
+    leave: bool = False,
 ):
     """A form in the shared modal (htmx) or as a page: on a valid POST `save()` runs and the
     dialog closes (sections listening for crm:saved reload) or the page goes to `next_url`.
     `success` and `next_url` may be functions of what `save()` returned. The form posts back
-    to the URL that showed it, unless `action` says otherwise. A page whose form has
+    to the URL that showed it, unless `action` says otherwise; with `leave`, htmx too goes on
+    to `next_url` (a record created from a list opens its page). A page whose form has
     errors answers 400; htmx gets 200, as it swaps only 2xx answers into the dialog."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,7 +52,7 @@ def dialog(
             errors_onto_form(form, exc, field_map=field_map)
         else:
             message = success(result) if callable(success) else success
-            if is_htmx(request):
+            if is_htmx(request) and not leave:
                 return htmx_saved(message)
             messages.success(request, message)
             return go(request, next_url(result) if callable(next_url) else next_url)

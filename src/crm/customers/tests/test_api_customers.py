@@ -18,7 +18,7 @@ from crm.customers.services.customers import customer_set_status, customer_updat
 from crm.customers.services.files import contract_create
 from crm.customers.testing import make_customer, picklist
 from crm.dictionary.models import Region
-from crm.testing import DEMO_PASSWORD
+from crm.testing import DEMO_PASSWORD, api_client, api_error
 
 CUSTOMERS = "/api/v1/customers/"
 CREDIT_CODE = "91310000MA1FL1234Q"
@@ -32,19 +32,7 @@ def _fresh_cache():
     cache.clear()
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def error(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["message"]
-    if code:
-        assert body["error"]["code"] == code, body
-    return body["error"]
+client_for, error = api_client, api_error
 
 
 def required_values(**extra) -> dict:

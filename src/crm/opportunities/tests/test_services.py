@@ -15,6 +15,7 @@ from crm.notifications.models import Notification
 from crm.opportunities import selectors, services
 from crm.opportunities.models import Opportunity, OpportunityStatus, PlanItem
 
+DAY = datetime.date(2026, 1, 1)
 DATA = {
     "source": "展会",
     "customer_name": "杭州西湖茶业有限公司",
@@ -199,7 +200,7 @@ def test_who_develops(sales):
 def test_unassigned_opportunities_have_no_plan(sales):
     opportunity = _new(sales.supervisor)
     with pytest.raises(PermissionDenied):
-        services.plan_item_add(actor=sales.manager, opportunity=opportunity, date=datetime.date(2026, 1, 1), content="x")
+        services.plan_item_add(actor=sales.manager, opportunity=opportunity, date=DAY, content="x")
     with pytest.raises(IllegalTransition):
         services.plan_item_add(
             actor=sales.supervisor, opportunity=opportunity, date=datetime.date(2026, 1, 1), content="x"
@@ -265,7 +266,7 @@ def test_failure_and_the_end_states(sales):
             step(actor=sales.manager, opportunity=opportunity)
         assert caught.value.code == "illegal_transition" and caught.value.details["status"] == "lost"
     with pytest.raises(IllegalTransition):
-        services.plan_item_add(actor=sales.manager, opportunity=opportunity, date=datetime.date(2026, 1, 1), content="x")
+        services.plan_item_add(actor=sales.manager, opportunity=opportunity, date=DAY, content="x")
 
 
 # --- scope ---------------------------------------------------------------------------------------------------

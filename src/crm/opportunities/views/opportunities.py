@@ -90,6 +90,7 @@ def opportunity_create(request):
         title=_("New opportunity on %(name)s") % {"name": customer.name} if customer else _("New opportunity"),
         submit=_("Save"),
         intro=_("The number, the creator and the time are filled in by the system when it is saved."),
+        leave=True,
     )
 
 
@@ -143,6 +144,7 @@ def opportunity_edit(request, pk):
         success=_("Saved."),
         next_url=reverse("opportunities:detail", args=[pk]),
         title=_("Edit opportunity %(number)s") % {"number": opportunity.number},
+        leave=True,
     )
 
 
@@ -174,6 +176,7 @@ def opportunity_assign(request, pk):
         title=_("Assign opportunity %(number)s") % {"number": opportunity.number},
         intro=_("One opportunity, one account manager; the time of the assignment is recorded."),
         submit=_("Assign"),
+        leave=True,
     )
 
 
@@ -211,6 +214,7 @@ def opportunity_succeed(request, pk):
         title=_("Developed successfully: %(number)s") % {"number": opportunity.number},
         intro=intro,
         submit=_("Developed successfully"),
+        leave=True,
     )
 
 
@@ -229,4 +233,5 @@ def opportunity_fail(request, pk):
         title=_("Stop development: %(number)s") % {"number": opportunity.number},
         intro=_("The opportunity ends as “development failed”."),
         submit=_("Stop development"),
+        leave=True,
     )
