@@ -23,3 +23,11 @@ def htmx_saved(message: str = "", **detail) -> HttpResponse:
         {"crm:saved": {"message": str(message), **detail}}
     )  # ASCII: headers are latin-1
     return response
+
+
+def htmx_refused(message: str) -> HttpResponse:
+    """A step the server refused, for an htmx request that swaps nothing: 204 with HX-Trigger
+    {"crm:refused": {"message": …}} (app.js shows it; views listening for it reload)."""
+    response = HttpResponse(status=204)
+    response["HX-Trigger"] = json.dumps({"crm:refused": {"message": str(message)}})  # ASCII, as above
+    return response

@@ -87,15 +87,48 @@ class SucceedForm(BootstrapMixin, forms.Form):
 
 
 class FailForm(BootstrapMixin, forms.Form):
+    lost_reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=None)
     reason = forms.CharField(
-        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Details"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lost_reason"].queryset = items("lost_reason")
+
+
+class DealForm(BootstrapMixin, forms.ModelForm):
+    """The deal's figures (OPP-9, OPP-12); `only` limits it to the fields a stage asks for."""
+
+    class Meta:
+        model = Opportunity
+        fields = ["expected_amount", "expected_close", "intent", "budget", "urgency"]
+        widgets = {
+            "expected_amount": forms.NumberInput(attrs={"step": "0.01", "min": 0, "inputmode": "decimal"}),
+            "expected_close": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, only=None, require=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if only is not None and name not in only:
+                self.fields.pop(name)
+        for name in require:
+            if name in self.fields:
+                self.fields[name].required = True
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def _post_clean(self):
+        """Shape only: the service validates and saves."""
 
 
 class OpportunityFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     created = forms.BooleanField(label=_("Created by me"), required=False)
+    stage = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def valid_filters(self) -> dict:
         if not self.is_bound or not self.is_valid():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.core.models import TimeStampedModel
 from crm.core.states import StateMachine
+from crm.dictionary.models import dictionary_fk
 
 
 class OpportunityStatus(models.TextChoices):
@@ -30,6 +31,8 @@ OPPORTUNITY_STATES = StateMachine(
         ("assign", [OpportunityStatus.UNASSIGNED], OpportunityStatus.DEVELOPING),
         ("reassign", [OpportunityStatus.DEVELOPING], OpportunityStatus.DEVELOPING),
         ("plan", [OpportunityStatus.DEVELOPING], OpportunityStatus.DEVELOPING),
+        ("move", [OpportunityStatus.DEVELOPING], OpportunityStatus.DEVELOPING),
+        ("deal", [OpportunityStatus.UNASSIGNED, OpportunityStatus.DEVELOPING], OpportunityStatus.DEVELOPING),
         ("succeed", [OpportunityStatus.DEVELOPING], OpportunityStatus.WON),
         ("fail", [OpportunityStatus.DEVELOPING], OpportunityStatus.LOST),
     ],
@@ -39,10 +42,93 @@ OPPORTUNITY_STATES = StateMachine(
         "assign": _("Assign"),
         "reassign": _("Reassign"),
         "plan": _("Work on the development plan"),
+        "move": _("Move to another stage"),
+        "deal": _("Change the deal's amount, date or priority"),
         "succeed": _("Developed successfully"),
         "fail": _("Stop development"),
     },
 )
+
+
+class StageKind(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+class Pipeline(models.Model):
+    """An ordered set of stages for one team or business line (OPP-9); one is the default."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    department = models.ForeignKey(
+        "identity.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("team"),
+        help_text=_("New opportunities of this department and those below it use this pipeline."),
+    )
+    is_default = models.BooleanField(_("default"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.IntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("pipeline")
+        verbose_name_plural = _("pipelines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_pipeline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# What a stage may require before an opportunity enters it: the deal's figures, which the
+# account manager keeps up to date while developing it.
+REQUIRABLE_FIELDS = ("expected_amount", "expected_close", "intent", "budget", "urgency")
+
+
+class Stage(models.Model):
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages", verbose_name=_("pipeline"))
+    name = models.CharField(_("name"), max_length=40)
+    sort_order = models.IntegerField(_("sort order"), default=0)
+    probability = models.PositiveSmallIntegerField(
+        _("default probability"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=StageKind.choices, default=StageKind.OPEN)
+    folded = models.BooleanField(_("folded on the board"), default=False)
+    required_fields = models.JSONField(_("required fields"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [models.UniqueConstraint(fields=["pipeline", "name"], name="stage_name_unique_in_pipeline")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Level(models.IntegerChoices):
+    """Purchase intent, budget and urgency (OPP-12)."""
+
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+
+
+# How much each factor weighs in the priority score (OPP-12); the card shows the sum.
+PRIORITY_WEIGHTS = {"intent": 50, "budget": 30, "urgency": 20}
+
+
+def priority_score(intent, budget, urgency) -> int:
+    """0–100: each factor's share of its weight (high = all of it, medium = two thirds …)."""
+    values = {"intent": intent, "budget": budget, "urgency": urgency}
+    return round(sum(weight * (values[name] or 0) / Level.HIGH for name, weight in PRIORITY_WEIGHTS.items()))
 
 
 class Opportunity(TimeStampedModel):
@@ -90,6 +176,29 @@ class Opportunity(TimeStampedModel):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     close_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # The pipeline (OPP-9): where the deal stands, what it may bring and when.
+    pipeline = models.ForeignKey(
+        Pipeline, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("pipeline")
+    )
+    stage = models.ForeignKey(
+        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("stage")
+    )
+    stage_changed_at = models.DateTimeField(_("in this stage since"), null=True, blank=True, editable=False)
+    expected_amount = models.DecimalField(
+        _("expected amount (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    expected_close = models.DateField(_("expected close date"), null=True, blank=True)
+    lost_reason = dictionary_fk("lost_reason", verbose_name=_("lost reason"))
+    # Priority (OPP-12): the three factors and the score computed from them, for sorting.
+    intent = models.PositiveSmallIntegerField(_("purchase intent"), choices=Level.choices, null=True, blank=True)
+    budget = models.PositiveSmallIntegerField(_("budget"), choices=Level.choices, null=True, blank=True)
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Level.choices, null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0, editable=False)
 
     class Meta:
         ordering = ["-id"]
@@ -99,6 +208,8 @@ class Opportunity(TimeStampedModel):
             models.Index(fields=["status", "-id"], name="opportunity_status_idx"),
             models.Index(fields=["owner", "status"], name="opportunity_owner_idx"),
             models.Index(fields=["created_by", "status"], name="opportunity_creator_idx"),
+            models.Index(fields=["stage", "-priority", "-id"], name="opportunity_board_idx"),
+            models.Index(fields=["status", "expected_close"], name="opportunity_forecast_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -113,6 +224,12 @@ class Opportunity(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.summary}"
+
+    @property
+    def weighted_amount(self):
+        if self.expected_amount is None:
+            return None
+        return (self.expected_amount * self.probability / 100).quantize(self.expected_amount)
 
 
 class PlanItem(TimeStampedModel):

@@ -40,3 +40,5 @@ register_item("sales", MenuItem(_("Opportunities"), "opportunities:list", "light
 register_item(
     "sales", MenuItem(_("Development plans"), "opportunities:developing", "list-check", f"{OPPORTUNITY}.develop", 20)
 )
+register_item("sales", MenuItem(_("Pipeline board"), "opportunities:board", "kanban", f"{OPPORTUNITY}.view", 30))
+register_item("sales", MenuItem(_("Sales forecast"), "opportunities:forecast", "graph-up", f"{OPPORTUNITY}.view", 40))

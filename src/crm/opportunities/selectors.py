@@ -22,12 +22,14 @@ ORDERINGS = {
     "-probability": ("-probability", "-id"),
     "probability": ("probability", "id"),
     "-assigned_at": ("-assigned_at", "-id"),
+    "-priority": ("-priority", "-id"),
+    "expected_close": ("expected_close", "id"),
 }
 
 
 def opportunity_list(*, user, filters: dict | None = None, customer=None) -> QuerySet:
     """Opportunities in the user's scope: `view` (a key of VIEWS), `mine` (assigned to the user),
-    `created` (created by the user), `owner`, `q` (number, customer, summary or contact),
+    `created` (created by the user), `owner`, `stage`, `q` (number, customer, summary or contact),
     `ordering` (a key of ORDERINGS)."""
     filters = filters or {}
     queryset = Opportunity.objects.select_related("owner", "created_by", "customer")
@@ -40,6 +42,8 @@ def opportunity_list(*, user, filters: dict | None = None, customer=None) -> Que
         queryset = queryset.filter(created_by_id=user.pk)
     if filters.get("owner"):
         queryset = queryset.filter(owner_id=filters["owner"])
+    if filters.get("stage"):
+        queryset = queryset.filter(stage_id=filters["stage"])
     query = (filters.get("q") or "").strip()[:100]
     if query:
         spaced = Replace(Replace("contact_phone", Value(" "), Value("")), Value("-"), Value(""))

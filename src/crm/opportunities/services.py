@@ -19,7 +19,16 @@ from crm.customers.services.events import event_record
 from crm.customers.services.obtain import Obtained, customer_obtain
 from crm.identity.models import User
 from crm.notifications.services import notify
-from crm.opportunities.models import OPPORTUNITY_STATES, Opportunity, OpportunityStatus, PlanItem
+from crm.opportunities.models import (
+    OPPORTUNITY_STATES,
+    Opportunity,
+    OpportunityStatus,
+    Pipeline,
+    PlanItem,
+    Stage,
+    StageKind,
+    priority_score,
+)
 from crm.opportunities.permissions import OPPORTUNITY
 
 # The fields the creator enters and may edit while the opportunity is unassigned (OPP-1, OPP-2).
@@ -74,6 +83,10 @@ def opportunity_create(*, actor, data: dict, customer=None) -> Opportunity:
         opportunity.customer_name = customer.name
         opportunity.owner, opportunity.assigned_by, opportunity.assigned_at = actor, actor, timezone.now()
         opportunity.status = OpportunityStatus.DEVELOPING
+    opportunity.pipeline = pipeline_for(actor)
+    if opportunity.pipeline is not None:
+        opportunity.stage = first_stage(opportunity.pipeline)
+        opportunity.stage_changed_at = timezone.now()
     full_clean(opportunity, exclude=["number"])
     opportunity.number = next_number(NUMBER_KEY, NUMBER_PREFIX)
     opportunity.save()
@@ -229,6 +242,7 @@ def opportunity_succeed(*, actor, opportunity: Opportunity, customer_data: dict 
     was obtained, or None when the opportunity was on a customer already."""
     opportunity, target = _developing(actor, opportunity, "succeed")
     obtained = None
+    _enter_end_stage(opportunity, StageKind.WON)
     if opportunity.customer_id is None:
         obtained = customer_obtain(
             actor=actor,
@@ -245,18 +259,117 @@ def opportunity_succeed(*, actor, opportunity: Opportunity, customer_data: dict 
 
 
 @transaction.atomic
-def opportunity_fail(*, actor, opportunity: Opportunity, reason: str = "") -> Opportunity:
-    """Development failed (OPP-8): no need, or not worth developing."""
+def opportunity_fail(*, actor, opportunity: Opportunity, reason: str = "", lost_reason=None) -> Opportunity:
+    """Development failed (OPP-8): no need, or not worth developing; why, from the dictionary's
+    lost reasons (OPP-10), and in words."""
     opportunity, target = _developing(actor, opportunity, "fail")
     opportunity.close_reason = (reason or "").strip()[:500]
+    if lost_reason is not None and (lost_reason.category != "lost_reason" or not lost_reason.is_active):
+        raise ValidationFailed(fields={"lost_reason": [_("Choose a lost reason from the list.")]})
+    opportunity.lost_reason = lost_reason
+    _enter_end_stage(opportunity, StageKind.LOST)
     _close(actor, opportunity, target)
     _event(opportunity, "opportunity.lost", actor)
     return opportunity
 
 
+def _enter_end_stage(opportunity: Opportunity, kind: str) -> None:
+    """A won or lost opportunity stands in its pipeline's won or lost stage, at 100 % or 0 %."""
+    opportunity.probability = 100 if kind == StageKind.WON else 0
+    stage = opportunity.pipeline and opportunity.pipeline.stages.filter(kind=kind).first()
+    if stage is not None:
+        opportunity.stage, opportunity.stage_changed_at = stage, timezone.now()
+
+
+_CLOSING_FIELDS = ["status", "customer", "closed_at", "close_reason", "lost_reason", "probability", "stage"]
+
+
 def _close(actor, opportunity: Opportunity, status: str) -> None:
-    before = snapshot(opportunity, ["status", "customer"])
+    before = snapshot(opportunity, ["status", "customer", "stage", "lost_reason"])
     opportunity.status, opportunity.closed_at = status, timezone.now()
-    opportunity.save(update_fields=["status", "customer", "closed_at", "close_reason", "updated_at"])
-    after = snapshot(opportunity, ["status", "customer"])
+    opportunity.save(update_fields=[*_CLOSING_FIELDS, "stage_changed_at", "updated_at"])
+    after = snapshot(opportunity, ["status", "customer", "stage", "lost_reason"])
     audit_update(actor=actor, instance=opportunity, changes={k: [before[k], after[k]] for k in after})
+
+
+# --- the pipeline: stages, the deal's figures, priority (OPP-9, OPP-12) --------------------------------------
+DEAL_FIELDS = ["expected_amount", "expected_close", "intent", "budget", "urgency"]
+
+
+def pipeline_for(user) -> Pipeline | None:
+    """The pipeline of the user's team (the nearest department up the tree that has one), else
+    the default one."""
+    pipelines = Pipeline.objects.filter(is_active=True)
+    department = getattr(user, "department", None)
+    if department is not None:
+        own = [
+            pipeline
+            for pipeline in pipelines.select_related("department")
+            if pipeline.department and department.path.startswith(pipeline.department.path)
+        ]
+        if own:
+            return max(own, key=lambda p: len(p.department.path))
+    return pipelines.filter(is_default=True).first()
+
+
+def first_stage(pipeline: Pipeline) -> Stage | None:
+    return pipeline.stages.filter(kind=StageKind.OPEN).first()
+
+
+def _check_deal_editor(actor, opportunity: Opportunity) -> None:
+    if opportunity.status == OpportunityStatus.UNASSIGNED:
+        access_for(actor).check(OPPORTUNITY, "edit", opportunity)
+    else:
+        check_developer(actor, opportunity)
+
+
+@transaction.atomic
+def opportunity_update_deal(*, actor, opportunity: Opportunity, data: dict) -> Opportunity:
+    """The deal's figures: expected amount and close date, purchase intent, budget, urgency (the
+    priority score follows); while it is open, by whoever may work on it."""
+    access_for(actor).check(OPPORTUNITY, "view", opportunity)
+    opportunity = _locked(opportunity)
+    OPPORTUNITY_STATES.target(opportunity.status, "deal")
+    _check_deal_editor(actor, opportunity)
+    refused = access_for(actor).concealed_fields(OPPORTUNITY) | access_for(actor).readonly_fields(OPPORTUNITY)
+    values = {k: v for k, v in data.items() if k in DEAL_FIELDS and k not in refused}
+    merged = {name: values.get(name, getattr(opportunity, name)) for name in ("intent", "budget", "urgency")}
+    values["priority"] = priority_score(**merged)
+    changes = model_update(instance=opportunity, data=values, fields=list(values))
+    audit_update(actor=actor, instance=opportunity, changes=changes)
+    return opportunity
+
+
+def missing_for(opportunity: Opportunity, stage: Stage) -> list[str]:
+    """The fields `stage` requires that the opportunity lacks."""
+    return [name for name in stage.required_fields if getattr(opportunity, name, None) in (None, "")]
+
+
+@transaction.atomic
+def opportunity_move(*, actor, opportunity: Opportunity, stage: Stage, data: dict | None = None) -> Opportunity:
+    """Into another open stage of its pipeline (the board's drag and drop): the stage's default
+    probability is taken, the time recorded. `data` fills the deal's fields the stage requires
+    first; what is still missing is refused with the fields named (details.missing). A won or
+    lost stage is not entered here but by succeed and fail, which ask what they need."""
+    access_for(actor).check(OPPORTUNITY, "develop", opportunity)
+    opportunity = _locked(opportunity)
+    OPPORTUNITY_STATES.target(opportunity.status, "move")
+    check_developer(actor, opportunity)
+    if stage.pipeline_id != opportunity.pipeline_id or stage.kind != StageKind.OPEN:
+        raise ValidationFailed(fields={"stage": [_("Choose an open stage of the opportunity's pipeline.")]})
+    if data:
+        opportunity = opportunity_update_deal(actor=actor, opportunity=opportunity, data=data)
+    missing = missing_for(opportunity, stage)
+    if missing:
+        names = "、".join(str(Opportunity._meta.get_field(name).verbose_name) for name in missing)
+        message = _("The stage “%(stage)s” needs first: %(fields)s.") % {"stage": stage.name, "fields": names}
+        raise ValidationFailed(
+            message, fields={name: [message] for name in missing}, details={"missing": missing, "stage": stage.pk}
+        )
+    before = snapshot(opportunity, ["stage", "probability"])
+    opportunity.stage, opportunity.probability, opportunity.stage_changed_at = stage, stage.probability, timezone.now()
+    opportunity.save(update_fields=["stage", "probability", "stage_changed_at", "updated_at"])
+    after = snapshot(opportunity, ["stage", "probability"])
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    audit_update(actor=actor, instance=opportunity, changes=changes)
+    return opportunity

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.opportunities.views import opportunities, plan
+from crm.opportunities.views import board, opportunities, plan
 
 app_name = "opportunities"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", opportunities.opportunity_list, name="list"),
     path("developing/", opportunities.developing, name="developing"),
     path("new/", opportunities.opportunity_create, name="create"),
+    path("board/", board.board_page, name="board"),
+    path("board/columns/", board.board_columns, name="board_columns"),
+    path("forecast/", board.forecast_page, name="forecast"),
+    path("<int:pk>/move/", board.opportunity_move, name="move"),
+    path("<int:pk>/deal/", board.opportunity_deal, name="deal"),
     path("<int:pk>/", opportunities.opportunity_detail, name="detail"),
     path("<int:pk>/plan/", opportunities.opportunity_plan, name="plan"),
     path("<int:pk>/edit/", opportunities.opportunity_edit, name="edit"),

@@ -253,7 +253,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"UserStatusEnum": "crm.identity.models.UserStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "UserStatusEnum": "crm.identity.models.UserStatus",
+        "OpportunityLevelEnum": "crm.opportunities.models.Level",
+    },
 }
 
 LOGGING = {

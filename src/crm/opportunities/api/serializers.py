@@ -8,7 +8,7 @@ from crm.core.api.serializers import UserNameField, enum_field
 from crm.customers.models import Customer
 from crm.customers.selectors.scope import customer_queryset
 from crm.dictionary.models import DictionaryItem
-from crm.opportunities.models import OPPORTUNITY_STATES, Opportunity, OpportunityStatus, PlanItem
+from crm.opportunities.models import OPPORTUNITY_STATES, Opportunity, OpportunityStatus, Pipeline, PlanItem, Stage
 from crm.opportunities.permissions import OPPORTUNITY
 from crm.opportunities.selectors import ORDERINGS, VIEWS
 
@@ -32,6 +32,7 @@ class OpportunitySerializer(FieldRulesMixin, serializers.ModelSerializer):
     owner_name = UserNameField(source="owner")
     created_by = serializers.PrimaryKeyRelatedField(read_only=True)
     created_by_name = UserNameField(source="created_by")
+    stage_name = serializers.CharField(source="stage.name", read_only=True, allow_null=True, default=None)
     actions = serializers.SerializerMethodField(help_text=_("The steps its status allows now (assign, plan …)."))
 
     class Meta:
@@ -40,8 +41,13 @@ class OpportunitySerializer(FieldRulesMixin, serializers.ModelSerializer):
             "id", "number", "source", "customer_name", "probability", "summary", "contact_name", "contact_phone",
             "description", "status", "status_label", "customer", "owner", "owner_name", "assigned_at",
             "created_by", "created_by_name", "created_at", "updated_at", "closed_at", "close_reason", "actions",
+            "pipeline", "stage", "stage_name", "stage_changed_at", "expected_amount", "expected_close", "intent",
+            "budget", "urgency", "priority", "lost_reason",
         ]
-        read_only_fields = ["number", "assigned_at", "created_at", "updated_at", "closed_at", "close_reason"]
+        read_only_fields = [
+            "number", "assigned_at", "created_at", "updated_at", "closed_at", "close_reason", "pipeline", "stage",
+            "stage_changed_at", "priority", "lost_reason",
+        ]
         extra_kwargs = {"customer_name": {"required": False}}
 
     def get_fields(self):
@@ -96,7 +102,28 @@ class SucceedAnswerSerializer(OpportunitySerializer):
 
 
 class FailSerializer(serializers.Serializer):
+    lost_reason = serializers.PrimaryKeyRelatedField(
+        queryset=DictionaryItem.objects.of("lost_reason").active(), required=False, allow_null=True
+    )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class MoveSerializer(serializers.Serializer):
+    stage = serializers.IntegerField(min_value=1, help_text=_("An open stage of the opportunity's pipeline."))
+
+
+class PipelineStageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Stage
+        fields = ["id", "name", "sort_order", "probability", "kind", "folded", "required_fields"]
+
+
+class PipelineSerializer(serializers.ModelSerializer):
+    stages = PipelineStageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Pipeline
+        fields = ["id", "name", "department", "is_default", "is_active", "sort_order", "stages"]
 
 
 class PlanItemSerializer(serializers.ModelSerializer):

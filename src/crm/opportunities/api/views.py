@@ -2,17 +2,19 @@
 (`assign`, `succeed`, `fail`) and the development plan at /api/v1/opportunities/{id}/plan-items/.
 An action the status does not allow answers 409 with the reason."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm.core.api.pagination import ListPagination
-from crm.core.api.viewsets import ERRORS, CrmModelViewSet, CrmViewSet
+from crm.core.api.viewsets import ERRORS, CrmModelViewSet, CrmReadOnlyViewSet, CrmViewSet
+from crm.core.errors import ValidationFailed
 from crm.identity.models import User
 from crm.opportunities import selectors, services
 from crm.opportunities.api import serializers as s
-from crm.opportunities.models import Opportunity, PlanItem
+from crm.opportunities.models import Opportunity, Pipeline, PlanItem, Stage
 from crm.opportunities.permissions import OPPORTUNITY, PLAN_ITEM
 
 
@@ -71,7 +73,12 @@ class OpportunityViewSet(CrmModelViewSet):
         opportunity = self.get_object()
         serializer = self.get_serializer(opportunity, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
-        services.opportunity_update(actor=request.user, opportunity=opportunity, data=dict(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        deal = {name: data.pop(name) for name in services.DEAL_FIELDS if name in data}
+        if data:
+            opportunity = services.opportunity_update(actor=request.user, opportunity=opportunity, data=data)
+        if deal:
+            services.opportunity_update_deal(actor=request.user, opportunity=opportunity, data=deal)
         return self._answer(opportunity)
 
     def perform_destroy(self, instance):
@@ -117,8 +124,45 @@ class OpportunityViewSet(CrmModelViewSet):
     def fail(self, request, pk=None):
         opportunity = self.get_object()
         data = self.valid(s.FailSerializer)
-        services.opportunity_fail(actor=request.user, opportunity=opportunity, reason=data.get("reason", ""))
+        services.opportunity_fail(
+            actor=request.user,
+            opportunity=opportunity,
+            reason=data.get("reason", ""),
+            lost_reason=data.get("lost_reason"),
+        )
         return self._answer(opportunity)
+
+    @extend_schema(
+        summary="Move to another stage of its pipeline",
+        description=(
+            "An open stage (won and lost are reached by succeed and fail); the stage's probability is taken. A "
+            "stage that requires fields the opportunity lacks answers 400 with error.details.missing."
+        ),
+        request=s.MoveSerializer,
+        responses={200: s.OpportunitySerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], required_action="develop")
+    def move(self, request, pk=None):
+        opportunity = self.get_object()
+        data = self.valid(s.MoveSerializer)
+        stage = Stage.objects.filter(pk=data["stage"]).first()
+        if stage is None:
+            raise ValidationFailed(fields={"stage": [_("Choose an open stage of the opportunity's pipeline.")]})
+        services.opportunity_move(actor=request.user, opportunity=opportunity, stage=stage)
+        return self._answer(opportunity)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List pipelines and their stages"),
+    retrieve=extend_schema(summary="Get a pipeline"),
+)
+class PipelineViewSet(CrmReadOnlyViewSet):
+    """The pipelines (OPP-9) and their stages, in order; every user who sees opportunities reads them."""
+
+    resource = OPPORTUNITY
+    required_action = "view"
+    serializer_class = s.PipelineSerializer
+    queryset = Pipeline.objects.filter(is_active=True).prefetch_related("stages")
 
 
 @extend_schema_view(

@@ -15,7 +15,7 @@ from crm.customers.selectors.scope import customer_queryset
 from crm.customers.services.obtain import customer_existing
 from crm.opportunities import selectors, services
 from crm.opportunities.forms import AssignForm, FailForm, OpportunityFilterForm, OpportunityForm, SucceedForm
-from crm.opportunities.models import OPPORTUNITY_STATES, OpportunityStatus
+from crm.opportunities.models import OPPORTUNITY_STATES, PRIORITY_WEIGHTS, Level, Opportunity, OpportunityStatus
 from crm.opportunities.permissions import OPPORTUNITY
 
 PAGE_SIZE = 20
@@ -105,17 +105,35 @@ def _detail_context(request, opportunity) -> dict:
     allowed = set(OPPORTUNITY_STATES.actions(opportunity.status))
     on_record = access_for(user).abilities(OPPORTUNITY, opportunity)
     develops = "plan" in allowed and services.may_develop(user, opportunity)
+    deal = "deal" in allowed and (develops if opportunity.status == OpportunityStatus.DEVELOPING else on_record["edit"])
     return {
         "opportunity": opportunity,
+        "priority_parts": _priority_parts(opportunity),
+        "stages": list(opportunity.pipeline.stages.all()) if opportunity.pipeline_id and develops else [],
         "plan_items": list(selectors.plan_items(user=user, opportunity=opportunity)[:200]),
         "may": {
             "edit": on_record["edit"] and "edit" in allowed,
             "delete": on_record["delete"] and "delete" in allowed and opportunity.created_by_id == user.pk,
             "assign": on_record["assign"] and bool(allowed & {"assign", "reassign"}),
             "develop": develops,
+            "deal": deal,
         },
         "customer_visible": _visible(user, opportunity.customer_id),
     }
+
+
+def _priority_parts(opportunity) -> list[dict]:
+    """How the priority score was computed (OPP-12): each factor, its level and its points."""
+    parts = []
+    for name, weight in PRIORITY_WEIGHTS.items():
+        level = getattr(opportunity, name)
+        parts.append({
+            "label": Opportunity._meta.get_field(name).verbose_name,
+            "level": getattr(opportunity, f"get_{name}_display")() if level else "—",
+            "weight": weight,
+            "points": round(weight * (level or 0) / Level.HIGH),
+        })
+    return parts
 
 
 def _visible(user, customer_id) -> bool:
@@ -226,7 +244,10 @@ def opportunity_fail(request, pk):
         request,
         form=form,
         save=lambda: services.opportunity_fail(
-            actor=request.user, opportunity=opportunity, reason=form.cleaned_data["reason"]
+            actor=request.user,
+            opportunity=opportunity,
+            reason=form.cleaned_data["reason"],
+            lost_reason=form.cleaned_data["lost_reason"],
         ),
         success=_("Done: development stopped."),
         next_url=reverse("opportunities:detail", args=[pk]),

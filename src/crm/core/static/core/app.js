@@ -37,6 +37,19 @@
     if (message) { showMessage(message, "success"); }
   });
 
+  // A step the server refused (HX-Trigger {"crm:refused": {"message": "…"}}): say why; views that
+  // listen for "crm:refused from:body" (a board after a drop) reload to show things as they are.
+  document.body.addEventListener("crm:refused", function (event) {
+    var message = event.detail && event.detail.message;
+    if (message) { showMessage(message, "danger"); }
+  });
+
+  // The server put a dialog into the shared modal on its own (HX-Trigger-After-Swap crm:show-dialog).
+  document.body.addEventListener("crm:show-dialog", function () {
+    var modal = document.getElementById("app-modal");
+    if (modal && window.bootstrap) { window.bootstrap.Modal.getOrCreateInstance(modal).show(); }
+  });
+
   // Links and buttons that open the shared dialog show a spinner until htmx fills it.
   document.addEventListener("click", function (event) {
     var opener = event.target.closest("[data-bs-target='#app-modal']");

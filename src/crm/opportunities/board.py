@@ -1,0 +1,119 @@
+"""The kanban board and the forecast (OPP-9): read-only, set-based, scoped by the engine. A
+board's first screen is three queries whatever the number of opportunities: the stages, the
+column totals (one GROUP BY), and the first cards of every column (one window query)."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth
+from django.utils import timezone
+
+from crm.access.engine import access_for
+from crm.opportunities.models import Opportunity, OpportunityStatus, Pipeline, Stage
+from crm.opportunities.permissions import OPPORTUNITY
+
+CARDS_PER_COLUMN = 30
+CLOSED_SHOWN_DAYS = 30  # won and lost columns show what closed in the last month
+WEIGHTED = ExpressionWrapper(
+    F("expected_amount") * F("probability") / 100, output_field=DecimalField(max_digits=18, decimal_places=2)
+)
+
+
+@dataclass
+class Column:
+    stage: Stage
+    count: int = 0
+    total: Decimal = Decimal(0)
+    weighted: Decimal = Decimal(0)
+    cards: list = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return max(self.count - len(self.cards), 0)
+
+
+def board_queryset(*, user, pipeline: Pipeline, filters: dict):
+    """The opportunities on a pipeline's board: open ones, and those closed lately. Filters:
+    `owner` (a user id), `department` (a department: its subtree), `close_month` (a date in it)."""
+    since = timezone.now() - datetime.timedelta(days=CLOSED_SHOWN_DAYS)
+    closed = [OpportunityStatus.WON, OpportunityStatus.LOST]
+    queryset = Opportunity.objects.filter(pipeline=pipeline).filter(
+        Q(status=OpportunityStatus.DEVELOPING) | Q(status__in=closed, closed_at__gte=since)
+    )
+    if filters.get("owner"):
+        queryset = queryset.filter(owner_id=filters["owner"])
+    if filters.get("department"):
+        queryset = queryset.filter(owner__department__path__startswith=filters["department"].path)
+    if filters.get("close_month"):
+        month = filters["close_month"]
+        queryset = queryset.filter(expected_close__year=month.year, expected_close__month=month.month)
+    return access_for(user).scoped(OPPORTUNITY, queryset)
+
+
+def board(*, user, pipeline: Pipeline, filters: dict | None = None) -> list[Column]:
+    queryset = board_queryset(user=user, pipeline=pipeline, filters=filters or {})
+    columns = {stage.pk: Column(stage) for stage in pipeline.stages.all()}
+    totals = (
+        queryset.order_by()
+        .values("stage_id")
+        .annotate(n=Count("id"), total=Sum("expected_amount"), weighted=Sum(WEIGHTED))
+    )
+    for row in totals:
+        column = columns.get(row["stage_id"])
+        if column is not None:
+            column.count, column.total, column.weighted = row["n"], row["total"] or 0, row["weighted"] or 0
+    ranked = queryset.annotate(
+        place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=[F("priority").desc(), F("id").desc()])
+    ).filter(place__lte=CARDS_PER_COLUMN)
+    for card in ranked.select_related("owner").order_by("stage_id", "place"):
+        column = columns.get(card.stage_id)
+        if column is not None:
+            column.cards.append(card)
+    return list(columns.values())
+
+
+def forecast(*, user, group: str = "owner", months: int = 6, pipeline: Pipeline | None = None) -> dict:
+    """Weighted expected amounts of the open opportunities by month of their expected close date
+    and by salesperson (group="owner") or team (group="department"), from this month on."""
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    month_list = [_add_months(start, index) for index in range(months)]
+    end = _add_months(start, months)
+    queryset = Opportunity.objects.filter(
+        status=OpportunityStatus.DEVELOPING, expected_close__gte=start, expected_close__lt=end
+    )
+    if pipeline is not None:
+        queryset = queryset.filter(pipeline=pipeline)
+    key = "owner__department__name" if group == "department" else "owner__name"
+    rows = (
+        access_for(user)
+        .scoped(OPPORTUNITY, queryset)
+        .order_by()
+        .annotate(month=TruncMonth("expected_close"))
+        .values(key, "month")
+        .annotate(weighted=Sum(WEIGHTED), total=Sum("expected_amount"), n=Count("id"))
+    )
+    table: dict[str, dict] = {}
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        cells = table.setdefault(row[key] or "—", {})
+        cells[month] = {"weighted": row["weighted"] or 0, "total": row["total"] or 0, "n": row["n"]}
+    lines = [
+        {
+            "name": name,
+            "cells": [cells.get(month) for month in month_list],
+            "weighted": sum(cell["weighted"] for cell in cells.values()),
+        }
+        for name, cells in sorted(table.items())
+    ]
+    sums = [sum((line["cells"][i] or {"weighted": 0})["weighted"] for line in lines) for i in range(months)]
+    return {"months": month_list, "lines": lines, "sums": sums, "grand": sum(sums)}
+
+
+def _add_months(day: datetime.date, count: int) -> datetime.date:
+    month = day.month - 1 + count
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
+
+

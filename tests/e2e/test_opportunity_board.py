@@ -1,0 +1,83 @@
+"""The pipeline board in a real browser, in zh-hans (OPP-9): drag a card to the next stage; drag
+it to a stage that requires the expected amount, which a dialog asks for; move it back with the
+stage picker on the card (the keyboard's way). Screenshots at desktop and phone width."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from crm.opportunities import services
+from crm.opportunities.models import Opportunity
+from crm.opportunities.seeding import seed_all
+from crm.testing import make_user
+
+SHOTS = Path("/tmp/shots")
+
+
+def _column(page, name):
+    return page.locator(f'[data-testid="board-column"][data-stage="{name}"]')
+
+
+def _drag(page, card, column) -> None:
+    """Press, move in steps (Sortable follows the pointer), release over the column's cards; wait
+    for the server's answer."""
+    start = card.get_by_test_id("card-summary").bounding_box()
+    end = column.locator("[data-stage-column]").bounding_box()
+    page.mouse.move(start["x"] + 20, start["y"] + 5)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(
+            start["x"] + 20 + (end["x"] + 40 - start["x"] - 20) * step / 10,
+            start["y"] + 5 + (end["y"] + 30 - start["y"] - 5) * step / 10,
+        )
+    for wiggle in (1, 2, 3):  # settle over the drop place, as a hand does
+        page.mouse.move(end["x"] + 40 + wiggle, end["y"] + 30)
+        page.wait_for_timeout(50)
+    with page.expect_response(lambda response: "/move/" in response.url):
+        page.mouse.up()
+    page.wait_for_load_state("networkidle")  # and the board reloaded from the server
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_drag_and_drop_on_the_board(org, login, page, live_server):
+    seed_all()
+    supervisor = make_user("supervisor", role="supervisor", department=org.shanghai, name="张伟")
+    manager = make_user("manager", role="manager", department=org.sales1, name="刘洋", superior=supervisor)
+    data = {"customer_name": "宁波北仑港物流有限公司", "probability": 10, "summary": "运输调度", "description": "展会"}
+    opportunity = services.opportunity_create(actor=supervisor, data=data)
+    services.opportunity_assign(actor=supervisor, opportunity=opportunity, owner=manager)
+
+    login("manager")
+    page.get_by_role("link", name="商机看板").click()
+    card = page.get_by_test_id("board-card").filter(has_text="宁波北仑港物流")
+    expect(card).to_have_count(1)
+    page.wait_for_load_state("networkidle")
+    _drag(page, card, _column(page, "需求确认"))
+    expect(_column(page, "需求确认").get_by_test_id("board-card")).to_have_count(1)
+    assert Opportunity.objects.get().stage.name == "需求确认"
+
+    card = _column(page, "需求确认").get_by_test_id("board-card")
+    _drag(page, card, _column(page, "方案报价"))
+    dialog = page.get_by_test_id("dialog-form")
+    expect(dialog).to_contain_text("进入这个阶段前需要先填写以下信息")
+    dialog.get_by_label("预计金额（元）").fill("120000")
+    dialog.get_by_test_id("dialog-save").click()
+    column = _column(page, "方案报价")
+    expect(column.get_by_test_id("board-card")).to_have_count(1)
+    expect(column.get_by_test_id("column-totals")).to_contain_text("¥120,000")
+    opportunity = Opportunity.objects.get()
+    assert (opportunity.stage.name, opportunity.probability, opportunity.expected_amount) == ("方案报价", 50, 120000)
+    expect(page.locator(".modal-backdrop")).to_have_count(0)  # the dialog is gone, not just hidden
+    SHOTS.mkdir(exist_ok=True)
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 860})
+        page.screenshot(path=str(SHOTS / f"board-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 860})
+
+    page.wait_for_load_state("networkidle")  # the board has reloaded after the dialog
+    with page.expect_response(lambda response: "/move/" in response.url):
+        column.get_by_test_id("card-stage").select_option(label="需求确认")
+    expect(_column(page, "需求确认").get_by_test_id("board-card")).to_have_count(1)
+    assert Opportunity.objects.get().stage.name == "需求确认"
