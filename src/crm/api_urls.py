@@ -13,5 +13,6 @@ urlpatterns = [
     path("v1/", include("crm.jobs.api.urls")),
     path("v1/", include("crm.notifications.api.urls")),
     path("v1/", include("crm.customers.api.urls")),
+    path("v1/", include("crm.competitors.api.urls")),
     path("v1/", include("crm.imports.api.urls")),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/", include("crm.jobs.urls")),
     path("notifications/", include("crm.notifications.urls")),
     path("customers/", include("crm.customers.urls")),
+    path("competitors/", include("crm.competitors.urls")),
     path("data/", include("crm.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

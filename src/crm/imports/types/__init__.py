@@ -1,3 +1,3 @@
 """The record types that can be imported; later modules register theirs the same way."""
 
-from crm.imports.types import contacts, contracts, customers  # noqa: F401  (registrations)
+from crm.imports.types import competitors, contacts, contracts, customers  # noqa: F401  (registrations)
