@@ -14,5 +14,6 @@ urlpatterns = [
     path("v1/", include("crm.notifications.api.urls")),
     path("v1/", include("crm.customers.api.urls")),
     path("v1/", include("crm.opportunities.api.urls")),
+    path("v1/", include("crm.competitors.api.urls")),
     path("v1/", include("crm.imports.api.urls")),
 ]

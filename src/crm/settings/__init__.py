@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crm.jobs",
     "crm.notifications",
     "crm.customers",
+    "crm.competitors",
     "crm.opportunities",
     "crm.imports",
     "crm.console",

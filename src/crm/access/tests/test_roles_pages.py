@@ -152,8 +152,9 @@ def test_the_editor_shows_the_matrix_scopes_and_field_rules(admin_client):
     assert rows[RECORD]["scope"] is not None and rows["identity.user"]["scope"] is None
     assert f'name="scope:{RECORD}"' in html
     assert '<option value="masked" selected>' in html.split(f'name="rule:{RECORD}:phone"')[1].split("</select>")[0]
-    # grouped by app, with the app's name
-    assert [g["app"] for g in response.context["matrix"]][:3] == ["access", "audit", "core"]
+    # grouped by app, with the app's name, in the order of the codes (whichever apps are installed)
+    apps = [g["app"] for g in response.context["matrix"]]
+    assert apps == sorted(apps) and apps[:2] == ["access", "audit"] and "core" in apps
 
 
 def test_saving_the_editor_replaces_the_policy_in_one_audit_event(admin_client):
