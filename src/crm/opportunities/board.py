@@ -117,3 +117,36 @@ def _add_months(day: datetime.date, count: int) -> datetime.date:
     return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
 
 
+
+
+def against_competitors(*, user) -> list[dict]:
+    """Win and loss against each competitor (CMP-3, OPP-10), over the opportunities in scope where
+    it was considered: open, won, lost to it, lost to another, and our win rate against it."""
+    scoped = access_for(user).scoped(OPPORTUNITY, Opportunity.objects.exclude(competitors=None))
+    rows = (
+        scoped.order_by()
+        .values("competitors__id", "competitors__name", "competitors__threat_level")
+        .annotate(
+            considered=Count("id"),
+            open=Count("id", filter=Q(status=OpportunityStatus.DEVELOPING)),
+            won=Count("id", filter=Q(status=OpportunityStatus.WON)),
+            lost_to_it=Count("id", filter=Q(status=OpportunityStatus.LOST, lost_to_id=F("competitors__id"))),
+            lost=Count("id", filter=Q(status=OpportunityStatus.LOST)),
+        )
+        .order_by("-considered", "competitors__name")
+    )
+    result = []
+    for row in rows:
+        decided = row["won"] + row["lost_to_it"]
+        result.append({
+            "id": row["competitors__id"],
+            "name": row["competitors__name"],
+            "threat_level": row["competitors__threat_level"],
+            "considered": row["considered"],
+            "open": row["open"],
+            "won": row["won"],
+            "lost_to_it": row["lost_to_it"],
+            "lost_otherwise": row["lost"] - row["lost_to_it"],
+            "win_rate": round(100 * row["won"] / decided) if decided else None,
+        })
+    return result

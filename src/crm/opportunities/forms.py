@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.competitors.models import Competitor
 from crm.core.forms import BootstrapMixin
 from crm.dictionary.selectors import items
 from crm.identity.models import User
@@ -88,6 +89,7 @@ class SucceedForm(BootstrapMixin, forms.Form):
 
 class FailForm(BootstrapMixin, forms.Form):
     lost_reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=None)
+    lost_to = forms.ModelChoiceField(label=_("Lost to competitor"), queryset=Competitor.objects.all(), required=False)
     reason = forms.CharField(
         label=_("Details"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -95,6 +97,15 @@ class FailForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lost_reason"].queryset = items("lost_reason")
+
+
+class CompetitorsForm(BootstrapMixin, forms.Form):
+    competitors = forms.ModelMultipleChoiceField(
+        label=_("Competitors the customer also considers"),
+        queryset=Competitor.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class DealForm(BootstrapMixin, forms.ModelForm):

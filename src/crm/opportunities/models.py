@@ -199,6 +199,18 @@ class Opportunity(TimeStampedModel):
     budget = models.PositiveSmallIntegerField(_("budget"), choices=Level.choices, null=True, blank=True)
     urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Level.choices, null=True, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), default=0, editable=False)
+    # Competitors the customer also considers (CMP-3), and the one it went to (OPP-10).
+    competitors = models.ManyToManyField(
+        "competitors.Competitor", blank=True, related_name="opportunities", verbose_name=_("competitors")
+    )
+    lost_to = models.ForeignKey(
+        "competitors.Competitor",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lost to"),
+    )
 
     class Meta:
         ordering = ["-id"]

@@ -42,3 +42,7 @@ register_item(
 )
 register_item("sales", MenuItem(_("Pipeline board"), "opportunities:board", "kanban", f"{OPPORTUNITY}.view", 30))
 register_item("sales", MenuItem(_("Sales forecast"), "opportunities:forecast", "graph-up", f"{OPPORTUNITY}.view", 40))
+register_item(
+    "sales",
+    MenuItem(_("Against competitors"), "opportunities:against_competitors", "trophy", f"{OPPORTUNITY}.view", 80),
+)

@@ -259,14 +259,18 @@ def opportunity_succeed(*, actor, opportunity: Opportunity, customer_data: dict 
 
 
 @transaction.atomic
-def opportunity_fail(*, actor, opportunity: Opportunity, reason: str = "", lost_reason=None) -> Opportunity:
+def opportunity_fail(
+    *, actor, opportunity: Opportunity, reason: str = "", lost_reason=None, lost_to=None
+) -> Opportunity:
     """Development failed (OPP-8): no need, or not worth developing; why, from the dictionary's
-    lost reasons (OPP-10), and in words."""
+    lost reasons (OPP-10), in words, and the competitor it went to (counted among its competitors)."""
     opportunity, target = _developing(actor, opportunity, "fail")
     opportunity.close_reason = (reason or "").strip()[:500]
     if lost_reason is not None and (lost_reason.category != "lost_reason" or not lost_reason.is_active):
         raise ValidationFailed(fields={"lost_reason": [_("Choose a lost reason from the list.")]})
-    opportunity.lost_reason = lost_reason
+    opportunity.lost_reason, opportunity.lost_to = lost_reason, lost_to
+    if lost_to is not None:
+        opportunity.competitors.add(lost_to)
     _enter_end_stage(opportunity, StageKind.LOST)
     _close(actor, opportunity, target)
     _event(opportunity, "opportunity.lost", actor)
@@ -281,14 +285,14 @@ def _enter_end_stage(opportunity: Opportunity, kind: str) -> None:
         opportunity.stage, opportunity.stage_changed_at = stage, timezone.now()
 
 
-_CLOSING_FIELDS = ["status", "customer", "closed_at", "close_reason", "lost_reason", "probability", "stage"]
+_CLOSING_FIELDS = ["status", "customer", "closed_at", "close_reason", "lost_reason", "lost_to", "probability", "stage"]
 
 
 def _close(actor, opportunity: Opportunity, status: str) -> None:
-    before = snapshot(opportunity, ["status", "customer", "stage", "lost_reason"])
+    before = snapshot(opportunity, ["status", "customer", "stage", "lost_reason", "lost_to"])
     opportunity.status, opportunity.closed_at = status, timezone.now()
     opportunity.save(update_fields=[*_CLOSING_FIELDS, "stage_changed_at", "updated_at"])
-    after = snapshot(opportunity, ["status", "customer", "stage", "lost_reason"])
+    after = snapshot(opportunity, ["status", "customer", "stage", "lost_reason", "lost_to"])
     audit_update(actor=actor, instance=opportunity, changes={k: [before[k], after[k]] for k in after})
 
 
@@ -372,4 +376,19 @@ def opportunity_move(*, actor, opportunity: Opportunity, stage: Stage, data: dic
     after = snapshot(opportunity, ["stage", "probability"])
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     audit_update(actor=actor, instance=opportunity, changes=changes)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_set_competitors(*, actor, opportunity: Opportunity, competitors) -> Opportunity:
+    """The competitors the customer also considers (CMP-3), while the opportunity is open."""
+    access_for(actor).check(OPPORTUNITY, "view", opportunity)
+    opportunity = _locked(opportunity)
+    OPPORTUNITY_STATES.target(opportunity.status, "deal")
+    _check_deal_editor(actor, opportunity)
+    before = sorted(opportunity.competitors.values_list("pk", flat=True))
+    opportunity.competitors.set(competitors)
+    after = sorted(competitor.pk for competitor in competitors)
+    if before != after:
+        audit_update(actor=actor, instance=opportunity, changes={"competitors": [before, after]})
     return opportunity

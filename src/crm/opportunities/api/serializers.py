@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from crm.access.drf import FieldRulesMixin
+from crm.competitors.models import Competitor
 from crm.core.api.serializers import UserNameField, enum_field
 from crm.customers.models import Customer
 from crm.customers.selectors.scope import customer_queryset
@@ -32,6 +33,12 @@ class OpportunitySerializer(FieldRulesMixin, serializers.ModelSerializer):
     owner_name = UserNameField(source="owner")
     created_by = serializers.PrimaryKeyRelatedField(read_only=True)
     created_by_name = UserNameField(source="created_by")
+    competitors = serializers.PrimaryKeyRelatedField(
+        queryset=Competitor.objects.all(),
+        many=True,
+        required=False,
+        help_text=_("Ids of the competitors the customer also considers; changed while the opportunity is open."),
+    )
     stage_name = serializers.CharField(source="stage.name", read_only=True, allow_null=True, default=None)
     actions = serializers.SerializerMethodField(help_text=_("The steps its status allows now (assign, plan …)."))
 
@@ -42,11 +49,11 @@ class OpportunitySerializer(FieldRulesMixin, serializers.ModelSerializer):
             "description", "status", "status_label", "customer", "owner", "owner_name", "assigned_at",
             "created_by", "created_by_name", "created_at", "updated_at", "closed_at", "close_reason", "actions",
             "pipeline", "stage", "stage_name", "stage_changed_at", "expected_amount", "expected_close", "intent",
-            "budget", "urgency", "priority", "lost_reason",
+            "budget", "urgency", "priority", "lost_reason", "lost_to", "competitors",
         ]
         read_only_fields = [
             "number", "assigned_at", "created_at", "updated_at", "closed_at", "close_reason", "pipeline", "stage",
-            "stage_changed_at", "priority", "lost_reason",
+            "stage_changed_at", "priority", "lost_reason", "lost_to",
         ]
         extra_kwargs = {"customer_name": {"required": False}}
 
@@ -102,6 +109,7 @@ class SucceedAnswerSerializer(OpportunitySerializer):
 
 
 class FailSerializer(serializers.Serializer):
+    lost_to = serializers.PrimaryKeyRelatedField(queryset=Competitor.objects.all(), required=False, allow_null=True)
     lost_reason = serializers.PrimaryKeyRelatedField(
         queryset=DictionaryItem.objects.of("lost_reason").active(), required=False, allow_null=True
     )

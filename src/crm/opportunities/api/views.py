@@ -45,11 +45,13 @@ class OpportunityViewSet(CrmModelViewSet):
     queryset = Opportunity.objects.none()
 
     def get_queryset(self):
-        if self.action != "list":
-            return selectors.opportunity_list(user=self.request.user)
-        data = self.valid(s.OpportunityFilterSerializer, self.request.query_params)
+        data = {}
+        if self.action == "list":
+            data = self.valid(s.OpportunityFilterSerializer, self.request.query_params)
         queryset = selectors.opportunity_list(user=self.request.user, filters={**data, "q": data.get("search")})
-        return queryset.filter(customer_id=data["customer"]) if data.get("customer") else queryset
+        if data.get("customer"):
+            queryset = queryset.filter(customer_id=data["customer"])
+        return queryset.select_related("stage").prefetch_related("competitors")
 
     def get_object(self):
         return selectors.opportunity_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -65,8 +67,10 @@ class OpportunityViewSet(CrmModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        customer = data.pop("customer", None)
+        customer, competitors = data.pop("customer", None), data.pop("competitors", None)
         opportunity = services.opportunity_create(actor=request.user, data=data, customer=customer)
+        if competitors:
+            services.opportunity_set_competitors(actor=request.user, opportunity=opportunity, competitors=competitors)
         return self._answer(opportunity, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -75,10 +79,13 @@ class OpportunityViewSet(CrmModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         deal = {name: data.pop(name) for name in services.DEAL_FIELDS if name in data}
+        competitors = data.pop("competitors", None)
         if data:
             opportunity = services.opportunity_update(actor=request.user, opportunity=opportunity, data=data)
         if deal:
             services.opportunity_update_deal(actor=request.user, opportunity=opportunity, data=deal)
+        if competitors is not None:
+            services.opportunity_set_competitors(actor=request.user, opportunity=opportunity, competitors=competitors)
         return self._answer(opportunity)
 
     def perform_destroy(self, instance):
@@ -129,6 +136,7 @@ class OpportunityViewSet(CrmModelViewSet):
             opportunity=opportunity,
             reason=data.get("reason", ""),
             lost_reason=data.get("lost_reason"),
+            lost_to=data.get("lost_to"),
         )
         return self._answer(opportunity)
 

@@ -168,3 +168,10 @@ def forecast_page(request):
     }
     return render(request, "opportunities/forecast.html", context)
 
+
+
+@crm_view(f"{OPPORTUNITY}.view")
+def against_competitors(request):
+    """Win and loss against each competitor (CMP-3, OPP-10)."""
+    rows = board.against_competitors(user=request.user)
+    return render(request, "opportunities/against_competitors.html", {"rows": rows})

@@ -14,7 +14,14 @@ from crm.customers.selectors.customers import customer_get
 from crm.customers.selectors.scope import customer_queryset
 from crm.customers.services.obtain import customer_existing
 from crm.opportunities import selectors, services
-from crm.opportunities.forms import AssignForm, FailForm, OpportunityFilterForm, OpportunityForm, SucceedForm
+from crm.opportunities.forms import (
+    AssignForm,
+    CompetitorsForm,
+    FailForm,
+    OpportunityFilterForm,
+    OpportunityForm,
+    SucceedForm,
+)
 from crm.opportunities.models import OPPORTUNITY_STATES, PRIORITY_WEIGHTS, Level, Opportunity, OpportunityStatus
 from crm.opportunities.permissions import OPPORTUNITY
 
@@ -111,6 +118,7 @@ def _detail_context(request, opportunity) -> dict:
         "priority_parts": _priority_parts(opportunity),
         "stages": list(opportunity.pipeline.stages.all()) if opportunity.pipeline_id and develops else [],
         "plan_items": list(selectors.plan_items(user=user, opportunity=opportunity)[:200]),
+        "competitors": _competitors(user, opportunity),
         "may": {
             "edit": on_record["edit"] and "edit" in allowed,
             "delete": on_record["delete"] and "delete" in allowed and opportunity.created_by_id == user.pk,
@@ -120,6 +128,13 @@ def _detail_context(request, opportunity) -> dict:
         },
         "customer_visible": _visible(user, opportunity.customer_id),
     }
+
+
+def _competitors(user, opportunity) -> list | None:
+    """The competitors on the opportunity, for users who may read competitors (None: no section)."""
+    if not access_for(user).can("competitors.competitor.view"):
+        return None
+    return list(opportunity.competitors.all())
 
 
 def _priority_parts(opportunity) -> list[dict]:
@@ -248,11 +263,30 @@ def opportunity_fail(request, pk):
             opportunity=opportunity,
             reason=form.cleaned_data["reason"],
             lost_reason=form.cleaned_data["lost_reason"],
+            lost_to=form.cleaned_data["lost_to"],
         ),
         success=_("Done: development stopped."),
         next_url=reverse("opportunities:detail", args=[pk]),
         title=_("Stop development: %(number)s") % {"number": opportunity.number},
         intro=_("The opportunity ends as “development failed”."),
         submit=_("Stop development"),
+        leave=True,
+    )
+
+
+@crm_view(f"{OPPORTUNITY}.view", methods=("GET", "POST"))
+def opportunity_competitors(request, pk):
+    """Which competitors the customer also considers (CMP-3)."""
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk)
+    form = CompetitorsForm(request.POST or None, initial={"competitors": list(opportunity.competitors.all())})
+    return dialog(
+        request,
+        form=form,
+        save=lambda: services.opportunity_set_competitors(
+            actor=request.user, opportunity=opportunity, competitors=list(form.cleaned_data["competitors"])
+        ),
+        success=_("Saved."),
+        next_url=reverse("opportunities:detail", args=[pk]),
+        title=_("Competitors on %(number)s") % {"number": opportunity.number},
         leave=True,
     )
