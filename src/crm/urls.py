@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("crm.notifications.urls")),
     path("customers/", include("crm.customers.urls")),
     path("opportunities/", include("crm.opportunities.urls")),
+    path("leads/", include("crm.leads.urls")),
     path("competitors/", include("crm.competitors.urls")),
     path("data/", include("crm.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -25,6 +25,7 @@ class DefaultRole:
 CUSTOMER_SETTINGS = (
     "customers.pool.create", "customers.pool.edit", "customers.pool.delete", "customers.customfield.create",
     "customers.customfield.edit", "customers.customfield.delete", "customers.duplicaterule.edit",
+    "leads.settings.edit",
 )
 
 SALES_MODULES = (
@@ -77,6 +78,8 @@ DEFAULT_ROLES = [
             "opportunities.*.delete",
             "opportunities.*.develop",
             "opportunities.*.share",
+            "leads.*.claim",
+            "leads.*.convert",
             "contacts.*.delete",
             "customers.contact.delete",
             "customers.attachment.delete",

@@ -6,6 +6,7 @@ import random
 
 from django.utils import timezone
 
+from crm.competitors.models import Competitor
 from crm.core.demo import DemoLoader, register_demo
 from crm.customers.models import Customer
 from crm.dictionary.selectors import items
@@ -45,6 +46,7 @@ def load(log) -> None:
         log("opportunities: no supervisor or managers (load the organisation first)")
         return
     rng = random.Random(SEED)
+    rivals = list(Competitor.objects.order_by("id")[:3])
     region, level = items("region").first(), items("customer_level").first()
     today = timezone.localdate()
     for index, (name, source, contact, phone, summary, probability) in enumerate(COMPANIES):
@@ -77,7 +79,16 @@ def load(log) -> None:
                 actor=owner, opportunity=opportunity, customer_data={"region": region, "level": level}
             )
         elif index % 4 == 1:
-            services.opportunity_fail(actor=owner, opportunity=opportunity, reason="客户暂无预算")
+            services.opportunity_fail(
+                actor=owner,
+                opportunity=opportunity,
+                reason="客户选择了其他厂商",
+                lost_reason=items("lost_reason").filter(value="competitor").first(),
+                lost_to=rivals[index % len(rivals)] if rivals else None,
+            )
+        elif rivals:
+            considered = rivals[index % 2 :][:2]
+            services.opportunity_set_competitors(actor=owner, opportunity=opportunity, competitors=considered)
     for customer in Customer.objects.filter(manager__in=managers).order_by("id")[:6]:
         services.opportunity_create(
             actor=customer.manager,
@@ -93,4 +104,4 @@ def load(log) -> None:
     log(f"opportunities: {Opportunity.objects.count()} loaded")
 
 
-register_demo(DemoLoader(key="opportunities", load=load, order=40))
+register_demo(DemoLoader(key="opportunities", load=load, order=42))  # after the competitors

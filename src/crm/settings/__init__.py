@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crm.customers",
     "crm.competitors",
     "crm.opportunities",
+    "crm.leads",
     "crm.imports",
     "crm.console",
 ]
