@@ -118,7 +118,7 @@ class SettingsForm(BootstrapMixin, forms.ModelForm):
 MIN_SECONDS, MAX_SECONDS = 3, 24 * 3600  # faster than a person types, or a page left open for a day
 
 
-class PublicLeadForm(forms.Form):
+class PublicLeadForm(BootstrapMixin, forms.Form):
     """The form visitors of the company's site fill in. Spam is kept out without third parties: a
     field people do not see (bots fill it), a signed time the form was shown (bots post at once or
     replay old forms), and a budget of posts per address (crm.core.throttle)."""

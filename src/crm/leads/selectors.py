@@ -53,7 +53,8 @@ def lead_list(*, user, filters: dict | None = None) -> QuerySet:
 
 def lead_get(*, user, pk) -> Lead:
     try:
-        return lead_queryset(user).select_related("owner", "province", "source", "industry", "customer").get(pk=pk)
+        related = ("owner", "province", "source", "industry", "customer", "opportunity")
+        return lead_queryset(user).select_related(*related).get(pk=pk)
     except (Lead.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
 
