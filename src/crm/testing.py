@@ -1,12 +1,14 @@
 """Helpers for tests and the demo: build users with roles in a department tree quickly."""
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from crm.access.models import Role
 from crm.identity.demo import DEMO_PASSWORD
 from crm.identity.models import Department, User
 
-__all__ = ["DEMO_PASSWORD", "api_client", "api_error", "build_org", "make_department", "make_user"]
+__all__ = ["DEMO_PASSWORD", "api_client", "api_error", "build_org", "make_department", "make_user", "screenshots"]
 
 
 def make_department(name: str, parent: Department | None = None) -> Department:
@@ -71,3 +73,13 @@ def api_error(response, status: int, code: str | None = None) -> dict:
     if code:
         assert body["error"]["code"] == code, body
     return body["error"]
+
+
+def screenshots(page, name: str, widths=(1366, 390)) -> None:
+    """A browser test's page at desktop and phone width, to look at: /tmp/shots/<name>-<width>.png."""
+    shots = Path(tempfile.gettempdir()) / "shots"
+    shots.mkdir(exist_ok=True)
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 860})
+        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": widths[0], "height": 860})

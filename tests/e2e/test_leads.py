@@ -2,25 +2,13 @@
 the lead waits in the lead pool; a salesperson claims it, follows up and converts it into a
 customer with its contact and an opportunity. Screenshots at desktop and phone width."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from crm.customers.models import Contact, Customer
 from crm.leads.models import Lead, LeadStatus
 from crm.opportunities.models import Opportunity
-from crm.testing import make_user
-
-SHOTS = Path("/tmp/shots")
-
-
-def _shots(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1366, 390):
-        page.set_viewport_size({"width": width, "height": 860})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 860})
+from crm.testing import make_user, screenshots
 
 
 @pytest.mark.browser
@@ -34,7 +22,7 @@ def test_from_the_web_form_through_the_pool_to_a_customer(org, login, page, live
     form.get_by_label("您的姓名").fill("吕萍")
     form.get_by_label("手机").fill("139 5177 0001")
     form.get_by_label("您的需求").fill("想试用客户管理系统")
-    _shots(page, "lead-web-form")
+    screenshots(page, "lead-web-form")
     page.wait_for_timeout(3100)  # a person takes longer than the form's minimum time
     page.get_by_test_id("web-form-submit").click()
     expect(page.get_by_test_id("web-form-thanks")).to_contain_text("谢谢")
@@ -44,7 +32,7 @@ def test_from_the_web_form_through_the_pool_to_a_customer(org, login, page, live
     login("manager")
     page.get_by_role("link", name="线索池").click()
     row = page.get_by_test_id("lead-row").filter(has_text="南京江北新区智能制造")
-    _shots(page, "lead-pool")
+    screenshots(page, "lead-pool")
     row.get_by_test_id("lead-claim").click()
     expect(page.get_by_test_id("lead-owner")).to_have_text("刘洋")
 
@@ -61,7 +49,7 @@ def test_from_the_web_form_through_the_pool_to_a_customer(org, login, page, live
     dialog.get_by_label("销售机会概要").fill("智能制造 CRM 试用")
     dialog.get_by_test_id("dialog-save").click()
     expect(page.get_by_test_id("lead-status")).to_have_text("已转化")
-    _shots(page, "lead-converted")
+    screenshots(page, "lead-converted")
     lead.refresh_from_db()
     assert lead.status == LeadStatus.CONVERTED
     customer = Customer.objects.get(name="南京江北新区智能制造有限公司")

@@ -3,24 +3,12 @@ creates an opportunity and assigns it; the account manager plans the development
 results and ends it as developed successfully; the customer then exists once, with its contact.
 The creator deletes an unassigned one after confirming. Screenshots at desktop and phone width."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from crm.customers.models import Contact, Customer
 from crm.opportunities.models import Opportunity, OpportunityStatus
-from crm.testing import make_user
-
-SHOTS = Path("/tmp/shots")
-
-
-def _shots(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1366, 390):
-        page.set_viewport_size({"width": width, "height": 860})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 860})
+from crm.testing import make_user, screenshots
 
 
 @pytest.mark.browser
@@ -80,7 +68,7 @@ def test_the_development_of_an_opportunity_from_creation_to_a_customer(org, logi
     dialog.get_by_label("执行效果").fill("客户确认预算 30 万，约下周演示")
     dialog.get_by_test_id("dialog-save").click()
     expect(first.get_by_test_id("plan-result-text")).to_contain_text("客户确认预算 30 万")
-    _shots(page, "opportunity-detail")
+    screenshots(page, "opportunity-detail")
 
     page.get_by_test_id("opportunity-succeed").click()
     dialog = page.get_by_test_id("dialog-form")
@@ -112,7 +100,7 @@ def test_the_creator_deletes_an_unassigned_opportunity_after_confirming(org, log
     expect(page.get_by_test_id("opportunity-status")).to_have_text("未指派")
     page.goto(f"{live_server.url}/opportunities/")
     expect(page.get_by_test_id("opportunity-row")).to_have_count(1)
-    _shots(page, "opportunity-list")
+    screenshots(page, "opportunity-list")
     page.get_by_test_id("opportunity-row").get_by_role("link").first.click()
     page.once("dialog", lambda prompt: prompt.dismiss())
     page.get_by_test_id("opportunity-delete").click()

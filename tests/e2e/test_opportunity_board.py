@@ -2,17 +2,13 @@
 it to a stage that requires the expected amount, which a dialog asks for; move it back with the
 stage picker on the card (the keyboard's way). Screenshots at desktop and phone width."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from crm.opportunities import services
 from crm.opportunities.models import Opportunity
 from crm.opportunities.seeding import seed_all
-from crm.testing import make_user
-
-SHOTS = Path("/tmp/shots")
+from crm.testing import make_user, screenshots
 
 
 def _column(page, name):
@@ -70,11 +66,7 @@ def test_drag_and_drop_on_the_board(org, login, page, live_server):
     opportunity = Opportunity.objects.get()
     assert (opportunity.stage.name, opportunity.probability, opportunity.expected_amount) == ("方案报价", 50, 120000)
     expect(page.locator(".modal-backdrop")).to_have_count(0)  # the dialog is gone, not just hidden
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1366, 390):
-        page.set_viewport_size({"width": width, "height": 860})
-        page.screenshot(path=str(SHOTS / f"board-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 860})
+    screenshots(page, "board")
 
     page.wait_for_load_state("networkidle")  # the board has reloaded after the dialog
     with page.expect_response(lambda response: "/move/" in response.url):

@@ -9,10 +9,10 @@ import pytest
 from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 from jsonschema import Draft7Validator
-from rest_framework.test import APIClient
 
 from crm.competitors.models import Competitor, CompetitorNews, CompetitorProduct
 from crm.competitors.testing import make_competitor, make_news, make_product
+from crm.testing import api_client, api_error
 
 COMPETITORS = "/api/v1/competitors/"
 
@@ -25,19 +25,7 @@ def _fresh_cache():
     cache.clear()
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def error(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["message"]
-    if code:
-        assert body["error"]["code"] == code, body
-    return body["error"]
+client_for, error = api_client, api_error
 
 
 def test_list_searches_and_filters(sales):
