@@ -1,10 +1,12 @@
 """Forms of the role administration. They check the shape of what was posted; services decide."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from crm.access.models import FieldRuleKind, Scope
 from crm.access.selectors import AppGroup, function_catalogue_by_app
+from crm.core.forms import BootstrapMixin
 
 NO_RULE = ""
 USE_DEFAULT = ""
@@ -196,3 +198,16 @@ def _user_label(user) -> str:
     if user.department_id:
         parts.append(str(user.department))
     return " · ".join(parts)
+
+
+class ShareForm(BootstrapMixin, forms.Form):
+    """Share a record with colleagues (共享), for any shareable resource's page; the page sets the
+    users offered (active ones, without the record's owner)."""
+
+    users = forms.ModelMultipleChoiceField(label=_("Share with"), queryset=get_user_model().objects.none())
+    can_edit = forms.BooleanField(label=_("They may also edit"), required=False)
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = users if users is not None else get_user_model().objects.filter(is_active=True)
+        self.fields["users"].queryset = offered.order_by("name")

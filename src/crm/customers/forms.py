@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.access.forms import ShareForm  # noqa: F401  (the customers' pages share through it)
 from crm.core.errors import DomainError
 from crm.core.forms import BootstrapMixin
 from crm.customers.conditions import OPERATOR_LABELS, OPERATORS, clean_conditions, field_specs
@@ -220,11 +221,6 @@ class InteractionForm(BootstrapMixin, forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=200)
     detail = forms.CharField(label=_("Detail"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     notes = forms.CharField(label=_("Notes"), max_length=500, required=False)
-
-
-class ShareForm(BootstrapMixin, forms.Form):
-    users = forms.ModelMultipleChoiceField(label=_("Share with"), queryset=User.objects.active().order_by("name"))
-    can_edit = forms.BooleanField(label=_("They may also edit"), required=False)
 
 
 class HandoverForm(BootstrapMixin, forms.Form):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
-from crm.access.shares import shares_of
+from crm.access.shares import share_grant, share_revoke, shares_of
 from crm.audit.services import audit_create, audit_delete, audit_update, snapshot
 from crm.core.errors import PermissionDenied, ValidationFailed
 from crm.core.numbering import next_number
@@ -392,3 +392,23 @@ def opportunity_set_competitors(*, actor, opportunity: Opportunity, competitors)
     if before != after:
         audit_update(actor=actor, instance=opportunity, changes={"competitors": [before, after]})
     return opportunity
+
+
+# --- sharing (OPP-11) --------------------------------------------------------------------------------------------
+@transaction.atomic
+def opportunity_share(*, actor, opportunity: Opportunity, users, can_edit: bool = False) -> list:
+    """Share with colleagues (a supervisor shares a subordinate's): they see it, and with
+    `can_edit` they develop it too. Its account manager needs no share."""
+    access_for(actor).require(f"{OPPORTUNITY}.share")
+    users = [user for user in users if user.pk != opportunity.owner_id]
+    if not users:
+        raise ValidationFailed(fields={"users": [_("Choose at least one colleague other than the account manager.")]})
+    if any(not user.is_active for user in users):
+        raise ValidationFailed(fields={"users": [_("Only active users can be shared with.")]})
+    return share_grant(actor=actor, resource_code=OPPORTUNITY, obj=opportunity, users=users, can_edit=can_edit)
+
+
+@transaction.atomic
+def opportunity_unshare(*, actor, opportunity: Opportunity, user) -> None:
+    access_for(actor).require(f"{OPPORTUNITY}.share")
+    share_revoke(actor=actor, resource_code=OPPORTUNITY, obj=opportunity, user=user)

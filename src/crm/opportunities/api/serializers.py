@@ -116,6 +116,15 @@ class FailSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
+class ShareSerializer(serializers.Serializer):
+    users = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=100)
+    can_edit = serializers.BooleanField(required=False, default=False)
+
+
+class UnshareSerializer(serializers.Serializer):
+    user = serializers.IntegerField(min_value=1)
+
+
 class MoveSerializer(serializers.Serializer):
     stage = serializers.IntegerField(min_value=1, help_text=_("An open stage of the opportunity's pipeline."))
 

@@ -160,6 +160,34 @@ class OpportunityViewSet(CrmModelViewSet):
         return self._answer(opportunity)
 
 
+    @extend_schema(
+        summary="Share with colleagues",
+        description="They see it; with can_edit they develop it too. A supervisor shares a subordinate's.",
+        request=s.ShareSerializer,
+        responses={200: s.OpportunitySerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], required_action="share")
+    def share(self, request, pk=None):
+        opportunity = self.get_object()
+        data = self.valid(s.ShareSerializer)
+        users = list(User.objects.filter(pk__in=data["users"]))
+        services.opportunity_share(actor=request.user, opportunity=opportunity, users=users, can_edit=data["can_edit"])
+        return self._answer(opportunity)
+
+    @extend_schema(
+        summary="Stop sharing with a colleague",
+        request=s.UnshareSerializer,
+        responses={200: s.OpportunitySerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], required_action="share")
+    def unshare(self, request, pk=None):
+        opportunity = self.get_object()
+        user = User.objects.filter(pk=self.valid(s.UnshareSerializer)["user"]).first()
+        if user is not None:
+            services.opportunity_unshare(actor=request.user, opportunity=opportunity, user=user)
+        return self._answer(opportunity)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List pipelines and their stages"),
     retrieve=extend_schema(summary="Get a pipeline"),

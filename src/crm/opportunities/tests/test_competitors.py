@@ -1,6 +1,7 @@
-"""Competitors on opportunities (CMP-3, OPP-10): the salesperson sees the weaknesses of the
-competitors the customer also considers; a lost deal names the competitor it went to; win and
-loss against each competitor over the opportunities in scope."""
+"""Competitors on opportunities (CMP-3, OPP-10) and sharing (OPP-11): the salesperson sees the
+weaknesses of the competitors the customer also considers; a lost deal names the competitor it went
+to; win and loss against each competitor over the opportunities in scope; a supervisor shares a
+subordinate's opportunity, and a view-only share does not share further."""
 
 from django.urls import reverse
 
@@ -63,3 +64,30 @@ def test_the_against_page(client, sales):
     client.force_login(sales.supervisor)
     page = client.get(reverse("opportunities:against_competitors")).content.decode()
     assert 'data-competitor="用友"' in page
+
+
+# --- sharing (OPP-11) -----------------------------------------------------------------------------------------------
+def test_a_supervisor_shares_a_subordinates_opportunity(client, sales):
+    opportunity = _developing(sales)
+    client.force_login(sales.supervisor)
+    response = client.post(
+        reverse("opportunities:share", args=[opportunity.pk]), {"users": [sales.other.pk], "can_edit": "on"}
+    )
+    assert response.status_code == 302
+    client.force_login(sales.other)
+    assert client.get(reverse("opportunities:detail", args=[opportunity.pk])).status_code == 200
+    assert services.may_develop(sales.other, opportunity)
+    client.force_login(sales.supervisor)
+    client.post(reverse("opportunities:unshare", args=[opportunity.pk, sales.other.pk]))
+    client.force_login(sales.other)
+    assert client.get(reverse("opportunities:detail", args=[opportunity.pk])).status_code == 404
+
+
+def test_the_api_shares_and_a_colleague_without_scope_may_not(sales):
+    opportunity = _developing(sales)
+    url = f"/api/v1/opportunities/{opportunity.pk}/"
+    shared = api_client(sales.manager).post(f"{url}share/", {"users": [sales.colleague.pk]}, format="json")
+    assert shared.status_code == 200
+    assert api_client(sales.colleague).get(url).status_code == 200
+    shared_view = api_client(sales.colleague).post(f"{url}share/", {"users": [sales.other.pk]}, format="json")
+    assert shared_view.status_code == 403  # a view-only share does not let them share further

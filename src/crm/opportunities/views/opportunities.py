@@ -2,17 +2,22 @@
 create (new, or on an existing customer), edit and delete while unassigned, assign, success and
 failure. The development plan's pages are in views/plan.py."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
+from crm.access.forms import ShareForm
+from crm.access.shares import shares_of
+from crm.core.errors import DomainError
 from crm.core.pagination import CappedPaginator
-from crm.core.views.flows import delete_flow, dialog, safe_next
+from crm.core.views.flows import delete_flow, dialog, go, safe_next
 from crm.customers.selectors.customers import customer_get
 from crm.customers.selectors.scope import customer_queryset
 from crm.customers.services.obtain import customer_existing
+from crm.identity.models import User
 from crm.opportunities import selectors, services
 from crm.opportunities.forms import (
     AssignForm,
@@ -119,12 +124,14 @@ def _detail_context(request, opportunity) -> dict:
         "stages": list(opportunity.pipeline.stages.all()) if opportunity.pipeline_id and develops else [],
         "plan_items": list(selectors.plan_items(user=user, opportunity=opportunity)[:200]),
         "competitors": _competitors(user, opportunity),
+        "shares": list(shares_of(OPPORTUNITY, opportunity)) if on_record["share"] else [],
         "may": {
             "edit": on_record["edit"] and "edit" in allowed,
             "delete": on_record["delete"] and "delete" in allowed and opportunity.created_by_id == user.pk,
             "assign": on_record["assign"] and bool(allowed & {"assign", "reassign"}),
             "develop": develops,
             "deal": deal,
+            "share": on_record["share"] and opportunity.status != OpportunityStatus.UNASSIGNED,
         },
         "customer_visible": _visible(user, opportunity.customer_id),
     }
@@ -290,3 +297,39 @@ def opportunity_competitors(request, pk):
         title=_("Competitors on %(number)s") % {"number": opportunity.number},
         leave=True,
     )
+
+
+@crm_view(f"{OPPORTUNITY}.share", methods=("GET", "POST"))
+def opportunity_share(request, pk):
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk)
+    users = User.objects.active().exclude(pk=opportunity.owner_id).select_related("department")
+    form = ShareForm(request.POST or None, users=users)
+    form.fields["users"].label_from_instance = lambda u: f"{u} · {u.department.name}" if u.department_id else str(u)
+    return dialog(
+        request,
+        form=form,
+        save=lambda: services.opportunity_share(
+            actor=request.user,
+            opportunity=opportunity,
+            users=list(form.cleaned_data["users"]),
+            can_edit=form.cleaned_data["can_edit"],
+        ),
+        success=_("Shared."),
+        next_url=reverse("opportunities:detail", args=[pk]),
+        title=_("Share %(number)s") % {"number": opportunity.number},
+        intro=_("Colleagues you share with see the opportunity; with “may edit” they also develop it."),
+        submit=_("Share"),
+        leave=True,
+    )
+
+
+@crm_view(f"{OPPORTUNITY}.share", methods=("POST",))
+def opportunity_unshare(request, pk, user_id):
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk)
+    user = get_object_or_404(User, pk=user_id)
+    try:
+        services.opportunity_unshare(actor=request.user, opportunity=opportunity, user=user)
+        messages.success(request, _("%(name)s no longer shares this opportunity.") % {"name": user})
+    except DomainError as exc:
+        messages.error(request, exc.summary())
+    return go(request, reverse("opportunities:detail", args=[pk]))
