@@ -25,7 +25,7 @@ class DefaultRole:
 CUSTOMER_SETTINGS = (
     "customers.pool.create", "customers.pool.edit", "customers.pool.delete", "customers.customfield.create",
     "customers.customfield.edit", "customers.customfield.delete", "customers.duplicaterule.edit",
-    "leads.settings.edit",
+    "leads.settings.edit", "opportunities.pipeline.edit",
 )
 
 SALES_MODULES = (

@@ -11,6 +11,7 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from crm.access.engine import access_for
+from crm.opportunities import stale
 from crm.opportunities.models import Opportunity, OpportunityStatus, Pipeline, Stage
 from crm.opportunities.permissions import OPPORTUNITY
 
@@ -70,6 +71,7 @@ def board(*, user, pipeline: Pipeline, filters: dict | None = None) -> list[Colu
     for card in ranked.select_related("owner").order_by("stage_id", "place"):
         column = columns.get(card.stage_id)
         if column is not None:
+            card.stale_in = stale.days_left(card, pipeline)
             column.cards.append(card)
     return list(columns.values())
 

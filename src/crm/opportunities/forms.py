@@ -1,13 +1,14 @@
 """The opportunity's forms: shape only; the services decide and save."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from crm.competitors.models import Competitor
 from crm.core.forms import BootstrapMixin
 from crm.dictionary.selectors import items
 from crm.identity.models import User
-from crm.opportunities.models import Opportunity, PlanItem
+from crm.opportunities.models import REQUIRABLE_FIELDS, Opportunity, Pipeline, PlanItem, Stage
 
 DATE = {"type": "date"}
 
@@ -145,3 +146,40 @@ class OpportunityFilterForm(BootstrapMixin, forms.Form):
         if not self.is_bound or not self.is_valid():
             return {}
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class PipelineForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Pipeline
+        fields = [
+            "name", "department", "is_default", "is_active", "sort_order", "stale_inactive_days", "stale_stage_days",
+            "stale_action", "stale_warn_days",
+        ]
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def _post_clean(self):
+        """Shape only: the service validates and saves."""
+
+
+class StageForm(BootstrapMixin, forms.ModelForm):
+    required_fields = forms.MultipleChoiceField(
+        label=_("Required before entering"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    class Meta:
+        model = Stage
+        fields = ["name", "probability", "folded", "required_fields"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["required_fields"].choices = [
+            (name, capfirst(Opportunity._meta.get_field(name).verbose_name)) for name in REQUIRABLE_FIELDS
+        ]
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def _post_clean(self):
+        """Shape only: the service validates and saves."""

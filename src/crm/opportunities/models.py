@@ -56,6 +56,11 @@ class StageKind(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
+class StaleAction(models.TextChoices):
+    FLAG = "flag", _("Flag it as stale")
+    LOSE = "lose", _("Close it as lost")
+
+
 class Pipeline(models.Model):
     """An ordered set of stages for one team or business line (OPP-9); one is the default."""
 
@@ -72,6 +77,18 @@ class Pipeline(models.Model):
     is_default = models.BooleanField(_("default"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.IntegerField(_("sort order"), default=0)
+    # The stale rule (OPP-10): an opportunity without activity for N days, or longer than M days
+    # in one stage, is flagged or closed as lost; its owner is warned some days before.
+    stale_inactive_days = models.PositiveIntegerField(
+        _("days without activity"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    stale_stage_days = models.PositiveIntegerField(
+        _("days in one stage"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    stale_action = models.CharField(
+        _("then"), max_length=10, choices=StaleAction.choices, default=StaleAction.FLAG
+    )
+    stale_warn_days = models.PositiveIntegerField(_("warn the owner days before"), default=3)
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -184,6 +201,9 @@ class Opportunity(TimeStampedModel):
         Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("stage")
     )
     stage_changed_at = models.DateTimeField(_("in this stage since"), null=True, blank=True, editable=False)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True, editable=False)
+    stale_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    stale_at = models.DateTimeField(_("stale since"), null=True, blank=True, editable=False)
     expected_amount = models.DecimalField(
         _("expected amount (CNY)"),
         max_digits=14,

@@ -7,6 +7,7 @@ from crm.core.navigation import MenuItem, register_item
 
 OPPORTUNITY = "opportunities.opportunity"
 PLAN_ITEM = "opportunities.planitem"
+PIPELINE = "opportunities.pipeline"
 
 register(
     Resource(
@@ -36,7 +37,10 @@ register(
     )
 )
 
+register(Resource(code=PIPELINE, label=_("Pipelines"), model="opportunities.Pipeline", actions=("view", "edit")))
+
 register_item("sales", MenuItem(_("Opportunities"), "opportunities:list", "lightbulb", f"{OPPORTUNITY}.view", 10))
+register_item("system", MenuItem(_("Pipelines"), "opportunities:pipelines", "kanban", f"{PIPELINE}.edit", 42))
 register_item(
     "sales", MenuItem(_("Development plans"), "opportunities:developing", "list-check", f"{OPPORTUNITY}.develop", 20)
 )

@@ -19,6 +19,7 @@ from crm.customers.services.events import event_record
 from crm.customers.services.obtain import Obtained, customer_obtain
 from crm.identity.models import User
 from crm.notifications.services import notify
+from crm.opportunities import stale
 from crm.opportunities.models import (
     OPPORTUNITY_STATES,
     Opportunity,
@@ -83,6 +84,7 @@ def opportunity_create(*, actor, data: dict, customer=None) -> Opportunity:
         opportunity.customer_name = customer.name
         opportunity.owner, opportunity.assigned_by, opportunity.assigned_at = actor, actor, timezone.now()
         opportunity.status = OpportunityStatus.DEVELOPING
+    opportunity.last_activity_at = timezone.now()
     opportunity.pipeline = pipeline_for(actor)
     if opportunity.pipeline is not None:
         opportunity.stage = first_stage(opportunity.pipeline)
@@ -142,6 +144,7 @@ def opportunity_assign(*, actor, opportunity: Opportunity, owner) -> Opportunity
     opportunity.owner, opportunity.status = owner, target
     opportunity.assigned_at, opportunity.assigned_by = timezone.now(), actor
     opportunity.save(update_fields=["owner", "status", "assigned_at", "assigned_by", "updated_at"])
+    stale.touch(opportunity)
     after = snapshot(opportunity, ["owner", "status", "assigned_at"])
     audit_update(actor=actor, instance=opportunity, changes={k: [before[k], after[k]] for k in after})
     if owner.pk != actor.pk:
@@ -191,7 +194,9 @@ def _developing(actor, opportunity: Opportunity, action: str) -> tuple[Opportuni
 
 
 def _planning(actor, opportunity: Opportunity) -> Opportunity:
-    return _developing(actor, opportunity, "plan")[0]
+    opportunity = _developing(actor, opportunity, "plan")[0]
+    stale.touch(opportunity)
+    return opportunity
 
 
 @transaction.atomic
@@ -341,6 +346,7 @@ def opportunity_update_deal(*, actor, opportunity: Opportunity, data: dict) -> O
     values["priority"] = priority_score(**merged)
     changes = model_update(instance=opportunity, data=values, fields=list(values))
     audit_update(actor=actor, instance=opportunity, changes=changes)
+    stale.touch(opportunity)
     return opportunity
 
 
@@ -373,6 +379,7 @@ def opportunity_move(*, actor, opportunity: Opportunity, stage: Stage, data: dic
     before = snapshot(opportunity, ["stage", "probability"])
     opportunity.stage, opportunity.probability, opportunity.stage_changed_at = stage, stage.probability, timezone.now()
     opportunity.save(update_fields=["stage", "probability", "stage_changed_at", "updated_at"])
+    stale.touch(opportunity)
     after = snapshot(opportunity, ["stage", "probability"])
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     audit_update(actor=actor, instance=opportunity, changes=changes)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.opportunities.views import board, opportunities, plan
+from crm.opportunities.views import board, opportunities, pipelines, plan
 
 app_name = "opportunities"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("developing/", opportunities.developing, name="developing"),
     path("new/", opportunities.opportunity_create, name="create"),
     path("board/", board.board_page, name="board"),
+    path("pipelines/", pipelines.pipeline_list, name="pipelines"),
+    path("pipelines/new/", pipelines.pipeline_create, name="pipeline_create"),
+    path("pipelines/<int:pk>/edit/", pipelines.pipeline_edit, name="pipeline_edit"),
+    path("pipelines/<int:pk>/stages/new/", pipelines.stage_create, name="stage_create"),
+    path("stages/<int:pk>/edit/", pipelines.stage_edit, name="stage_edit"),
+    path("stages/<int:pk>/<str:action>/", pipelines.stage_action, name="stage_action"),
     path("board/columns/", board.board_columns, name="board_columns"),
     path("forecast/", board.forecast_page, name="forecast"),
     path("<int:pk>/move/", board.opportunity_move, name="move"),

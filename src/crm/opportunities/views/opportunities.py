@@ -18,7 +18,7 @@ from crm.customers.selectors.customers import customer_get
 from crm.customers.selectors.scope import customer_queryset
 from crm.customers.services.obtain import customer_existing
 from crm.identity.models import User
-from crm.opportunities import selectors, services
+from crm.opportunities import selectors, services, stale
 from crm.opportunities.forms import (
     AssignForm,
     CompetitorsForm,
@@ -121,6 +121,7 @@ def _detail_context(request, opportunity) -> dict:
     return {
         "opportunity": opportunity,
         "priority_parts": _priority_parts(opportunity),
+        "stale_in": stale.days_left(opportunity),
         "stages": list(opportunity.pipeline.stages.all()) if opportunity.pipeline_id and develops else [],
         "plan_items": list(selectors.plan_items(user=user, opportunity=opportunity)[:200]),
         "competitors": _competitors(user, opportunity),
