@@ -5,5 +5,6 @@ from crm.imports.types import (  # noqa: F401  (registrations)
     contacts,
     contracts,
     customers,
+    leads,
     opportunities,
 )

@@ -49,7 +49,8 @@ def _steps(current: str) -> list[dict]:
 @crm_view(methods=("GET", "POST"))
 def home(request):
     types = _types_or_403(request)
-    form = UploadForm(request.POST or None, request.FILES or None, types=types)
+    chosen = {"record_type": request.GET["type"]} if request.GET.get("type") else None  # a list's "Import" link
+    form = UploadForm(request.POST or None, request.FILES or None, types=types, initial=chosen)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
