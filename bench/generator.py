@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from bench import data, words
+from bench.sales import generate_sales, wipe_sales
 
 SCALE_CUSTOMERS = 1_000_000
 CONTACTS_PER_CUSTOMER = 3
@@ -215,6 +216,9 @@ def foreign_customers() -> int:
     return Customer.objects.exclude(external_id__startswith=data.EXTERNAL_PREFIX).count()
 
 
+SALES_TABLES = ["opportunities_opportunity", "opportunities_planitem", "leads_lead"]
+
+
 def wipe(log) -> None:
     """Remove earlier benchmark data: every customer and what hangs off it, the benchmark users."""
     from django.db import connection, transaction
@@ -224,6 +228,7 @@ def wipe(log) -> None:
     from crm.customers.search import FTS_TABLE
     from crm.identity.models import Department, User
 
+    wipe_sales(log)  # opportunities and leads refer to the customers
     customer_tables = [m._meta.db_table for m in _customer_models()]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -527,9 +532,13 @@ def generate(options: Options, log=print) -> Result:
 
     NumberSequence.objects.update_or_create(key=NUMBER_KEY, defaults={"last": customers})
     started = time.monotonic()
-    analyze(connection, tables, vacuum=rebuild)
+    NumberSequence.objects.filter(key__in=["opportunity", "lead"]).delete()
+    sales = generate_sales(customers=customers, seed=options.seed, today=today, log=log)
+    seconds["sales"] = time.monotonic() - started
+    started = time.monotonic()
+    analyze(connection, [*tables, *SALES_TABLES], vacuum=rebuild)
     seconds["analyze"] = time.monotonic() - started
-    rows = dict(loader.rows)
+    rows = {**loader.rows, **sales}
     log("rows: " + ", ".join(f"{t} {n:,}" for t, n in rows.items()))
     log("seconds: " + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items()))
     return Result(
