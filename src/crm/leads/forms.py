@@ -64,6 +64,16 @@ class RoundRobinForm(BootstrapMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("Team"), queryset=Department.objects.order_by("path"))
 
 
+class RegionRuleForm(BootstrapMixin, forms.Form):
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=Region.objects.filter(level="province").order_by("code")
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.active().order_by("name"), required=False,
+        help_text=_("Empty: remove the rule."),
+    )
+
+
 class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -173,3 +173,22 @@ class LeadSettings(models.Model):
     @classmethod
     def current(cls) -> "LeadSettings":
         return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
+class LeadRegionRule(models.Model):
+    """Leads of a province go to this person when assigned by region."""
+
+    province = models.OneToOneField(
+        "dictionary.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("province"),
+        limit_choices_to={"level": "province"},
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
+
+    class Meta:
+        verbose_name = _("region rule")
+        verbose_name_plural = _("region rules")
+
+    def __str__(self) -> str:
+        return f"{self.province} → {self.owner}"

@@ -29,6 +29,7 @@ from crm.leads.models import (
     LeadActivity,
     LeadChannel,
     LeadClaim,
+    LeadRegionRule,
     LeadSettings,
     LeadStatus,
 )
@@ -247,6 +248,32 @@ def leads_assign_round_robin(*, actor, leads, department) -> dict[int, int]:
         member = members[index % len(members)]
         counts[member.pk] = counts.get(member.pk, 0) + _give(actor, [lead_id], member)
     return counts
+
+
+@transaction.atomic
+def leads_assign_by_region(*, actor, leads) -> int:
+    """Each lead to the person its province's rule names (System → Lead settings); leads without a
+    province or a rule, or whose rule names someone outside the actor's scope, stay as they are."""
+    access_for(actor).require(f"{LEAD}.assign")
+    ids = _assignable_leads(actor, leads)
+    allowed_rules = LeadRegionRule.objects.filter(owner__in=assignable_users(actor))
+    rules = dict(allowed_rules.values_list("province_id", "owner_id"))
+    by_owner: dict[int, list[int]] = {}
+    with_rule = Lead.objects.filter(pk__in=ids, province_id__in=list(rules))
+    for lead_id, province_id in with_rule.values_list("pk", "province_id"):
+        by_owner.setdefault(rules[province_id], []).append(lead_id)
+    owners = User.objects.in_bulk(list(by_owner))
+    return sum(_give(actor, lead_ids, owners[owner_id]) for owner_id, lead_ids in by_owner.items())
+
+
+@transaction.atomic
+def region_rule_set(*, actor, province, owner) -> None:
+    """Who gets the leads of a province (None: nobody, the rule goes)."""
+    access_for(actor).require("leads.settings.edit")
+    if owner is None:
+        LeadRegionRule.objects.filter(province=province).delete()
+    else:
+        LeadRegionRule.objects.update_or_create(province=province, defaults={"owner": owner})
 
 
 # --- the lead pool -------------------------------------------------------------------------------------------------

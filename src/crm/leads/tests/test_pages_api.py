@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from crm.customers.testing import picklist
+from crm.dictionary.models import Region
 from crm.leads import services
 from crm.leads.models import Lead, LeadChannel, LeadSettings, LeadStatus
 from crm.testing import api_client, api_error
@@ -123,3 +124,22 @@ def test_api_capture_claim_follow_up_convert(sales):
     converted = manager.post(f"{url}convert/", body, format="json")
     assert converted.status_code == 200 and converted.json()["status"] == "converted"
     assert converted.json()["opportunity"]
+
+
+def test_bulk_assignment_from_the_list(client, sales, org, admin_user):
+    pooled = [
+        services.lead_create(
+            actor=sales.supervisor, data={**DATA, "company": f"公司{i}"}, to_pool=True, confirm_duplicates=True
+        )
+        for i in range(3)
+    ]
+    client.force_login(sales.supervisor)
+    url = reverse("leads:bulk_assign")
+    client.post(url, {"leads": [pooled[0].pk], "mode": "owner", "owner": sales.manager.pk})
+    client.post(url, {"leads": [p.pk for p in pooled[1:]], "mode": "team", "department": org.sales1.pk})
+    owners = [Lead.objects.get(pk=p.pk).owner for p in pooled]
+    assert owners[0] == sales.manager and {o.pk for o in owners[1:]} == {sales.manager.pk, sales.colleague.pk}
+    client.force_login(admin_user)
+    zhejiang = Region.objects.get(level="province", name="浙江省")
+    client.post(reverse("leads:settings"), {"province": zhejiang.pk, "owner": sales.colleague.pk})
+    assert "浙江省 → 周杰" in client.get(reverse("leads:settings")).content.decode()

@@ -14,8 +14,9 @@ from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from crm.core.states import IllegalTransition
 from crm.customers.models import Contact, Customer
 from crm.customers.testing import make_customer, picklist
+from crm.dictionary.models import Region
 from crm.leads import selectors, services
-from crm.leads.models import Lead, LeadChannel, LeadSettings, LeadStatus
+from crm.leads.models import Lead, LeadChannel, LeadRegionRule, LeadSettings, LeadStatus
 from crm.notifications.models import Notification
 from crm.opportunities.models import Opportunity, OpportunityStatus
 
@@ -182,3 +183,17 @@ def test_concurrent_claims_of_one_lead_end_with_one_owner(sales):
         thread.join()
     winners = [pk for pk in results if pk]
     assert len(winners) == 1 and Lead.objects.get(pk=lead.pk).owner_id == winners[0]
+
+
+def test_assign_by_region(sales):
+    zhejiang = Region.objects.get(level="province", name="浙江省")
+    LeadRegionRule.objects.create(province=zhejiang, owner=sales.colleague)  # set by an administrator
+    there = _pooled(sales, "浙江某公司")
+    Lead.objects.filter(pk=there.pk).update(province=zhejiang)
+    elsewhere = _pooled(sales, "别处公司")
+    assert services.leads_assign_by_region(actor=sales.supervisor, leads=[there, elsewhere]) == 1
+    there.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert there.owner == sales.colleague and elsewhere.owner is None
+    with pytest.raises(PermissionDenied):
+        services.region_rule_set(actor=sales.supervisor, province=zhejiang, owner=None)

@@ -13,6 +13,7 @@ from crm.core.errors import DomainError
 from crm.core.pagination import CappedPaginator
 from crm.core.views.flows import delete_flow, dialog, go, safe_next
 from crm.customers.services.obtain import customer_existing
+from crm.identity.models import Department
 from crm.leads import selectors, services
 from crm.leads.forms import AssignForm, ConvertForm, FollowUpForm, LeadForm, ReasonForm, RoundRobinForm
 from crm.leads.models import LEAD_STATES, LeadStatus
@@ -49,6 +50,7 @@ def _list(request, *, pool: bool):
         "leads": page.object_list,
         "may": access_for(request.user).abilities(LEAD),
         "owners": services.assignable_users(request.user).order_by("name")[:200],
+        "departments": Department.objects.order_by("path")[:200],
     }
     return render(request, "leads/list.html", context)
 
@@ -186,7 +188,11 @@ def leads_bulk_assign(request):
     """The list's selected leads: to one person, or in turn among a team."""
     ids = [int(pk) for pk in request.POST.getlist("leads") if pk.isdigit()][:500]
     try:
-        if request.POST.get("department"):
+        mode = request.POST.get("mode", "owner")
+        if mode == "region":
+            count = services.leads_assign_by_region(actor=request.user, leads=ids)
+            messages.success(request, _("%(count)d leads assigned by region.") % {"count": count})
+        elif mode == "team":
             form = RoundRobinForm(request.POST)
             if not form.is_valid():
                 raise DomainError(_("Choose a team."))

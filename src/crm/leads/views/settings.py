@@ -8,14 +8,17 @@ from django.utils.translation import gettext as _
 from crm.access.decorators import crm_view
 from crm.audit.services import audit_update
 from crm.core.services import model_update
-from crm.leads.forms import SettingsForm
-from crm.leads.models import LeadSettings
+from crm.leads.forms import RegionRuleForm, SettingsForm
+from crm.leads.models import LeadRegionRule, LeadSettings
 from crm.leads.permissions import SETTINGS
+from crm.leads.services import region_rule_set
 
 
 @crm_view(f"{SETTINGS}.edit", methods=("GET", "POST"))
 def lead_settings(request):
     current = LeadSettings.current()
+    if request.method == "POST" and "province" in request.POST:
+        return _save_rule(request)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.fields}
@@ -23,5 +26,21 @@ def lead_settings(request):
         audit_update(actor=request.user, instance=current, changes=changes)
         messages.success(request, _("Saved."))
         return redirect("leads:settings")
-    context = {"form": form, "web_form_url": request.build_absolute_uri(reverse("leads:web_form"))}
+    context = {
+        "form": form,
+        "web_form_url": request.build_absolute_uri(reverse("leads:web_form")),
+        "rules": LeadRegionRule.objects.select_related("province", "owner").order_by("province__code"),
+        "rule_form": RegionRuleForm(),
+    }
     return render(request, "leads/settings.html", context, status=400 if form.errors else 200)
+
+
+def _save_rule(request):
+    """A region rule set (a person for the province) or removed (no person)."""
+    form = RegionRuleForm(request.POST)
+    if form.is_valid():
+        region_rule_set(actor=request.user, province=form.cleaned_data["province"], owner=form.cleaned_data["owner"])
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Choose a province."))
+    return redirect("leads:settings")
