@@ -1,6 +1,7 @@
 """The kanban board and the forecast (OPP-9): read-only, set-based, scoped by the engine. A
-board's first screen is three queries whatever the number of opportunities: the stages, the
-column totals (one GROUP BY), and the first cards of every column (one window query)."""
+board's first screen is a fixed number of queries whatever the number of opportunities: the
+stages, the column totals (one GROUP BY), and the first cards of every column (one window query,
+or one indexed query per stage when many are in sight)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from crm.opportunities.models import Opportunity, OpportunityStatus, Pipeline, S
 from crm.opportunities.permissions import OPPORTUNITY
 
 CARDS_PER_COLUMN = 30
+RANK_BELOW = 3000  # opportunities in sight up to which one window query ranks the cards
 CLOSED_SHOWN_DAYS = 30  # won and lost columns show what closed in the last month
 WEIGHTED = ExpressionWrapper(
     F("expected_amount") * F("probability") / 100, output_field=DecimalField(max_digits=18, decimal_places=2)
@@ -53,7 +55,21 @@ def board_queryset(*, user, pipeline: Pipeline, filters: dict):
     return access_for(user).scoped(OPPORTUNITY, queryset)
 
 
-def board(*, user, pipeline: Pipeline, filters: dict | None = None) -> list[Column]:
+def _first_cards(queryset, stage_ids: list[int], *, ranked: bool):
+    """The first cards of each column, by priority. Few opportunities in sight (a salesperson's
+    scope): rank them all in one window query. Many (an executive's): one short query per stage
+    in the order of the (stage, priority, id) index, instead of sorting them all (the window
+    query sorted 18,000 rows at scale 0.1, where these take a few ms each)."""
+    cards = queryset.select_related("owner").defer("description", "close_reason")
+    if ranked:
+        place = Window(RowNumber(), partition_by=[F("stage_id")], order_by=[F("priority").desc(), F("id").desc()])
+        yield from cards.annotate(place=place).filter(place__lte=CARDS_PER_COLUMN).order_by("stage_id", "place")
+        return
+    for stage_id in stage_ids:
+        yield from cards.filter(stage_id=stage_id).order_by("-priority", "-id")[:CARDS_PER_COLUMN]
+
+
+def board(*, user, pipeline: Pipeline, filters: dict | None = None, rank_below: int = RANK_BELOW) -> list[Column]:
     queryset = board_queryset(user=user, pipeline=pipeline, filters=filters or {})
     columns = {stage.pk: Column(stage) for stage in pipeline.stages.all()}
     totals = (
@@ -65,10 +81,8 @@ def board(*, user, pipeline: Pipeline, filters: dict | None = None) -> list[Colu
         column = columns.get(row["stage_id"])
         if column is not None:
             column.count, column.total, column.weighted = row["n"], row["total"] or 0, row["weighted"] or 0
-    ranked = queryset.annotate(
-        place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=[F("priority").desc(), F("id").desc()])
-    ).filter(place__lte=CARDS_PER_COLUMN)
-    for card in ranked.select_related("owner").order_by("stage_id", "place"):
+    visible = sum(column.count for column in columns.values())
+    for card in _first_cards(queryset, list(columns), ranked=visible <= rank_below):
         column = columns.get(card.stage_id)
         if column is not None:
             card.stale_in = stale.days_left(card, pipeline)
