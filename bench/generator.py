@@ -228,6 +228,7 @@ def wipe(log) -> None:
     from crm.customers.search import FTS_TABLE
     from crm.identity.models import Department, User
 
+    _check_deferred(connection)
     wipe_sales(log)  # opportunities and leads refer to the customers
     customer_tables = [m._meta.db_table for m in _customer_models()]
     with transaction.atomic(), connection.cursor() as cursor:
