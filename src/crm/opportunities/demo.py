@@ -3,6 +3,7 @@ results, some on existing customers; written through the services, as people wou
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -65,6 +66,17 @@ def load(log) -> None:
             continue  # unassigned, waiting for the supervisor
         owner = managers[index % len(managers)]
         services.opportunity_assign(actor=supervisor, opportunity=opportunity, owner=owner)
+        deal = {
+            "expected_amount": Decimal(rng.randint(5, 80) * 10000),
+            "expected_close": today + datetime.timedelta(days=rng.randint(5, 150)),
+            "intent": rng.randint(1, 3),
+            "budget": rng.randint(1, 3),
+            "urgency": rng.randint(1, 3),
+        }
+        services.opportunity_update_deal(actor=owner, opportunity=opportunity, data=deal)
+        stages = list(opportunity.pipeline.stages.filter(kind="open")) if opportunity.pipeline_id else []
+        if stages:
+            services.opportunity_move(actor=owner, opportunity=opportunity, stage=stages[index % len(stages)])
         for step in range(rng.randint(2, len(STEPS))):
             item = services.plan_item_add(
                 actor=owner,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.core.models import TimeStampedModel
 from crm.core.states import StateMachine
@@ -51,9 +52,9 @@ OPPORTUNITY_STATES = StateMachine(
 
 
 class StageKind(models.TextChoices):
-    OPEN = "open", _("Open")
-    WON = "won", _("Won")
-    LOST = "lost", _("Lost")
+    OPEN = "open", pgettext_lazy("stage kind", "Open")
+    WON = "won", pgettext_lazy("stage kind", "Won")
+    LOST = "lost", pgettext_lazy("stage kind", "Lost")
 
 
 class StaleAction(models.TextChoices):
