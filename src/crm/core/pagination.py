@@ -11,6 +11,18 @@ from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
+TAB_CAP = 1_000
+
+
+def tab_counts(queryset, tabs: dict, *, cap: int = TAB_CAP) -> dict:
+    """How many rows each tab (a Q) holds, up to `cap`; None when more (the page says "1,000+").
+    One bounded COUNT per tab, read along the tab's own index: for a user who sees the whole
+    table, grouping all of it to count the tabs reads every row (ADR 0012)."""
+    counts = {}
+    for key, condition in tabs.items():
+        found = queryset.filter(condition).order_by()[: cap + 1].count()
+        counts[key] = found if found <= cap else None
+    return counts
 
 
 class CappedPage(Page):

@@ -4,6 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from crm.access.engine import access_for
 from crm.core.errors import NotFound
+from crm.core.pagination import tab_counts
 from crm.leads.models import OPEN_STATUSES, Lead, LeadStatus
 from crm.leads.permissions import LEAD
 
@@ -59,7 +60,12 @@ def lead_get(*, user, pk) -> Lead:
         raise NotFound() from exc
 
 
-def view_counts(*, user) -> dict[str, int]:
+def view_counts(*, user) -> dict[str, int | None]:
+    """How many leads each tab holds: exact over a scope; bounded per tab (None: over 1,000) for
+    those who see them all."""
+    if access_for(user).sees_all(LEAD):
+        keys = ["open", *LeadStatus.values]
+        return tab_counts(lead_queryset(user), {key: VIEWS[key] for key in keys})
     rows = lead_queryset(user).order_by().values("status").annotate(n=Count("id"))
     counts = {row["status"]: row["n"] for row in rows}
     return {

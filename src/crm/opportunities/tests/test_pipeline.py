@@ -224,3 +224,16 @@ def test_the_customer_section_links_to_new_opportunities(client, sales):
     client.force_login(sales.manager)
     page = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
     assert reverse("opportunities:create") + f"?customer={customer.pk}" in page
+
+
+def test_tab_counts_are_exact_in_a_scope_and_bounded_for_those_who_see_all(sales):
+    from crm.core.pagination import tab_counts
+    from crm.opportunities.models import Opportunity
+    from crm.opportunities.selectors import VIEWS, view_counts
+
+    for _index in range(3):
+        _developing(sales)
+    assert view_counts(user=sales.manager)["developing"] == 3  # a scope: one exact GROUP BY
+    assert view_counts(user=sales.executive)["developing"] == 3  # all of them: bounded per tab
+    bounded = tab_counts(Opportunity.objects.all(), {"developing": VIEWS["developing"]}, cap=2)
+    assert bounded == {"developing": None}
