@@ -15,11 +15,22 @@ def _column(page, name):
     return page.locator(f'[data-testid="board-column"][data-stage="{name}"]')
 
 
+def _box(locator) -> dict:
+    """Where an element is, once it is on the page: the board may be swapping in its columns again
+    (it reloads after every move), when an element has no box for a moment."""
+    for _attempt in range(20):
+        expect(locator).to_be_visible()
+        box = locator.bounding_box()
+        if box is not None:
+            return box
+        locator.page.wait_for_timeout(100)
+    raise AssertionError(f"{locator} has no box")
+
+
 def _drag(page, card, column) -> None:
     """Press, move in steps (Sortable follows the pointer), release over the column's cards; wait
     for the server's answer."""
-    start = card.get_by_test_id("card-summary").bounding_box()
-    end = column.locator("[data-stage-column]").bounding_box()
+    start, end = _box(card.get_by_test_id("card-summary")), _box(column.locator("[data-stage-column]"))
     page.mouse.move(start["x"] + 20, start["y"] + 5)
     page.mouse.down()
     for step in range(1, 11):
