@@ -143,7 +143,7 @@ def lead_capture_public(*, data: dict) -> Lead:
 
 def _open(actor, lead: Lead, action: str) -> Lead:
     """The lead locked for the transaction, after the engine and the status table agreed."""
-    access_for(actor).check(LEAD, "edit" if action not in ("convert",) else "convert", lead)
+    access_for(actor).check(LEAD, "convert" if action == "convert" else "edit", lead)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     LEAD_STATES.target(lead.status, action)
     return lead
@@ -243,11 +243,11 @@ def leads_assign_round_robin(*, actor, leads, department) -> dict[int, int]:
     )
     if not members:
         raise ValidationFailed(fields={"department": [_("Nobody in this team works on leads.")]})
-    counts: dict[int, int] = {}
+    shares: dict[int, list[int]] = {}
     for index, lead_id in enumerate(_assignable_leads(actor, leads)):
-        member = members[index % len(members)]
-        counts[member.pk] = counts.get(member.pk, 0) + _give(actor, [lead_id], member)
-    return counts
+        shares.setdefault(index % len(members), []).append(lead_id)
+    # One UPDATE per member, not per lead.
+    return {members[place].pk: _give(actor, lead_ids, members[place]) for place, lead_ids in shares.items()}
 
 
 @transaction.atomic

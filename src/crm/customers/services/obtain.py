@@ -9,7 +9,7 @@ customer."""
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from crm.access.engine import access_for
 from crm.audit.services import audit_create
@@ -48,9 +48,10 @@ def _existing(keys: list[tuple[str, str]]) -> Customer | None:
     """The customer holding one of the keys, one found by name first."""
     if not keys:
         return None
-    rows = CustomerKey.objects.none()
+    condition = Q()
     for kind, value in keys:
-        rows = rows | CustomerKey.objects.filter(kind=kind, value=value)
+        condition |= Q(kind=kind, value=value)
+    rows = CustomerKey.objects.filter(condition)
     rank = Case(When(kind=KeyKind.NAME, then=Value(0)), default=Value(1), output_field=IntegerField())
     customer_id = rows.annotate(rank=rank).order_by("rank", "customer_id").values_list("customer_id", flat=True).first()
     return Customer.objects.filter(pk=customer_id).first() if customer_id else None
