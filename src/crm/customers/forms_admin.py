@@ -4,6 +4,7 @@ rules CUS-8) and of contracts (CUS-16). They check shape and hand clean values t
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.colours import BadgeColour
 from crm.core.forms import BootstrapMixin
 from crm.core.uploads import SIGNATURES
 from crm.customers.models import (
@@ -21,15 +22,7 @@ DATE_WIDGET = {"type": "date"}
 OPTION_TYPES = (CustomFieldType.CHOICE, CustomFieldType.MULTICHOICE)
 
 # Bootstrap's colour names, as a person reads them.
-TAG_COLOURS = {
-    "secondary": _("Grey"),
-    "primary": _("Blue"),
-    "success": _("Green"),
-    "danger": _("Red"),
-    "warning": _("Yellow"),
-    "info": _("Cyan"),
-    "dark": _("Black"),
-}
+TAG_COLOURS = dict(BadgeColour.choices)
 
 
 def _date(**kwargs) -> forms.DateField:

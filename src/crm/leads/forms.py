@@ -123,6 +123,10 @@ class SettingsForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["web_form_owner"].queryset = User.objects.active().order_by("name")
 
+    def _post_clean(self):
+        """Shape only: the service compares with the saved settings and saves (the form must not
+        change the instance first, or nothing would look changed)."""
+
 
 # --- the public web form -----------------------------------------------------------------------------------------
 MIN_SECONDS, MAX_SECONDS = 3, 24 * 3600  # faster than a person types, or a page left open for a day

@@ -266,6 +266,23 @@ def leads_assign_by_region(*, actor, leads) -> int:
     return sum(_give(actor, lead_ids, owners[owner_id]) for owner_id, lead_ids in by_owner.items())
 
 
+SETTINGS_FIELDS = [
+    "claims_per_day", "reclaim_wait_days", "return_after_days", "escalate_after_days", "web_form_enabled",
+    "web_form_owner",
+]
+
+
+@transaction.atomic
+def lead_settings_update(*, actor, data: dict) -> LeadSettings:
+    """The lead pool's limits and the public web form's switch and owner, audited."""
+    access_for(actor).require("leads.settings.edit")
+    current = LeadSettings.objects.select_for_update().get(pk=LeadSettings.current().pk)
+    values = {name: value for name, value in data.items() if name in SETTINGS_FIELDS}
+    changes = model_update(instance=current, data=values, fields=list(values))
+    audit_update(actor=actor, instance=current, changes=changes)
+    return current
+
+
 @transaction.atomic
 def region_rule_set(*, actor, province, owner) -> None:
     """Who gets the leads of a province (None: nobody, the rule goes)."""

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Window
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
@@ -39,7 +39,8 @@ class Column:
 
 def board_queryset(*, user, pipeline: Pipeline, filters: dict):
     """The opportunities on a pipeline's board: open ones, and those closed lately. Filters:
-    `owner` (a user id), `department` (a department: its subtree), `close_month` (a date in it)."""
+    `owner` (a user id), `department` (a department: its subtree), `close_month` (a date in it),
+    `tag` (a tag id)."""
     since = timezone.now() - datetime.timedelta(days=CLOSED_SHOWN_DAYS)
     closed = [OpportunityStatus.WON, OpportunityStatus.LOST]
     queryset = Opportunity.objects.filter(pipeline=pipeline).filter(
@@ -49,6 +50,8 @@ def board_queryset(*, user, pipeline: Pipeline, filters: dict):
         queryset = queryset.filter(owner_id=filters["owner"])
     if filters.get("department"):
         queryset = queryset.filter(owner__department__path__startswith=filters["department"].path)
+    if filters.get("tag"):
+        queryset = queryset.filter(tags=filters["tag"])
     if filters.get("close_month"):
         month = filters["close_month"]
         queryset = queryset.filter(expected_close__year=month.year, expected_close__month=month.month)
@@ -82,7 +85,9 @@ def board(*, user, pipeline: Pipeline, filters: dict | None = None, rank_below: 
         if column is not None:
             column.count, column.total, column.weighted = row["n"], row["total"] or 0, row["weighted"] or 0
     visible = sum(column.count for column in columns.values())
-    for card in _first_cards(queryset, list(columns), ranked=visible <= rank_below):
+    cards = list(_first_cards(queryset, list(columns), ranked=visible <= rank_below))
+    prefetch_related_objects(cards, "tags")  # one query for every card's tags
+    for card in cards:
         column = columns.get(card.stage_id)
         if column is not None:
             card.stale_in = stale.days_left(card, pipeline)

@@ -13,7 +13,7 @@ from crm.customers.models import Customer
 from crm.dictionary.selectors import items
 from crm.identity.models import User
 from crm.opportunities import services
-from crm.opportunities.models import Opportunity
+from crm.opportunities.models import Opportunity, OpportunityTag
 
 SEED = 13
 COMPANIES = [
@@ -34,6 +34,9 @@ STEPS = ["电话沟通需求", "上门拜访，了解现状", "产品演示", "�
 RESULTS = ["客户有明确需求，约好拜访", "了解到预算约 30 万", "客户对演示满意", "方案已提交，等待反馈", ""]
 
 
+TAGS = [("重点客户", "danger"), ("招投标", "warning"), ("续约", "info"), ("渠道合作", "secondary")]
+
+
 def load(log) -> None:
     if Opportunity.objects.exists():
         log("opportunities: already loaded")
@@ -47,6 +50,7 @@ def load(log) -> None:
         log("opportunities: no supervisor or managers (load the organisation first)")
         return
     rng = random.Random(SEED)
+    tags = OpportunityTag.objects.bulk_create([OpportunityTag(name=name, color=color) for name, color in TAGS])
     rivals = list(Competitor.objects.order_by("id")[:3])
     region, level = items("region").first(), items("customer_level").first()
     today = timezone.localdate()
@@ -98,9 +102,11 @@ def load(log) -> None:
                 lost_reason=items("lost_reason").filter(value="competitor").first(),
                 lost_to=rivals[index % len(rivals)] if rivals else None,
             )
-        elif rivals:
-            considered = rivals[index % 2 :][:2]
-            services.opportunity_set_competitors(actor=owner, opportunity=opportunity, competitors=considered)
+        else:
+            services.opportunity_set_tags(actor=owner, opportunity=opportunity, tags=tags[index % len(tags) :][:2])
+            if rivals:
+                considered = rivals[index % 2 :][:2]
+                services.opportunity_set_competitors(actor=owner, opportunity=opportunity, competitors=considered)
     for customer in Customer.objects.filter(manager__in=managers).order_by("id")[:6]:
         services.opportunity_create(
             actor=customer.manager,

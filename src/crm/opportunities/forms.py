@@ -8,7 +8,7 @@ from crm.competitors.models import Competitor
 from crm.core.forms import BootstrapMixin
 from crm.dictionary.selectors import items
 from crm.identity.models import User
-from crm.opportunities.models import REQUIRABLE_FIELDS, Opportunity, Pipeline, PlanItem, Stage
+from crm.opportunities.models import REQUIRABLE_FIELDS, Opportunity, OpportunityTag, Pipeline, PlanItem, Stage
 
 DATE = {"type": "date"}
 
@@ -109,6 +109,24 @@ class CompetitorsForm(BootstrapMixin, forms.Form):
     )
 
 
+class TagsForm(BootstrapMixin, forms.Form):
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Tags"), queryset=OpportunityTag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class OpportunityTagForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = OpportunityTag
+        fields = ["name", "color"]
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def _post_clean(self):
+        """Shape only: the service validates and saves."""
+
+
 class DealForm(BootstrapMixin, forms.ModelForm):
     """The deal's figures (OPP-9, OPP-12); `only` limits it to the fields a stage asks for."""
 
@@ -141,6 +159,9 @@ class OpportunityFilterForm(BootstrapMixin, forms.Form):
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     created = forms.BooleanField(label=_("Created by me"), required=False)
     stage = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), queryset=OpportunityTag.objects.all(), required=False, empty_label=_("All tags")
+    )
 
     def valid_filters(self) -> dict:
         if not self.is_bound or not self.is_valid():

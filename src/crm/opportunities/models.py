@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from crm.core.colours import BadgeColour
 from crm.core.models import TimeStampedModel
 from crm.core.states import StateMachine
 from crm.dictionary.models import dictionary_fk
@@ -131,6 +132,23 @@ class Stage(models.Model):
         return self.name
 
 
+class OpportunityTag(models.Model):
+    """A label on opportunities (key account, bidding, renewal …), set by administrators and
+    picked by salespeople; the board and the list filter by it (OPP-9). Not the customers' tags:
+    a customer's classification and a deal's are different vocabularies."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    color = models.CharField(_("colour"), max_length=20, choices=BadgeColour.choices, default=BadgeColour.GREY)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("opportunity tag")
+        verbose_name_plural = _("opportunity tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Level(models.IntegerChoices):
     """Purchase intent, budget and urgency (OPP-12)."""
 
@@ -232,6 +250,7 @@ class Opportunity(TimeStampedModel):
         related_name="+",
         verbose_name=_("lost to"),
     )
+    tags = models.ManyToManyField(OpportunityTag, blank=True, related_name="opportunities", verbose_name=_("tags"))
 
     class Meta:
         ordering = ["-id"]

@@ -10,7 +10,7 @@ from crm.access.engine import access_for
 from crm.audit.services import audit_create, audit_delete, audit_update
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.services import full_clean, model_update
-from crm.opportunities.models import REQUIRABLE_FIELDS, Pipeline, Stage, StageKind
+from crm.opportunities.models import REQUIRABLE_FIELDS, OpportunityTag, Pipeline, Stage, StageKind
 from crm.opportunities.permissions import PIPELINE
 
 PIPELINE_FIELDS = [
@@ -131,3 +131,46 @@ def stage_move(*, actor, stage: Stage, up: bool) -> None:
         stages[index], stages[other] = stages[other], stages[index]
         for order, item in enumerate(stages):
             Stage.objects.filter(pk=item.pk).update(sort_order=order)
+
+
+# --- opportunity tags (OPP-9: the board's tag filter) ----------------------------------------------------------
+TAG_FIELDS = ["name", "color"]
+
+
+def _save_tag(tag: OpportunityTag) -> None:
+    full_clean(tag)  # names the duplicate in the form; the database holds it under a race
+    try:
+        with transaction.atomic():
+            tag.save()
+    except IntegrityError as exc:  # the unique name, held by the database
+        raise ValidationFailed(fields={"name": [_("A tag of this name exists already.")]}) from exc
+
+
+@transaction.atomic
+def tag_create(*, actor, data: dict) -> OpportunityTag:
+    _require(actor)
+    tag = OpportunityTag(**{k: v for k, v in data.items() if k in TAG_FIELDS})
+    _save_tag(tag)
+    audit_create(actor=actor, instance=tag, fields=TAG_FIELDS)
+    return tag
+
+
+@transaction.atomic
+def tag_update(*, actor, tag: OpportunityTag, data: dict) -> OpportunityTag:
+    _require(actor)
+    before = {name: getattr(tag, name) for name in TAG_FIELDS}
+    for name in TAG_FIELDS:
+        if name in data:
+            setattr(tag, name, data[name])
+    _save_tag(tag)
+    changes = {name: [before[name], getattr(tag, name)] for name in TAG_FIELDS if before[name] != getattr(tag, name)}
+    audit_update(actor=actor, instance=tag, changes=changes)
+    return tag
+
+
+@transaction.atomic
+def tag_delete(*, actor, tag: OpportunityTag) -> None:
+    """The tag leaves every opportunity that carried it; the opportunities stay."""
+    _require(actor)
+    audit_delete(actor=actor, instance=tag, fields=TAG_FIELDS)
+    tag.delete()

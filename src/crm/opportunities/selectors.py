@@ -30,7 +30,7 @@ ORDERINGS = {
 
 def opportunity_list(*, user, filters: dict | None = None, customer=None) -> QuerySet:
     """Opportunities in the user's scope: `view` (a key of VIEWS), `mine` (assigned to the user),
-    `created` (created by the user), `owner`, `stage`, `q` (number, customer, summary or contact),
+    `created` (created by the user), `owner`, `stage`, `tag`, `q` (number, customer, summary or contact),
     `ordering` (a key of ORDERINGS)."""
     filters = filters or {}
     queryset = Opportunity.objects.select_related("owner", "created_by", "customer")
@@ -45,6 +45,8 @@ def opportunity_list(*, user, filters: dict | None = None, customer=None) -> Que
         queryset = queryset.filter(owner_id=filters["owner"])
     if filters.get("stage"):
         queryset = queryset.filter(stage_id=filters["stage"])
+    if filters.get("tag"):
+        queryset = queryset.filter(tags=filters["tag"])
     query = (filters.get("q") or "").strip()[:100]
     if query:
         spaced = Replace(Replace("contact_phone", Value(" "), Value("")), Value("-"), Value(""))

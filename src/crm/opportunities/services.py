@@ -386,19 +386,31 @@ def opportunity_move(*, actor, opportunity: Opportunity, stage: Stage, data: dic
     return opportunity
 
 
-@transaction.atomic
-def opportunity_set_competitors(*, actor, opportunity: Opportunity, competitors) -> Opportunity:
-    """The competitors the customer also considers (CMP-3), while the opportunity is open."""
+def _set_related(actor, opportunity: Opportunity, name: str, chosen) -> Opportunity:
+    """Replace a many-to-many of the opportunity (its competitors, its tags), audited."""
     access_for(actor).check(OPPORTUNITY, "view", opportunity)
     opportunity = _locked(opportunity)
     OPPORTUNITY_STATES.target(opportunity.status, "deal")
     _check_deal_editor(actor, opportunity)
-    before = sorted(opportunity.competitors.values_list("pk", flat=True))
-    opportunity.competitors.set(competitors)
-    after = sorted(competitor.pk for competitor in competitors)
+    related = getattr(opportunity, name)
+    before = sorted(related.values_list("pk", flat=True))
+    related.set(chosen)
+    after = sorted(item.pk for item in chosen)
     if before != after:
-        audit_update(actor=actor, instance=opportunity, changes={"competitors": [before, after]})
+        audit_update(actor=actor, instance=opportunity, changes={name: [before, after]})
     return opportunity
+
+
+@transaction.atomic
+def opportunity_set_competitors(*, actor, opportunity: Opportunity, competitors) -> Opportunity:
+    """The competitors the customer also considers (CMP-3), while the opportunity is open."""
+    return _set_related(actor, opportunity, "competitors", competitors)
+
+
+@transaction.atomic
+def opportunity_set_tags(*, actor, opportunity: Opportunity, tags) -> Opportunity:
+    """The opportunity's tags (OPP-9), while it is open, by whoever develops it."""
+    return _set_related(actor, opportunity, "tags", tags)
 
 
 # --- sharing (OPP-11) --------------------------------------------------------------------------------------------

@@ -143,3 +143,22 @@ def test_bulk_assignment_from_the_list(client, sales, org, admin_user):
     zhejiang = Region.objects.get(level="province", name="浙江省")
     client.post(reverse("leads:settings"), {"province": zhejiang.pk, "owner": sales.colleague.pk})
     assert "浙江省 → 周杰" in client.get(reverse("leads:settings")).content.decode()
+
+
+def test_the_settings_page_saves_the_pool_rules_and_audits_them(client, sales, admin_user):
+    from crm.audit.models import AuditEvent
+
+    client.force_login(sales.supervisor)
+    assert client.get(reverse("leads:settings")).status_code == 403
+    client.force_login(admin_user)
+    data = {
+        "claims_per_day": 5, "reclaim_wait_days": 3, "return_after_days": 30, "escalate_after_days": 2,
+        "web_form_owner": sales.manager.pk,
+    }
+    assert client.post(reverse("leads:settings"), data).status_code == 302
+    current = LeadSettings.current()
+    assert (current.claims_per_day, current.web_form_enabled, current.web_form_owner) == (5, False, sales.manager)
+    entry = AuditEvent.objects.filter(content_type__model="leadsettings").latest("id")
+    assert entry.changes["claims_per_day"] == [20, 5]
+    bad = client.post(reverse("leads:settings"), {**data, "claims_per_day": -1})
+    assert bad.status_code == 400 and LeadSettings.current().claims_per_day == 5

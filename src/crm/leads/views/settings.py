@@ -6,12 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
-from crm.audit.services import audit_update
-from crm.core.services import model_update
 from crm.leads.forms import RegionRuleForm, SettingsForm
 from crm.leads.models import LeadRegionRule, LeadSettings
 from crm.leads.permissions import SETTINGS
-from crm.leads.services import region_rule_set
+from crm.leads.services import lead_settings_update, region_rule_set
 
 
 @crm_view(f"{SETTINGS}.edit", methods=("GET", "POST"))
@@ -21,9 +19,7 @@ def lead_settings(request):
         return _save_rule(request)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.fields}
-        changes = model_update(instance=current, data=data, fields=list(data))
-        audit_update(actor=request.user, instance=current, changes=changes)
+        lead_settings_update(actor=request.user, data=form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("leads:settings")
     context = {

@@ -9,7 +9,15 @@ from crm.core.api.serializers import UserNameField, enum_field
 from crm.customers.models import Customer
 from crm.customers.selectors.scope import customer_queryset
 from crm.dictionary.models import DictionaryItem
-from crm.opportunities.models import OPPORTUNITY_STATES, Opportunity, OpportunityStatus, Pipeline, PlanItem, Stage
+from crm.opportunities.models import (
+    OPPORTUNITY_STATES,
+    Opportunity,
+    OpportunityStatus,
+    OpportunityTag,
+    Pipeline,
+    PlanItem,
+    Stage,
+)
 from crm.opportunities.permissions import OPPORTUNITY
 from crm.opportunities.selectors import ORDERINGS, VIEWS
 
@@ -39,6 +47,12 @@ class OpportunitySerializer(FieldRulesMixin, serializers.ModelSerializer):
         required=False,
         help_text=_("Ids of the competitors the customer also considers; changed while the opportunity is open."),
     )
+    tags = serializers.PrimaryKeyRelatedField(
+        queryset=OpportunityTag.objects.all(),
+        many=True,
+        required=False,
+        help_text=_("Ids of the opportunity's tags (see /api/v1/opportunity-tags/); changed while it is open."),
+    )
     stage_name = serializers.CharField(source="stage.name", read_only=True, allow_null=True, default=None)
     actions = serializers.SerializerMethodField(help_text=_("The steps its status allows now (assign, plan …)."))
 
@@ -49,7 +63,7 @@ class OpportunitySerializer(FieldRulesMixin, serializers.ModelSerializer):
             "description", "status", "status_label", "customer", "owner", "owner_name", "assigned_at",
             "created_by", "created_by_name", "created_at", "updated_at", "closed_at", "close_reason", "actions",
             "pipeline", "stage", "stage_name", "stage_changed_at", "expected_amount", "expected_close", "intent",
-            "budget", "urgency", "priority", "lost_reason", "lost_to", "competitors",
+            "budget", "urgency", "priority", "lost_reason", "lost_to", "competitors", "tags",
         ]
         read_only_fields = [
             "number", "assigned_at", "created_at", "updated_at", "closed_at", "close_reason", "pipeline", "stage",
@@ -84,6 +98,7 @@ class OpportunityFilterSerializer(serializers.Serializer):
     created = serializers.BooleanField(required=False, help_text=_("Only those I created."))
     owner = serializers.IntegerField(required=False, min_value=1)
     customer = serializers.IntegerField(required=False, min_value=1)
+    tag = serializers.IntegerField(required=False, min_value=1, help_text=_("Only those carrying this tag."))
     search = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text=_("Number, customer, summary or contact.")
     )
@@ -151,3 +166,9 @@ class PlanItemSerializer(serializers.ModelSerializer):
         fields = ["id", "opportunity", "date", "content", "result", "result_at", "created_at", "updated_at"]
         read_only_fields = ["opportunity", "result_at", "created_at", "updated_at"]
         extra_kwargs = {"result": {"required": False}}
+
+
+class OpportunityTagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OpportunityTag
+        fields = ["id", "name", "color"]

@@ -6,6 +6,7 @@ from crm.opportunities.api import views
 
 router = SimpleRouter()
 router.register("opportunities", views.OpportunityViewSet, basename="opportunity")
+router.register("opportunity-tags", views.OpportunityTagViewSet, basename="opportunity-tag")
 router.register("opportunity-pipelines", views.PipelineViewSet, basename="opportunity-pipeline")
 router.register(
     r"opportunities/(?P<opportunity_pk>\d+)/plan-items", views.PlanItemViewSet, basename="opportunity-plan-item"

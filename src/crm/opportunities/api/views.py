@@ -14,7 +14,7 @@ from crm.core.errors import ValidationFailed
 from crm.identity.models import User
 from crm.opportunities import selectors, services
 from crm.opportunities.api import serializers as s
-from crm.opportunities.models import Opportunity, Pipeline, PlanItem, Stage
+from crm.opportunities.models import Opportunity, OpportunityTag, Pipeline, PlanItem, Stage
 from crm.opportunities.permissions import OPPORTUNITY, PLAN_ITEM
 
 
@@ -51,7 +51,7 @@ class OpportunityViewSet(CrmModelViewSet):
         queryset = selectors.opportunity_list(user=self.request.user, filters={**data, "q": data.get("search")})
         if data.get("customer"):
             queryset = queryset.filter(customer_id=data["customer"])
-        return queryset.select_related("stage").prefetch_related("competitors")
+        return queryset.select_related("stage").prefetch_related("competitors", "tags")
 
     def get_object(self):
         return selectors.opportunity_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -67,10 +67,9 @@ class OpportunityViewSet(CrmModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        customer, competitors = data.pop("customer", None), data.pop("competitors", None)
+        customer, related = data.pop("customer", None), self._pop_related(data)
         opportunity = services.opportunity_create(actor=request.user, data=data, customer=customer)
-        if competitors:
-            services.opportunity_set_competitors(actor=request.user, opportunity=opportunity, competitors=competitors)
+        self._set_related(opportunity, {name: chosen for name, chosen in related.items() if chosen})
         return self._answer(opportunity, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -79,14 +78,25 @@ class OpportunityViewSet(CrmModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         deal = {name: data.pop(name) for name in services.DEAL_FIELDS if name in data}
-        competitors = data.pop("competitors", None)
+        related = self._pop_related(data)
         if data:
             opportunity = services.opportunity_update(actor=request.user, opportunity=opportunity, data=data)
         if deal:
             services.opportunity_update_deal(actor=request.user, opportunity=opportunity, data=deal)
-        if competitors is not None:
-            services.opportunity_set_competitors(actor=request.user, opportunity=opportunity, competitors=competitors)
+        self._set_related(opportunity, related)
         return self._answer(opportunity)
+
+    RELATED_SETTERS = {
+        "competitors": services.opportunity_set_competitors,
+        "tags": services.opportunity_set_tags,
+    }
+
+    def _pop_related(self, data: dict) -> dict:
+        return {name: data.pop(name) for name in self.RELATED_SETTERS if name in data}
+
+    def _set_related(self, opportunity, related: dict) -> None:
+        for name, chosen in related.items():
+            self.RELATED_SETTERS[name](actor=self.request.user, opportunity=opportunity, **{name: chosen})
 
     def perform_destroy(self, instance):
         services.opportunity_delete(actor=self.request.user, opportunity=instance)
@@ -199,6 +209,19 @@ class PipelineViewSet(CrmReadOnlyViewSet):
     required_action = "view"
     serializer_class = s.PipelineSerializer
     queryset = Pipeline.objects.filter(is_active=True).prefetch_related("stages")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List opportunity tags"),
+    retrieve=extend_schema(summary="Get an opportunity tag"),
+)
+class OpportunityTagViewSet(CrmReadOnlyViewSet):
+    """The tags an opportunity may carry (set by administrators under System → Pipelines)."""
+
+    resource = OPPORTUNITY
+    required_action = "view"
+    serializer_class = s.OpportunityTagSerializer
+    queryset = OpportunityTag.objects.all()
 
 
 @extend_schema_view(

@@ -17,7 +17,7 @@ from crm.core.views.flows import dialog, go
 from crm.identity.models import Department
 from crm.opportunities import board, selectors, services
 from crm.opportunities.forms import DealForm, FailForm, SucceedForm
-from crm.opportunities.models import Pipeline, Stage, StageKind
+from crm.opportunities.models import OpportunityTag, Pipeline, Stage, StageKind
 from crm.opportunities.permissions import OPPORTUNITY
 
 
@@ -26,7 +26,8 @@ def _pipelines():
 
 
 def _board_filters(request) -> dict:
-    """owner (a user id), department (an id), close_month (YYYY-MM); what is not understood is ignored."""
+    """owner (a user id), department (an id), close_month (YYYY-MM), tag (an id); what is not
+    understood is ignored."""
     filters = {}
     owner = request.GET.get("owner", "")
     if owner.isdigit():
@@ -34,6 +35,9 @@ def _board_filters(request) -> dict:
     department = request.GET.get("department", "")
     if department.isdigit():
         filters["department"] = Department.objects.filter(pk=department).first()
+    tag = request.GET.get("tag", "")
+    if tag.isdigit():
+        filters["tag"] = int(tag)
     with contextlib.suppress(ValueError):
         filters["close_month"] = datetime.datetime.strptime(request.GET.get("close_month", ""), "%Y-%m").date()
     return filters
@@ -54,6 +58,7 @@ def _board_context(request) -> dict:
         "filters": filters,
         "owners": services.assignable_users(request.user).order_by("name")[:200],
         "departments": Department.objects.order_by("path")[:200],
+        "tags": list(OpportunityTag.objects.all()[:200]),
         "query_string": request.GET.urlencode(),
     }
 

@@ -26,6 +26,7 @@ from crm.opportunities.forms import (
     OpportunityFilterForm,
     OpportunityForm,
     SucceedForm,
+    TagsForm,
 )
 from crm.opportunities.models import OPPORTUNITY_STATES, PRIORITY_WEIGHTS, Level, Opportunity, OpportunityStatus
 from crm.opportunities.permissions import OPPORTUNITY
@@ -125,6 +126,7 @@ def _detail_context(request, opportunity) -> dict:
         "stages": list(opportunity.pipeline.stages.all()) if opportunity.pipeline_id and develops else [],
         "plan_items": list(selectors.plan_items(user=user, opportunity=opportunity)[:200]),
         "competitors": _competitors(user, opportunity),
+        "tags": list(opportunity.tags.all()),
         "shares": list(shares_of(OPPORTUNITY, opportunity)) if on_record["share"] else [],
         "may": {
             "edit": on_record["edit"] and "edit" in allowed,
@@ -282,22 +284,34 @@ def opportunity_fail(request, pk):
     )
 
 
-@crm_view(f"{OPPORTUNITY}.view", methods=("GET", "POST"))
-def opportunity_competitors(request, pk):
-    """Which competitors the customer also considers (CMP-3)."""
+def _related_dialog(request, pk, form_class, name: str, save, title: str):
+    """Pick the opportunity's competitors or tags from a list of checkboxes."""
     opportunity = selectors.opportunity_get(user=request.user, pk=pk)
-    form = CompetitorsForm(request.POST or None, initial={"competitors": list(opportunity.competitors.all())})
+    form = form_class(request.POST or None, initial={name: list(getattr(opportunity, name).all())})
     return dialog(
         request,
         form=form,
-        save=lambda: services.opportunity_set_competitors(
-            actor=request.user, opportunity=opportunity, competitors=list(form.cleaned_data["competitors"])
-        ),
+        save=lambda: save(actor=request.user, opportunity=opportunity, **{name: list(form.cleaned_data[name])}),
         success=_("Saved."),
         next_url=reverse("opportunities:detail", args=[pk]),
-        title=_("Competitors on %(number)s") % {"number": opportunity.number},
+        title=title % {"number": opportunity.number},
         leave=True,
     )
+
+
+@crm_view(f"{OPPORTUNITY}.view", methods=("GET", "POST"))
+def opportunity_competitors(request, pk):
+    """Which competitors the customer also considers (CMP-3)."""
+    return _related_dialog(
+        request, pk, CompetitorsForm, "competitors", services.opportunity_set_competitors,
+        _("Competitors on %(number)s"),
+    )
+
+
+@crm_view(f"{OPPORTUNITY}.view", methods=("GET", "POST"))
+def opportunity_tags(request, pk):
+    """The opportunity's tags (OPP-9)."""
+    return _related_dialog(request, pk, TagsForm, "tags", services.opportunity_set_tags, _("Tags on %(number)s"))
 
 
 @crm_view(f"{OPPORTUNITY}.share", methods=("GET", "POST"))

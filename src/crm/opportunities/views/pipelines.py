@@ -11,8 +11,8 @@ from crm.access.decorators import crm_view
 from crm.core.errors import DomainError
 from crm.core.views.flows import dialog, go
 from crm.opportunities import pipelines
-from crm.opportunities.forms import PipelineForm, StageForm
-from crm.opportunities.models import Pipeline, Stage
+from crm.opportunities.forms import OpportunityTagForm, PipelineForm, StageForm
+from crm.opportunities.models import OpportunityTag, Pipeline, Stage
 from crm.opportunities.permissions import PIPELINE
 
 BACK = "opportunities:pipelines"
@@ -21,7 +21,8 @@ BACK = "opportunities:pipelines"
 @crm_view(f"{PIPELINE}.edit")
 def pipeline_list(request):
     rows = Pipeline.objects.select_related("department").prefetch_related("stages").order_by("sort_order", "id")
-    return render(request, "opportunities/pipelines.html", {"pipelines": rows})
+    context = {"pipelines": rows, "tags": OpportunityTag.objects.all()}
+    return render(request, "opportunities/pipelines.html", context)
 
 
 @crm_view(f"{PIPELINE}.edit", methods=("GET", "POST"))
@@ -98,4 +99,42 @@ def stage_action(request, pk, action):
             pipelines.stage_move(actor=request.user, stage=stage, up=action == "up")
     except DomainError as exc:
         messages.error(request, exc.summary())
+    return go(request, reverse(BACK))
+
+
+# --- opportunity tags ---------------------------------------------------------------------------------------
+@crm_view(f"{PIPELINE}.edit", methods=("GET", "POST"))
+def tag_create(request):
+    form = OpportunityTagForm(request.POST or None)
+    return dialog(
+        request,
+        form=form,
+        save=lambda: pipelines.tag_create(actor=request.user, data=form.service_data()),
+        success=_("Tag added."),
+        next_url=reverse(BACK),
+        title=_("New opportunity tag"),
+        leave=True,
+    )
+
+
+@crm_view(f"{PIPELINE}.edit", methods=("GET", "POST"))
+def tag_edit(request, pk):
+    tag = get_object_or_404(OpportunityTag, pk=pk)
+    form = OpportunityTagForm(request.POST or None, instance=tag)
+    return dialog(
+        request,
+        form=form,
+        save=lambda: pipelines.tag_update(actor=request.user, tag=tag, data=form.service_data()),
+        success=_("Saved."),
+        next_url=reverse(BACK),
+        title=_("Edit tag %(name)s") % {"name": tag.name},
+        leave=True,
+    )
+
+
+@crm_view(f"{PIPELINE}.edit", methods=("POST",))
+def tag_delete(request, pk):
+    tag = get_object_or_404(OpportunityTag, pk=pk)
+    pipelines.tag_delete(actor=request.user, tag=tag)
+    messages.success(request, _("Tag %(name)s deleted.") % {"name": tag.name})
     return go(request, reverse(BACK))
