@@ -65,28 +65,36 @@ class Access:
             return None
         if not resource.owner_fields:
             return self._parent_filter(resource, for_edit=for_edit)
-        own = self._own_filter(resource, for_edit)
-        if own is None or resource.parent is None:
-            return own
+        branches = self._own_branches(resource, for_edit)
+        if branches is None:
+            return None
+        if resource.parent is None:
+            return _any(branches)
         through_parent = self._parent_filter(resource, for_edit=for_edit)
-        return None if through_parent is None else own | through_parent
+        if through_parent is None:
+            return None
+        return Q(pk__in=_union(resource.model_class(), [*branches, through_parent]))
 
-    def _own_filter(self, resource, for_edit: bool) -> Q | None:
+    def _own_branches(self, resource, for_edit: bool) -> list[Q] | None:
+        """The ways a record is the user's own (an owner field, the owner's department, a share),
+        one Q each; None for scope "all"."""
         scope = self.scope(resource.code)
         if scope == Scope.ALL:
             return None
         user = self.user
         department = getattr(user, "department", None)
-        condition = Q(pk__in=[])
+        branches = []
         for owner in resource.owner_fields:
-            condition |= Q(**{owner: user.pk})
+            branches.append(Q(**{owner: user.pk}))
             if scope == Scope.DEPARTMENT and department is not None:
-                condition |= Q(**{f"{owner}__department_id": department.pk})
+                branches.append(Q(**{f"{owner}__department_id": department.pk}))
             elif scope == Scope.SUBTREE and department is not None:
-                condition |= Q(**{f"{owner}__department__path__startswith": department.path})
+                branches.append(Q(**{f"{owner}__department__path__startswith": department.path}))
         if resource.shareable:
-            condition |= Q(pk__in=self._shared_ids(resource.code, for_edit))
-        return condition
+            shared = self._shared_ids(resource.code, for_edit)
+            if not isinstance(shared, list) or shared:
+                branches.append(Q(pk__in=shared))
+        return branches
 
     def users_in_scope(self, resource_code: str, users: QuerySet) -> QuerySet:
         """The users whose records of this resource the user reaches by scope (whom they may
@@ -288,3 +296,20 @@ def _combine_field_rules(roles: list[Role]) -> dict:
         mildest = min((rules[key] for rules in per_role), key=FIELD_RULE_ORDER.index)
         combined.setdefault(key[0], {})[key[1]] = mildest
     return combined
+
+
+def _any(branches: list[Q]) -> Q:
+    condition = Q(pk__in=[])
+    for branch in branches:
+        condition |= branch
+    return condition
+
+
+def _union(model, branches: list[Q]) -> QuerySet:
+    """The ids each branch selects, as one UNION. An OR across different columns, one of them
+    `customer_id IN (sub-query)`, cannot use the columns' indexes together, and PostgreSQL reads
+    the whole table instead (300,000 opportunities for a salesperson's board); a UNION of indexed
+    lookups reads only the rows in scope (docs/benchmarks.md, issue 13)."""
+    manager = model._default_manager
+    queries = [manager.filter(branch).order_by().values("pk") for branch in branches]
+    return queries[0].union(*queries[1:])
