@@ -4,19 +4,13 @@ from datetime import time
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.models import TimeStampedModel
 
-WEEKDAY_CHOICES = [
-    ("1", _("Monday")),
-    ("2", _("Tuesday")),
-    ("3", _("Wednesday")),
-    ("4", _("Thursday")),
-    ("5", _("Friday")),
-    ("6", _("Saturday")),
-    ("7", _("Sunday")),
-]
+# Django's own weekday names (and their translations): 1 = Monday, as isoweekday().
+WEEKDAY_CHOICES = [(str(number + 1), name) for number, name in WEEKDAYS.items()]
 
 
 class DayKind(models.TextChoices):
