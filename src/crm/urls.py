@@ -10,6 +10,7 @@ urlpatterns = [
     path("dictionary/", include("crm.dictionary.urls")),
     path("jobs/", include("crm.jobs.urls")),
     path("notifications/", include("crm.notifications.urls")),
+    path("calendar/", include("crm.workcalendar.urls")),
     path("customers/", include("crm.customers.urls")),
     path("opportunities/", include("crm.opportunities.urls")),
     path("leads/", include("crm.leads.urls")),

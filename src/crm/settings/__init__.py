@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "crm.dictionary",
     "crm.jobs",
     "crm.notifications",
+    "crm.workcalendar",
     "crm.customers",
     "crm.competitors",
     "crm.opportunities",
