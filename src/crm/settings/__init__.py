@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crm.competitors",
     "crm.opportunities",
     "crm.leads",
+    "crm.service",
     "crm.imports",
     "crm.console",
 ]
