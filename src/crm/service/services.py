@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
 from crm.audit.services import audit_create, audit_update
-from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
+from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.core.numbering import next_number
 from crm.core.services import full_clean
 from crm.customers.permissions import CUSTOMER
@@ -78,7 +78,10 @@ def service_create(*, actor, customer, data: dict) -> Service:
     access.require(f"{SERVICE}.create")
     if customer is None:
         raise ValidationFailed(fields={"customer": [_("Choose the customer.")]})
-    customer = access.get(CUSTOMER, customer.pk)
+    try:
+        customer = access.get(CUSTOMER, customer.pk)
+    except NotFound as exc:
+        raise ValidationFailed(fields={"customer": [_("Choose a customer you may see.")]}) from exc
     service_type = data.get("type")
     if not isinstance(service_type, DictionaryItem) or service_type.category != "service_type" or not (
         service_type.is_active
@@ -103,7 +106,7 @@ def service_create(*, actor, customer, data: dict) -> Service:
 # --- assign (SRV-2) -------------------------------------------------------------------------------------
 def assignable_users(actor):
     """Whom a service may be given to: every active user (s003/5 §3.3.2.3: 所有状态为“正常”的系统用户)."""
-    return User.objects.active()
+    return User.objects.active().filter(is_active=True)
 
 
 @transaction.atomic
