@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.core.models import TimeStampedModel
 from crm.core.states import StateMachine
@@ -20,10 +21,10 @@ SATISFIED = 3
 
 
 class ServiceStatus(models.TextChoices):
-    NEW = "new", _("New")  # 新创建
-    ASSIGNED = "assigned", _("Assigned")  # 已分配
-    HANDLED = "handled", _("Handled")  # 已处理
-    ARCHIVED = "archived", _("Archived")  # 已归档
+    NEW = "new", pgettext_lazy("service status", "New")  # 新创建
+    ASSIGNED = "assigned", pgettext_lazy("service status", "Assigned")  # 已分配
+    HANDLED = "handled", pgettext_lazy("service status", "Handled")  # 已处理
+    ARCHIVED = "archived", pgettext_lazy("service status", "Archived")  # 已归档
 
 
 SERVICE_STATES = StateMachine(
