@@ -38,8 +38,8 @@ SERVICE_STATES = StateMachine(
         ("reopen", [ServiceStatus.HANDLED], ServiceStatus.ASSIGNED),  # feedback, satisfaction < 3
     ],
     labels={
-        "assign": _("Assign"),
-        "reassign": _("Reassign"),
+        "assign": pgettext_lazy("service", "Assign"),
+        "reassign": pgettext_lazy("service", "Reassign"),
         "handle": _("Handle"),
         "archive": _("Feedback (satisfied)"),
         "reopen": _("Feedback (dissatisfied)"),

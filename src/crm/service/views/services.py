@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
@@ -52,7 +52,11 @@ PAGES = {
     },
     "all": {"title": gettext_lazy("Customer services"), "icon": "headset", "intro": "", "view": "all", "step": ""},
 }
-STEP_LABELS = {"assign": gettext_lazy("Assign"), "handle": gettext_lazy("Handle"), "feedback": gettext_lazy("Feedback")}
+STEP_LABELS = {
+    "assign": pgettext_lazy("service", "Assign"),
+    "handle": gettext_lazy("Handle"),
+    "feedback": gettext_lazy("Feedback"),
+}
 
 
 def _page(request, *, key: str, filters: dict, form=None, template="service/list.html", extra=None):
@@ -191,7 +195,7 @@ def service_assign(request, pk):
         next_url=_done(request, service),
         title=_("Assign service %(number)s") % {"number": service.number},
         intro=_("One service, one person; the time of the assignment is recorded and the person is told."),
-        submit=_("Assign"),
+        submit=pgettext("service", "Assign"),
         leave=True,
     )
 
