@@ -81,15 +81,15 @@ class ServiceFilterSerializer(serializers.Serializer):
     mine = serializers.BooleanField(required=False, default=False, help_text=_("Only those assigned to you."))
 
 
-class AssignSerializer(serializers.Serializer):
+class ServiceAssignSerializer(serializers.Serializer):
     assignee = serializers.IntegerField(min_value=1, help_text=_("The user id of the person who handles it."))
 
 
-class HandleSerializer(serializers.Serializer):
+class ServiceHandleSerializer(serializers.Serializer):
     handling = serializers.CharField(max_length=5000, help_text=_("How the request was handled."))
 
 
-class FeedbackSerializer(serializers.Serializer):
+class ServiceFeedbackSerializer(serializers.Serializer):
     result = serializers.CharField(max_length=5000)
     satisfaction = serializers.IntegerField(
         min_value=1, max_value=5, help_text=_("1–5; 3 or more archives the service, less sends it back.")

@@ -63,13 +63,13 @@ class ServiceViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.
     @extend_schema(
         summary="Assign to a person",
         description="New → assigned (an assigned one is reassigned). The time is recorded, the person told.",
-        request=s.AssignSerializer,
+        request=s.ServiceAssignSerializer,
         responses={200: s.ServiceDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], required_action="assign")
     def assign(self, request, pk=None):
         service = self.get_object()
-        data = self.valid(s.AssignSerializer)
+        data = self.valid(s.ServiceAssignSerializer)
         assignee = User.objects.filter(pk=data["assignee"]).first()
         services.service_assign(actor=request.user, service=service, assignee=assignee)
         return self._answer(service)
@@ -77,26 +77,26 @@ class ServiceViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.
     @extend_schema(
         summary="Record the handling",
         description="Assigned → handled; by the assignee or their supervisor. Handler and time are recorded.",
-        request=s.HandleSerializer,
+        request=s.ServiceHandleSerializer,
         responses={200: s.ServiceDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], required_action="handle")
     def handle(self, request, pk=None):
         service = self.get_object()
-        data = self.valid(s.HandleSerializer)
+        data = self.valid(s.ServiceHandleSerializer)
         services.service_handle(actor=request.user, service=service, handling=data["handling"])
         return self._answer(service)
 
     @extend_schema(
         summary="Record the customer's feedback",
         description="Handled → archived when satisfaction ≥ 3, else back to assigned to be handled again.",
-        request=s.FeedbackSerializer,
+        request=s.ServiceFeedbackSerializer,
         responses={200: s.ServiceDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], required_action="feedback")
     def feedback(self, request, pk=None):
         service = self.get_object()
-        data = self.valid(s.FeedbackSerializer)
+        data = self.valid(s.ServiceFeedbackSerializer)
         services.service_feedback(
             actor=request.user, service=service, result=data["result"], satisfaction=data["satisfaction"]
         )
