@@ -91,3 +91,23 @@ def test_menu_shows_the_service_section_by_function(client, sales, agent):
     client.force_login(sales.executive)
     page = client.get("/services/archive/").content.decode()
     assert "/services/archive/" in page and "/services/new/" not in page
+
+
+def test_lists_take_a_fixed_number_of_queries(client, sales, customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(sales.supervisor)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/services/").status_code == 200
+            assert client.get("/api/v1/services/").status_code == 200
+        return len(captured)
+
+    services.service_create(actor=sales.manager, customer=customer, data=data())
+    queries()  # warm the per-process caches (menu, dictionary)
+    one = queries()
+    for index in range(5):
+        services.service_create(actor=sales.manager, customer=customer, data=data(summary=f"请求{index}"))
+    assert queries() == one
