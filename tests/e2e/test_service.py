@@ -66,8 +66,9 @@ def test_a_service_from_creation_to_the_archive(org, login, page, live_server):
         page.get_by_role("link", name="服务反馈").click()
         page.get_by_test_id("service-row").filter(has_text=service.number).get_by_test_id("service-feedback").click()
         dialog = page.get_by_test_id("dialog-form")
-        dialog.get_by_label("结果").fill(result)
+        dialog.get_by_label("处理结果").fill(result)
         dialog.get_by_label(satisfaction).check()
+        screenshots(page, f"service-feedback-{satisfaction[0]}")
         dialog.get_by_test_id("dialog-save").click()
         expect(page.get_by_test_id("service-row").filter(has_text=service.number)).to_have_count(0)
 

@@ -50,7 +50,7 @@ class HandleForm(BootstrapMixin, forms.Form):
 
 
 class FeedbackForm(BootstrapMixin, forms.Form):
-    result = forms.CharField(label=_("Result"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    result = forms.CharField(label=_("Handling result"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     satisfaction = forms.TypedChoiceField(
         label=_("Customer satisfaction"),
         choices=Satisfaction.choices,

@@ -20,7 +20,7 @@ COLUMNS = (
     Column("assignee", _("Assigned to")),
     Column("handling", _("Handling")),
     Column("handled_at", _("Handled at")),
-    Column("result", _("Result")),
+    Column("result", _("Handling result")),
     Column("satisfaction", _("Customer satisfaction")),
     Column("archived_at", _("Archived at")),
 )
