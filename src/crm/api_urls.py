@@ -15,6 +15,7 @@ urlpatterns = [
     path("v1/", include("crm.customers.api.urls")),
     path("v1/", include("crm.opportunities.api.urls")),
     path("v1/", include("crm.leads.api.urls")),
+    path("v1/", include("crm.service.api.urls")),
     path("v1/", include("crm.competitors.api.urls")),
     path("v1/", include("crm.imports.api.urls")),
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("customers/", include("crm.customers.urls")),
     path("opportunities/", include("crm.opportunities.urls")),
     path("leads/", include("crm.leads.urls")),
+    path("services/", include("crm.service.urls")),
     path("competitors/", include("crm.competitors.urls")),
     path("data/", include("crm.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -109,6 +109,8 @@ DEFAULT_ROLES = [
             "customers.interaction.view", "contacts.*.view", "orders.*.view", "products.*.view", "inventory.*.view",
             "dictionary.item.view", "identity.user.view",
         ),
+        # Supervisors assign services (s003/5 §3.3.2); a service agent creates, handles and follows them up.
+        denies=("service.*.assign",),
         scopes={"customers.customer": "all", "service.service": "all"},
         field_rules=(("identity.user", "phone", "masked"),),
     ),

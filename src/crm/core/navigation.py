@@ -42,7 +42,7 @@ def sections() -> list[MenuSection]:
 register_menu_section("home", _("Home"), 0)
 register_menu_section("sales", _("Sales"), 10)
 register_menu_section("customers", _("Customers"), 20)
-register_menu_section("service", _("Service"), 30)
+register_menu_section("service", _("Customer service"), 30)
 register_menu_section("reports", _("Reports"), 40)
 register_menu_section("system", _("System"), 90)
 register_item("home", MenuItem(_("Workbench"), "console:home", "speedometer2", None, 0))

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "crm.competitors",
     "crm.opportunities",
     "crm.leads",
+    "crm.service",
     "crm.imports",
     "crm.console",
 ]

@@ -7,4 +7,5 @@ from crm.imports.types import (  # noqa: F401  (registrations)
     customers,
     leads,
     opportunities,
+    services,
 )

@@ -1,0 +1,73 @@
+"""Every read of customer services goes through the permission engine's scope: a service outside
+it does not exist for the user (404)."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from crm.access.engine import access_for
+from crm.service.models import Service, ServiceRound, ServiceStatus
+from crm.service.permissions import SERVICE
+
+# The pages' lists (s003/5 §3.3): what each shows before the filters.
+VIEWS = {
+    "new": Q(status=ServiceStatus.NEW),
+    "assigned": Q(status=ServiceStatus.ASSIGNED),
+    "handled": Q(status=ServiceStatus.HANDLED),
+    "archived": Q(status=ServiceStatus.ARCHIVED),
+    "all": Q(),
+}
+SEARCH_LIMIT = 100
+
+
+def service_list(*, user, filters: dict | None = None, customer=None) -> QuerySet:
+    """Services in the user's scope, newest first. Filters: `view` (a key of VIEWS), `status`,
+    `mine` (assigned to the user), `q` or `search` (number or summary), `summary`, `customer` (id),
+    `customer_name`, `type` (dictionary item id), `created_after` / `created_before` (dates,
+    inclusive)."""
+    filters = filters or {}
+    queryset = Service.objects.select_related("customer", "type", "assignee", "created_by")
+    if customer is not None:
+        queryset = queryset.filter(customer=customer)
+    queryset = queryset.filter(VIEWS.get(filters.get("view") or "all", Q()))
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("mine"):
+        queryset = queryset.filter(assignee_id=user.pk)
+    if filters.get("customer"):
+        queryset = queryset.filter(customer_id=filters["customer"])
+    if filters.get("type"):
+        queryset = queryset.filter(type_id=filters["type"])
+    query = (filters.get("q") or filters.get("search") or "").strip()[:SEARCH_LIMIT]
+    if query:
+        queryset = queryset.filter(Q(number__iexact=query) | Q(summary__icontains=query))
+    summary = (filters.get("summary") or "").strip()[:SEARCH_LIMIT]
+    if summary:
+        queryset = queryset.filter(summary__icontains=summary)
+    name = (filters.get("customer_name") or "").strip()[:SEARCH_LIMIT]
+    if name:
+        queryset = queryset.filter(customer__name__icontains=name)
+    after, before = filters.get("created_after"), filters.get("created_before")
+    if after:
+        queryset = queryset.filter(created_at__gte=_start_of(after))
+    if before:
+        queryset = queryset.filter(created_at__lt=_start_of(before + datetime.timedelta(days=1)))
+    return access_for(user).scoped(SERVICE, queryset).order_by("-id")
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """The first instant of a local date (created dates are the user's calendar days)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def service_get(*, user, pk) -> Service:
+    queryset = Service.objects.select_related(
+        "customer", "type", "assignee", "assigned_by", "created_by", "handled_by"
+    )
+    return access_for(user).get(SERVICE, pk, queryset=queryset)
+
+
+def service_rounds(*, service: Service) -> list[ServiceRound]:
+    """Every round of a service the caller already holds (read through service_get), in order."""
+    return list(service.rounds.select_related("handled_by", "feedback_by").order_by("sequence"))

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from crm.service.views import services
+
+app_name = "service"
+
+urlpatterns = [
+    path("", services.service_list, name="list"),
+    path("new/", services.service_create, name="create"),
+    path("assign/", services.assign_list, name="assign_list"),
+    path("handle/", services.handle_list, name="handle_list"),
+    path("feedback/", services.feedback_list, name="feedback_list"),
+    path("archive/", services.archive, name="archive"),
+    path("<int:pk>/", services.service_detail, name="detail"),
+    path("<int:pk>/assign/", services.service_assign, name="assign"),
+    path("<int:pk>/handle/", services.service_handle, name="handle"),
+    path("<int:pk>/feedback/", services.service_feedback, name="feedback"),
+]
