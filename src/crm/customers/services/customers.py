@@ -5,6 +5,7 @@ a time (imports): crm.customers.services.bulk."""
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -235,14 +236,23 @@ def customer_update(
 
 @transaction.atomic
 def customer_delete(*, actor, customer: Customer) -> None:
-    """Delete a customer with its contacts and activities; one with contracts is kept (finance)."""
+    """Delete a customer with its contacts and activities; one with contracts, or with records of
+    other modules that keep it (opportunities, services …), is kept: the answer names them."""
     access = access_for(actor)
     access.require(f"{CUSTOMER}.delete")
     access.check(CUSTOMER, "delete", customer)
     if Contract.objects.filter(customer=customer).exists():
         raise Conflict(_("The customer has contracts and cannot be deleted."), code="has_contracts")
     audit_delete(actor=actor, instance=customer, fields=AUDIT_FIELDS)
-    customer.delete()
+    try:
+        with transaction.atomic():
+            customer.delete()
+    except ProtectedError as exc:  # any module's PROTECT reference, present or future
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        raise Conflict(
+            _("The customer still has %(records)s and cannot be deleted.") % {"records": _(", ").join(kinds)},
+            code="in_use",
+        ) from exc
 
 
 @transaction.atomic

@@ -289,3 +289,19 @@ def test_the_customers_people_see_its_opportunities(sales):
     assert opportunity.owner == sales.supervisor
     assert selectors.opportunity_list(user=sales.manager).filter(pk=opportunity.pk).exists()
     assert not selectors.opportunity_list(user=sales.colleague).filter(pk=opportunity.pk).exists()
+
+
+def test_a_customer_with_opportunities_is_kept_and_the_answer_says_why(sales, admin_user):
+    from crm.core.errors import Conflict
+    from crm.customers.services.customers import customer_delete
+    from crm.testing import api_client, api_error
+
+    customer = make_customer(manager=sales.manager, name="宁波港务集团")
+    services.opportunity_create(actor=sales.manager, data=DATA, customer=customer)
+    with pytest.raises(Conflict) as refused:
+        customer_delete(actor=admin_user, customer=customer)
+    assert refused.value.code == "in_use"
+    assert str(Opportunity._meta.verbose_name_plural) in refused.value.summary()  # it says what keeps it
+    error = api_error(api_client(admin_user).delete(f"/api/v1/customers/{customer.pk}/"), 409, "in_use")
+    assert error["message"]
+    assert Customer.objects.filter(pk=customer.pk).exists() and AuditEvent.objects.filter(action="delete").count() == 0
