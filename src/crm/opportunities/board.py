@@ -12,7 +12,8 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from crm.access.engine import access_for
-from crm.opportunities import stale
+from crm.identity.models import User
+from crm.opportunities import open_totals, stale
 from crm.opportunities.models import Opportunity, OpportunityStatus, Pipeline, Stage
 from crm.opportunities.permissions import OPPORTUNITY
 
@@ -73,15 +74,16 @@ def _first_cards(queryset, stage_ids: list[int], *, ranked: bool):
 
 
 def board(*, user, pipeline: Pipeline, filters: dict | None = None, rank_below: int = RANK_BELOW) -> list[Column]:
-    queryset = board_queryset(user=user, pipeline=pipeline, filters=filters or {})
+    filters = filters or {}
+    queryset = board_queryset(user=user, pipeline=pipeline, filters=filters)
     columns = {stage.pk: Column(stage) for stage in pipeline.stages.all()}
-    totals = (
-        queryset.order_by()
-        .values("stage_id")
-        .annotate(n=Count("id"), total=Sum("expected_amount"), weighted=Sum(WEIGHTED))
-    )
-    for row in totals:
-        column = columns.get(row["stage_id"])
+    if open_totals.usable(user, filters):  # the open columns from the running totals, the closed from the rows
+        sums = open_totals.by_stage(pipeline, filters)
+        sums.update(_sums(queryset.filter(status__in=[OpportunityStatus.WON, OpportunityStatus.LOST])))
+    else:
+        sums = _sums(queryset)
+    for stage_id, row in sums.items():
+        column = columns.get(stage_id)
         if column is not None:
             column.count, column.total, column.weighted = row["n"], row["total"] or 0, row["weighted"] or 0
     visible = sum(column.count for column in columns.values())
@@ -95,13 +97,53 @@ def board(*, user, pipeline: Pipeline, filters: dict | None = None, rank_below: 
     return list(columns.values())
 
 
+def _sums(queryset) -> dict[int, dict]:
+    """stage id → {n, total, weighted}, summed from the rows (one GROUP BY)."""
+    rows = (
+        queryset.order_by()
+        .values("stage_id")
+        .annotate(n=Count("id"), total=Sum("expected_amount"), weighted=Sum(WEIGHTED))
+    )
+    return {row["stage_id"]: row for row in rows}
+
+
 def forecast(*, user, group: str = "owner", months: int = 6, pipeline: Pipeline | None = None) -> dict:
     """Weighted expected amounts of the open opportunities by month of their expected close date
     and by salesperson (group="owner") or team (group="department"), from this month on."""
-    today = timezone.localdate()
-    start = today.replace(day=1)
+    start = timezone.localdate().replace(day=1)
     month_list = [_add_months(start, index) for index in range(months)]
     end = _add_months(start, months)
+    table: dict[str, dict] = {}
+    for name, month, n, total, weighted in _forecast_rows(user, group, start, end, pipeline):
+        cell = table.setdefault(name or "—", {}).setdefault(month, {"weighted": 0, "total": 0, "n": 0})
+        cell["weighted"] += weighted or 0
+        cell["total"] += total or 0
+        cell["n"] += n
+    lines = [
+        {
+            "name": name,
+            "cells": [cells.get(month) for month in month_list],
+            "weighted": sum(cell["weighted"] for cell in cells.values()),
+        }
+        for name, cells in sorted(table.items())
+    ]
+    sums = [sum((line["cells"][i] or {"weighted": 0})["weighted"] for line in lines) for i in range(months)]
+    return {"months": month_list, "lines": lines, "sums": sums, "grand": sum(sums)}
+
+
+def _forecast_rows(user, group: str, start, end, pipeline):
+    """(name, month, n, total, weighted) per salesperson or team and month: from the running
+    totals for those who see everything, else summed from the rows in the viewer's scope."""
+    if open_totals.usable(user):
+        rows = open_totals.by_owner_and_month(start, end, pipeline)
+        owners = User.objects.filter(pk__in={row["owner_id"] for row in rows}).select_related("department")
+        names = {
+            owner.pk: (owner.department.name if owner.department_id else None) if group == "department" else owner.name
+            for owner in owners
+        }
+        for row in rows:
+            yield names.get(row["owner_id"]), row["close_month"], row["n"], row["total"], row["weighted"]
+        return
     queryset = Opportunity.objects.filter(
         status=OpportunityStatus.DEVELOPING, expected_close__gte=start, expected_close__lt=end
     )
@@ -116,21 +158,9 @@ def forecast(*, user, group: str = "owner", months: int = 6, pipeline: Pipeline 
         .values(key, "month")
         .annotate(weighted=Sum(WEIGHTED), total=Sum("expected_amount"), n=Count("id"))
     )
-    table: dict[str, dict] = {}
     for row in rows:
         month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
-        cells = table.setdefault(row[key] or "—", {})
-        cells[month] = {"weighted": row["weighted"] or 0, "total": row["total"] or 0, "n": row["n"]}
-    lines = [
-        {
-            "name": name,
-            "cells": [cells.get(month) for month in month_list],
-            "weighted": sum(cell["weighted"] for cell in cells.values()),
-        }
-        for name, cells in sorted(table.items())
-    ]
-    sums = [sum((line["cells"][i] or {"weighted": 0})["weighted"] for line in lines) for i in range(months)]
-    return {"months": month_list, "lines": lines, "sums": sums, "grand": sum(sums)}
+        yield row[key], month, row["n"], row["total"], row["weighted"]
 
 
 def _add_months(day: datetime.date, count: int) -> datetime.date:

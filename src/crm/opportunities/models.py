@@ -262,6 +262,7 @@ class Opportunity(TimeStampedModel):
             models.Index(fields=["created_by", "status"], name="opportunity_creator_idx"),
             models.Index(fields=["stage", "-priority", "-id"], name="opportunity_board_idx"),
             models.Index(fields=["status", "expected_close"], name="opportunity_forecast_idx"),
+            models.Index(fields=["pipeline", "status", "closed_at"], name="opportunity_closed_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -306,3 +307,30 @@ class PlanItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.content}"
+
+
+class OpenTotal(models.Model):
+    """Running sums of the developing opportunities per pipeline, stage, account manager and month
+    of the expected close date, so that the board's columns and the forecast of someone who sees
+    every opportunity are read from a few hundred rows instead of summing 300,000 (docs/benchmarks.md,
+    issue 13). Kept by database triggers on the opportunity table (migration 0005), so that every
+    write counts, the services', the stale job's, an import's or a bulk UPDATE's alike. Plain ids,
+    not foreign keys: 0 stands for none, and a month of 1900-01-01 for no close date."""
+
+    NO_MONTH = "1900-01-01"
+
+    pipeline_id = models.IntegerField()
+    stage_id = models.IntegerField()
+    owner_id = models.IntegerField()
+    close_month = models.DateField()
+    n = models.IntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    # Σ amount × probability: the weighted total is this / 100, exact at any scale.
+    amount_probability = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pipeline_id", "stage_id", "owner_id", "close_month"], name="open_total_key"
+            )
+        ]
