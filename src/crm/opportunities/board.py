@@ -38,14 +38,15 @@ class Column:
         return max(self.count - len(self.cards), 0)
 
 
-def board_queryset(*, user, pipeline: Pipeline, filters: dict):
+def board_queryset(*, user, pipeline: Pipeline, filters: dict, closed_only: bool = False):
     """The opportunities on a pipeline's board: open ones, and those closed lately. Filters:
     `owner` (a user id), `department` (a department: its subtree), `close_month` (a date in it),
     `tag` (a tag id)."""
     since = timezone.now() - datetime.timedelta(days=CLOSED_SHOWN_DAYS)
     closed = [OpportunityStatus.WON, OpportunityStatus.LOST]
+    recently_closed = Q(status__in=closed, closed_at__gte=since)  # along (pipeline, status, closed_at)
     queryset = Opportunity.objects.filter(pipeline=pipeline).filter(
-        Q(status=OpportunityStatus.DEVELOPING) | Q(status__in=closed, closed_at__gte=since)
+        recently_closed if closed_only else Q(status=OpportunityStatus.DEVELOPING) | recently_closed
     )
     if filters.get("owner"):
         queryset = queryset.filter(owner_id=filters["owner"])
@@ -79,7 +80,7 @@ def board(*, user, pipeline: Pipeline, filters: dict | None = None, rank_below: 
     columns = {stage.pk: Column(stage) for stage in pipeline.stages.all()}
     if open_totals.usable(user, filters):  # the open columns from the running totals, the closed from the rows
         sums = open_totals.by_stage(pipeline, filters)
-        sums.update(_sums(queryset.filter(status__in=[OpportunityStatus.WON, OpportunityStatus.LOST])))
+        sums.update(_sums(board_queryset(user=user, pipeline=pipeline, filters=filters, closed_only=True)))
     else:
         sums = _sums(queryset)
     for stage_id, row in sums.items():

@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='opportunity',
-            index=models.Index(fields=['pipeline', 'status', 'closed_at'], name='opportunity_closed_idx'),
+            index=models.Index(fields=['pipeline', 'status', 'closed_at'], include=('stage', 'expected_amount', 'probability'), name='opportunity_closed_idx'),
         ),
         migrations.AddConstraint(
             model_name='opentotal',
