@@ -22,6 +22,7 @@ from crm.core.errors import NotFound, PermissionDenied
 
 _CACHE_ATTR = "_crm_access"
 SHARES_INLINE = 1000
+LISTED_INLINE = 5000  # ids in scope a listing names instead of repeating the scope's UNION
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Access:
     superuser: bool = False
     _shares: dict = field(default_factory=dict, repr=False)  # (resource, for_edit) -> ids
     _checked: dict = field(default_factory=dict, repr=False)  # (resource, pk, for_edit) -> in scope
+    _listed: dict = field(default_factory=dict, repr=False)  # (resource, for_edit) -> Q of the ids in scope
 
     # --- function permissions ----------------------------------------------------------------
     def can(self, code: str) -> bool:
@@ -130,15 +132,33 @@ class Access:
         parents = registry.get(parent_code).model_class()._default_manager.filter(condition)
         return Q(**{f"{path}__in": parents.values("pk")})
 
-    def scoped(self, resource_code: str, queryset: QuerySet | None = None, *, action: str = "view") -> QuerySet:
-        """The records of a resource this user may see (or, with action="edit", change)."""
+    def scoped(
+        self, resource_code: str, queryset: QuerySet | None = None, *, action: str = "view", listing: bool = False
+    ) -> QuerySet:
+        """The records of a resource this user may see (or, with action="edit", change).
+
+        `listing=True` (a page that reads the same scope several times: the board, a list with its
+        tab counts) reads the ids in scope once for the request when the scope is a UNION
+        (records with owners and a parent) and they are few, and names them in every query after.
+        Not for `get` and checks: a record created later in the same request would be missing."""
         resource = registry.get(resource_code)
         if queryset is None:
             queryset = resource.model_class()._default_manager.all()
         if not self.can(resource.function_code(action if action in resource.actions else "view")):
             return queryset.none()
-        condition = self.scope_filter(resource_code, for_edit=action not in ("view", "export"))
+        for_edit = action not in ("view", "export")
+        condition = self.scope_filter(resource_code, for_edit=for_edit)
+        if listing and condition is not None and resource.owner_fields and resource.parent is not None:
+            condition = self._listed_ids(resource, condition, for_edit)
         return queryset if condition is None else queryset.filter(condition)
+
+    def _listed_ids(self, resource, condition: Q, for_edit: bool) -> Q:
+        key = (resource.code, for_edit)
+        if key not in self._listed:
+            manager = resource.model_class()._default_manager
+            ids = list(manager.filter(condition).order_by().values_list("pk", flat=True)[: LISTED_INLINE + 1])
+            self._listed[key] = Q(pk__in=ids) if len(ids) <= LISTED_INLINE else condition
+        return self._listed[key]
 
     def get(self, resource_code: str, pk, *, queryset: QuerySet | None = None):
         """One record in scope, or NotFound: out-of-scope records do not exist for this user."""

@@ -57,7 +57,7 @@ def board_queryset(*, user, pipeline: Pipeline, filters: dict, closed_only: bool
     if filters.get("close_month"):
         month = filters["close_month"]
         queryset = queryset.filter(expected_close__year=month.year, expected_close__month=month.month)
-    return access_for(user).scoped(OPPORTUNITY, queryset)
+    return access_for(user).scoped(OPPORTUNITY, queryset, listing=True)
 
 
 def _first_cards(queryset, stage_ids: list[int], *, ranked: bool):
@@ -153,7 +153,7 @@ def _forecast_rows(user, group: str, start, end, pipeline):
     key = "owner__department__name" if group == "department" else "owner__name"
     rows = (
         access_for(user)
-        .scoped(OPPORTUNITY, queryset)
+        .scoped(OPPORTUNITY, queryset, listing=True)
         .order_by()
         .annotate(month=TruncMonth("expected_close"))
         .values(key, "month")

@@ -52,7 +52,7 @@ def opportunity_list(*, user, filters: dict | None = None, customer=None) -> Que
         spaced = Replace(Replace("contact_phone", Value(" "), Value("")), Value("-"), Value(""))
         queryset = queryset.alias(phone_digits=spaced).filter(_matching(user, query))
     ordering = ORDERINGS.get(filters.get("ordering") or "-id", ORDERINGS["-id"])
-    return access_for(user).scoped(OPPORTUNITY, queryset).order_by(*ordering)
+    return access_for(user).scoped(OPPORTUNITY, queryset, listing=True).order_by(*ordering)
 
 
 def _matching(user, query: str) -> Q:
@@ -80,7 +80,7 @@ def view_counts(*, user) -> dict[str, int | None]:
     access = access_for(user)
     if access.sees_all(OPPORTUNITY):
         return tab_counts(access.scoped(OPPORTUNITY), {key: VIEWS[key] for key in OpportunityStatus.values})
-    rows = access.scoped(OPPORTUNITY).order_by().values("status").annotate(n=Count("id"))
+    rows = access.scoped(OPPORTUNITY, listing=True).order_by().values("status").annotate(n=Count("id"))
     counts = {row["status"]: row["n"] for row in rows}
     return {key: counts.get(key, 0) for key in OpportunityStatus.values}
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from crm.customers.testing import picklist
 from crm.opportunities import board, open_totals, services, stale
-from crm.opportunities.models import OpenTotal, Opportunity, OpportunityStatus, Pipeline, StaleAction, Stage
+from crm.opportunities.models import OpenTotal, Opportunity, OpportunityStatus, Pipeline, Stage, StaleAction
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 
@@ -23,7 +23,8 @@ DATA = {"customer_name": "客户", "probability": 20, "summary": "概要", "desc
 def _developing(sales, owner, amount, close_in_days):
     opportunity = services.opportunity_create(actor=sales.supervisor, data=DATA)
     opportunity = services.opportunity_assign(actor=sales.supervisor, opportunity=opportunity, owner=owner)
-    deal = {"expected_amount": Decimal(amount), "expected_close": timezone.localdate() + datetime.timedelta(close_in_days)}
+    close = timezone.localdate() + datetime.timedelta(close_in_days)
+    deal = {"expected_amount": Decimal(amount), "expected_close": close}
     return services.opportunity_update_deal(actor=sales.supervisor, opportunity=opportunity, data=deal)
 
 

@@ -305,3 +305,21 @@ def test_a_customer_with_opportunities_is_kept_and_the_answer_says_why(sales, ad
     error = api_error(api_client(admin_user).delete(f"/api/v1/customers/{customer.pk}/"), 409, "in_use")
     assert error["message"]
     assert Customer.objects.filter(pk=customer.pk).exists() and AuditEvent.objects.filter(action="delete").count() == 0
+
+
+def test_a_listing_reads_the_scope_once_and_get_still_sees_a_record_created_after_it(sales):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm.access.engine import access_for
+    from crm.opportunities.permissions import OPPORTUNITY
+
+    customer = make_customer(manager=sales.manager, name="宁波港务集团")
+    first = services.opportunity_create(actor=sales.manager, data=DATA, customer=customer)
+    access = access_for(sales.manager)
+    listed = list(access.scoped(OPPORTUNITY, listing=True))
+    with CaptureQueriesContext(connection) as again:
+        assert list(access.scoped(OPPORTUNITY, listing=True)) == listed == [first]
+    assert len(again.captured_queries) == 1 and "UNION" not in again.captured_queries[0]["sql"]
+    second = services.opportunity_create(actor=sales.manager, data=DATA, customer=customer)
+    assert access.get(OPPORTUNITY, second.pk) == second  # get asks the database, not the listing's ids
