@@ -105,6 +105,9 @@ class Lead(TimeStampedModel):
         verbose_name_plural = _("leads")
         indexes = [
             models.Index(fields=["owner", "status", "-id"], name="lead_owner_idx"),
+            # "my open leads" (two statuses) newest first: walked along one owner's rows, not the
+            # whole table backwards looking for them (p95 175 ms for someone with none, at scale 1)
+            models.Index(fields=["owner", "-id"], name="lead_owner_newest_idx"),
             models.Index(fields=["status", "-id"], name="lead_status_idx"),
             models.Index(fields=["created_by", "-id"], name="lead_creator_idx"),
         ]
