@@ -28,12 +28,13 @@ def opportunity_list(ctx, persona):
 
     user_id = ctx.user_id(persona)
 
-    def page(view):
+    def page(filters):
         user = ctx.fresh_user(user_id)
         view_counts(user=user)
-        return list(selector(user=user, filters={"view": view})[:PAGE_SIZE])
+        return list(selector(user=user, filters=filters)[:PAGE_SIZE])
 
-    return [lambda view=view: page(view) for view in ("unassigned", "developing", "won", "all")]
+    cases = [{"view": view} for view in ("unassigned", "developing", "won", "all")] + [{"view": "all", "mine": True}]
+    return [lambda filters=filters: page(filters) for filters in cases]
 
 
 @operation("opportunities.forecast", label="Sales forecast, six months", group="sales", target_ms=PAGE_MS)

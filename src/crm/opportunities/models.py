@@ -260,6 +260,10 @@ class Opportunity(TimeStampedModel):
             models.Index(fields=["status", "-id"], name="opportunity_status_idx"),
             models.Index(fields=["owner", "status"], name="opportunity_owner_idx"),
             models.Index(fields=["created_by", "status"], name="opportunity_creator_idx"),
+            # "assigned to me" / "created by me", newest first, for someone with few or none: along
+            # their own rows, not the whole table backwards (393 ms for an executive at scale 1)
+            models.Index(fields=["owner", "-id"], name="opportunity_owner_newest_idx"),
+            models.Index(fields=["created_by", "-id"], name="opportunity_creator_newest_idx"),
             models.Index(fields=["stage", "-priority", "-id"], name="opportunity_board_idx"),
             models.Index(fields=["status", "expected_close"], name="opportunity_forecast_idx"),
             models.Index(  # the board's won and lost columns; covering, so their sums read only the index
