@@ -1,14 +1,17 @@
 """Where services plug into the rest of the CRM: the customer 360 page (a section, the timeline, a
 header action), the global search and the workbench (services assigned to me, WB-1). A customer
-merge moves its services with every other row that points at the customer (crm.customers.services.merge)."""
+merge moves its services with every other row that points at the customer (crm.customers.services.merge);
+a handover gives the new manager the services waiting on the old one."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.extensions import SearchHit, SearchProvider, WorkbenchPanel, register_panel, register_search
+from crm.customers.extensions import register_handover_hook
 from crm.customers.sections import RowAction, Section, register_row_action, register_section
 from crm.customers.timeline import EventType, register_event_type
 from crm.service import selectors
+from crm.service.models import Service, ServiceStatus
 from crm.service.permissions import SERVICE
 
 PANEL_SIZE = 8
@@ -75,3 +78,20 @@ register_panel(
         order=35,
     )
 )
+
+
+def _handover(*, actor, customer_ids, old_managers: dict, new_manager) -> dict:
+    """A handed-over customer's services still waiting on its old manager (assigned to them) go
+    to the new one; handled and archived ones keep who handled them."""
+    by_old: dict[int, list[int]] = {}
+    for customer_id, old_manager in old_managers.items():
+        by_old.setdefault(old_manager, []).append(customer_id)
+    moved = 0
+    for old_manager, ids in by_old.items():
+        moved += Service.objects.filter(
+            customer_id__in=ids, assignee_id=old_manager, status=ServiceStatus.ASSIGNED
+        ).update(assignee=new_manager)
+    return {str(_("Services")): moved} if moved else {}
+
+
+register_handover_hook("service", _handover)

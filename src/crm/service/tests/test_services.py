@@ -293,3 +293,13 @@ def test_archive_filters(sales, customer, agent):
     assert found(created_after=datetime.date(2025, 3, 10), created_before=datetime.date(2025, 3, 10)) == {archived[1]}
     assert found(created_before=datetime.date(2025, 3, 9)) == set()
     assert found(created_after=datetime.date(2025, 3, 11)) == {archived[0]}
+
+
+def test_a_handover_gives_the_new_manager_the_services_waiting_on_the_old_one(sales, customer):
+    from crm.customers.services.ownership import customers_handover
+
+    waiting = _assigned(sales, customer)
+    handled = _handled(sales, customer)
+    customers_handover(actor=sales.supervisor, customers=[customer], to_manager=sales.colleague)
+    assert Service.objects.get(pk=waiting.pk).assignee == sales.colleague
+    assert Service.objects.get(pk=handled.pk).assignee == sales.manager  # who handled it stays on record
