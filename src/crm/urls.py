@@ -15,6 +15,7 @@ urlpatterns = [
     path("opportunities/", include("crm.opportunities.urls")),
     path("leads/", include("crm.leads.urls")),
     path("competitors/", include("crm.competitors.urls")),
+    path("knowledge/", include("crm.knowledge.urls")),
     path("data/", include("crm.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
