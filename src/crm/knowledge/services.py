@@ -112,6 +112,10 @@ def article_delete(*, actor, article: Article) -> None:
     article.delete()
 
 
-def article_viewed(*, article: Article) -> None:
-    """One more reading: counted in the database (no lost updates), not audited, `updated_at` kept."""
+def article_viewed(*, article: Article, reader=None) -> bool:
+    """One more reading, unless by the author: counted in the database (no lost updates), not
+    audited, `updated_at` kept. Whether it counted."""
+    if reader is not None and article.author_id == reader.pk:
+        return False
     Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+    return True

@@ -5,6 +5,7 @@ so nothing here builds HTML."""
 import re
 
 SNIPPET_CHARS = 120
+MAX_WINDOWS = 50  # passages weighed per text
 
 
 def _pattern(terms: list[str]) -> re.Pattern | None:
@@ -29,18 +30,25 @@ def highlight(text: str, terms: list[str]) -> list[tuple[str, bool]]:
 
 
 def snippet(texts: list[str], terms: list[str], chars: int = SNIPPET_CHARS) -> list[tuple[str, bool]]:
-    """A passage of about `chars` characters around the first match in `texts` (problem, then
-    solution), marked; without a match, the start of the first text that has any."""
+    """A passage of about `chars` characters of `texts` (problem, then solution), marked: the one
+    where most different words of the search meet (the first such); without a match, the start of
+    the first text that has any."""
     pattern = _pattern(terms)
+    best = None  # (different words, text, start)
     for text in texts:
         text = " ".join((text or "").split())
-        found = pattern.search(text) if pattern else None
-        if found:
+        if pattern is None:
+            break
+        for found in list(pattern.finditer(text))[:MAX_WINDOWS]:
             start = max(0, found.start() - chars // 3)
-            passage = text[start : start + chars]
-            prefix = "…" if start > 0 else ""
-            suffix = "…" if start + chars < len(text) else ""
-            return [(prefix, False), *highlight(passage, terms), (suffix, False)]
+            words = {hit.group().lower() for hit in pattern.finditer(text[start : start + chars])}
+            if best is None or len(words) > best[0]:
+                best = (len(words), text, start)
+    if best is not None:
+        _count, text, start = best
+        prefix = "…" if start > 0 else ""
+        suffix = "…" if start + chars < len(text) else ""
+        return [(prefix, False), *highlight(text[start : start + chars], terms), (suffix, False)]
     for text in texts:
         text = " ".join((text or "").split())
         if text:

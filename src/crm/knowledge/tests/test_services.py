@@ -79,11 +79,12 @@ def test_article_from_solution_makes_a_draft_with_its_service(sales, agent):
     assert selectors.suggest("导入联系人乱码") == [article]
 
 
-def test_views_are_counted_without_touching_the_update_time(sales):
+def test_readings_are_counted_except_the_authors_without_touching_the_update_time(sales):
     article = make_article(sales.supervisor, publish_as=sales.supervisor)
     before = Article.objects.get(pk=article.pk).updated_at
-    services.article_viewed(article=article)
-    services.article_viewed(article=article)
+    assert services.article_viewed(article=article, reader=sales.manager)
+    assert services.article_viewed(article=article, reader=sales.colleague)
+    assert not services.article_viewed(article=article, reader=sales.supervisor)  # the author
     after = Article.objects.get(pk=article.pk)
     assert after.view_count == 2 and after.updated_at == before
 

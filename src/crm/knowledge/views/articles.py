@@ -85,8 +85,8 @@ def article_edit(request, pk):
 @crm_view(f"{ARTICLE}.view")
 def article_detail(request, pk):
     article = selectors.article_get(user=request.user, pk=pk)
-    services.article_viewed(article=article)
-    article.view_count += 1  # as counted in the database
+    if services.article_viewed(article=article, reader=request.user):
+        article.view_count += 1  # as counted in the database
     context = {"article": article, "may": permissions.abilities(request.user, article)}
     return render(request, "knowledge/detail.html", context)
 
