@@ -24,7 +24,7 @@ def _fits_the_phone(page) -> None:
 def test_a_supervisor_publishes_an_article_and_a_manager_finds_it(org, login, page, live_server):
     supervisor = make_user("supervisor", role="supervisor", department=org.shanghai, name="张伟")
     make_user("manager", role="manager", department=org.sales1, name="刘洋")
-    make_article(supervisor, "登录失败提示密码错误", "检查大小写锁定，或请管理员重置密码。", tags="登录", publish_as=supervisor)
+    make_article(supervisor, "登录失败提示密码错误", "检查大小写锁定，或请管理员重置密码。", publish_as=supervisor)
 
     login("supervisor")
     page.locator("#sidebar").get_by_role("link", name="知识库").click()
