@@ -64,9 +64,25 @@ def _unique(words: list[str]) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+def _covered(word: str, parts: set[str]) -> bool:
+    """Whether `word` is a run of two or more of `parts` (专用发票 = 专用 + 发票)."""
+    reach = [True] + [False] * len(word)  # reach[i]: word[:i] is a run of parts
+    for end in range(1, len(word) + 1):
+        reach[end] = any(
+            reach[start] and word[start:end] in parts and (start, end) != (0, len(word)) for start in range(end)
+        )
+    return reach[-1]
+
+
 def query_terms(query: str) -> list[str]:
-    """The terms a search must all match (at most MAX_QUERY_TERMS); empty when nothing is searchable."""
-    return _unique(_words((query or "")[:MAX_QUERY_CHARS]))[:MAX_QUERY_TERMS]
+    """The terms a search must all match (at most MAX_QUERY_TERMS); empty when nothing is searchable.
+
+    A compound whose parts are terms too is left out (专用发票 when 专用 and 发票 are there), so
+    an article that writes the parts apart (专用的发票) is found as well; a word only partly
+    covered stays (增值税 beside 增值), or 增值税 would find 增值服务."""
+    words = _unique(_words((query or "")[:MAX_QUERY_CHARS]))
+    parts = set(words)
+    return [word for word in words if not _covered(word, parts - {word})][:MAX_QUERY_TERMS]
 
 
 def suggestion_terms(text: str) -> list[str]:

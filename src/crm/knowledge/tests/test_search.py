@@ -98,6 +98,14 @@ def test_queries_are_bounded():
     assert len(tokens.suggestion_terms("数据导入乱码 " * 1000)) <= tokens.MAX_SUGGEST_TERMS
     assert tokens.query_terms("的了吗？！") == []
     assert tokens.query_terms("导入乱码") == ["导入", "乱码"]
+    assert tokens.query_terms("增值税专用发票") == ["增值", "增值税", "专用", "发票"]
+
+
+def test_a_compound_word_finds_its_parts_written_apart(sales):
+    make_article(sales.supervisor, "专用的发票怎么开", "在合同页申请。", publish_as=sales.supervisor)
+    make_article(sales.supervisor, "增值服务说明", "购买增值服务。", publish_as=sales.supervisor)
+    assert titles(selectors.article_list(user=sales.manager, filters={"q": "专用发票"})) == ["专用的发票怎么开"]
+    assert titles(selectors.article_list(user=sales.manager, filters={"q": "增值税"})) == []
 
 
 def test_a_query_with_nothing_searchable_matches_nothing(library, sales):
