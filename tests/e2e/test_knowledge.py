@@ -48,6 +48,10 @@ def test_a_supervisor_publishes_an_article_and_a_manager_finds_it(org, login, pa
     assert article.status == ArticleStatus.PUBLISHED and article.tags == "导入,Excel" and article.author == supervisor
     screenshots(page, "knowledge-article")
     _fits_the_phone(page)
+    page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name="知识库").click()
+    expect(page.get_by_test_id("article-row")).to_have_count(2)
+    expect(page.get_by_test_id("article-filters").get_by_label("状态")).to_be_visible()  # supervisors see drafts
+    screenshots(page, "knowledge-list")
 
     page.context.clear_cookies()
     login("manager")

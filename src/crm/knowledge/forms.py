@@ -52,7 +52,7 @@ class ArticleFilterForm(BootstrapMixin, forms.Form):
             del self.fields["status"]
         q = self.fields["q"].widget
         q.input_type = "search"
-        q.attrs.update({"placeholder": _("Search problems and solutions, such as 导入乱码"), "aria-label": _("Search")})
+        q.attrs.update({"placeholder": _("Search, such as 导入乱码"), "aria-label": _("Search")})
         for field in self.fields.values():
             css = field.widget.attrs.get("class", "")
             small = "form-select-sm" if "form-select" in css.split() else "form-control-sm"
