@@ -16,6 +16,7 @@ urlpatterns = [
     path("leads/", include("crm.leads.urls")),
     path("services/", include("crm.service.urls")),
     path("competitors/", include("crm.competitors.urls")),
+    path("knowledge/", include("crm.knowledge.urls")),
     path("data/", include("crm.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -21,6 +21,11 @@ class DefaultRole:
     field_rules: tuple[tuple[str, str, str], ...] = ()  # (resource, field, rule)
 
 
+# The knowledge base (SRV-7): everyone who works with customers reads published articles;
+# managers and service agents write drafts; supervisors (through "knowledge.*") publish.
+KNOWLEDGE_READ = ("knowledge.article.view",)
+KNOWLEDGE_WRITE = ("knowledge.article.view", "knowledge.article.create")
+
 # Customer settings that only administrators change (pools, custom fields, duplicate rules).
 CUSTOMER_SETTINGS = (
     "customers.pool.create", "customers.pool.edit", "customers.pool.delete", "customers.customfield.create",
@@ -57,6 +62,7 @@ DEFAULT_ROLES = [
         grants=(
             *(f"{module}.*" for module in SALES_MODULES),
             "reports.*",
+            "knowledge.*",
             "orders.*.view",
             "products.*.view",
             "inventory.*.view",
@@ -90,6 +96,7 @@ DEFAULT_ROLES = [
             "churn.*.confirm",
             "service.*.handle",
             "service.*.feedback",
+            *KNOWLEDGE_WRITE,
             "orders.*.view",
             "products.*.view",
             "inventory.*.view",
@@ -107,7 +114,7 @@ DEFAULT_ROLES = [
         grants=(
             "service.*", "customers.customer.view", "customers.contact.view", "customers.followup.view",
             "customers.interaction.view", "contacts.*.view", "orders.*.view", "products.*.view", "inventory.*.view",
-            "dictionary.item.view", "identity.user.view",
+            "dictionary.item.view", "identity.user.view", *KNOWLEDGE_WRITE,
         ),
         # Supervisors assign services (s003/5 §3.3.2); a service agent creates, handles and follows them up.
         denies=("service.*.assign",),
@@ -121,7 +128,7 @@ DEFAULT_ROLES = [
         default_scope="self",
         grants=(
             "marketing.*", "leads.*", "customers.customer.view", "reports.*.view", "dictionary.item.view",
-            "identity.user.view",
+            "identity.user.view", *KNOWLEDGE_READ,
         ),
         scopes={"leads.lead": "all", "customers.customer": "all"},
         field_rules=(("identity.user", "phone", "masked"), ("identity.user", "email", "masked")),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crm.workcalendar",
     "crm.customers",
     "crm.competitors",
+    "crm.knowledge",
     "crm.opportunities",
     "crm.leads",
     "crm.service",
