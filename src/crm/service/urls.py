@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.service.views import services
+from crm.service.views import knowledge, services
 
 app_name = "service"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/assign/", services.service_assign, name="assign"),
     path("<int:pk>/handle/", services.service_handle, name="handle"),
     path("<int:pk>/feedback/", services.service_feedback, name="feedback"),
+    path("<int:pk>/articles/", knowledge.service_articles, name="articles"),
+    path("<int:pk>/make-article/", knowledge.service_make_article, name="make_article"),
 ]

@@ -173,6 +173,7 @@ def _detail_context(request, service) -> dict:
             "feedback": "archive" in allowed and on_record["feedback"],
         },
         "customer_visible": access_for(user).allows("customers.customer", "view", service.customer),
+        "may_read_articles": access_for(user).can("knowledge.article.view"),
     }
 
 
