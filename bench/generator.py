@@ -24,6 +24,7 @@ from itertools import accumulate
 
 from bench import data, words
 from bench.sales import generate_sales, wipe_sales
+from bench.service import generate_services, wipe_services
 
 SCALE_CUSTOMERS = 1_000_000
 CONTACTS_PER_CUSTOMER = 3
@@ -216,7 +217,9 @@ def foreign_customers() -> int:
     return Customer.objects.exclude(external_id__startswith=data.EXTERNAL_PREFIX).count()
 
 
-SALES_TABLES = ["opportunities_opportunity", "opportunities_planitem", "leads_lead"]
+SALES_TABLES = [
+    "opportunities_opportunity", "opportunities_planitem", "leads_lead", "service_service", "service_serviceround",
+]
 
 
 def wipe(log) -> None:
@@ -229,7 +232,8 @@ def wipe(log) -> None:
     from crm.identity.models import Department, User
 
     _check_deferred(connection)
-    wipe_sales(log)  # opportunities and leads refer to the customers
+    wipe_sales(log)  # opportunities, leads and services refer to the customers
+    wipe_services(log)
     customer_tables = [m._meta.db_table for m in _customer_models()]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -533,8 +537,9 @@ def generate(options: Options, log=print) -> Result:
 
     NumberSequence.objects.update_or_create(key=NUMBER_KEY, defaults={"last": customers})
     started = time.monotonic()
-    NumberSequence.objects.filter(key__in=["opportunity", "lead"]).delete()
+    NumberSequence.objects.filter(key__in=["opportunity", "lead", "service"]).delete()
     sales = generate_sales(customers=customers, seed=options.seed, today=today, log=log)
+    sales.update(generate_services(customers=customers, seed=options.seed, today=today, log=log))
     seconds["sales"] = time.monotonic() - started
     started = time.monotonic()
     analyze(connection, [*tables, *SALES_TABLES], vacuum=rebuild)

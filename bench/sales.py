@@ -18,9 +18,10 @@ def wipe_sales(log) -> None:
     from django.db import connection
 
     from crm.leads.models import Lead, LeadActivity, LeadClaim
-    from crm.opportunities.models import Opportunity, PlanItem
+    from crm.opportunities.models import OpenTotal, Opportunity, PlanItem
 
-    models = [PlanItem, Opportunity.competitors.through, Opportunity, LeadActivity, LeadClaim, Lead]
+    # OpenTotal too: TRUNCATE does not fire the trigger that keeps it (ADR 0021)
+    models = [PlanItem, Opportunity.competitors.through, Opportunity, OpenTotal, LeadActivity, LeadClaim, Lead]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {', '.join(m._meta.db_table for m in models)} RESTART IDENTITY CASCADE")
@@ -88,7 +89,12 @@ def generate_sales(*, customers: int, seed: int, today: datetime.date, log) -> d
                 budget=budget,
                 urgency=urgency,
                 priority=round(50 * intent / 3 + 30 * budget / 3 + 20 * urgency / 3),
-                closed_at=now if status in (OpportunityStatus.WON, OpportunityStatus.LOST) else None,
+                # closed over the last year, as in a working company (not all this month)
+                closed_at=(
+                    now - datetime.timedelta(days=rng.randint(0, 365))
+                    if status in (OpportunityStatus.WON, OpportunityStatus.LOST)
+                    else None
+                ),
             )
         )
     Opportunity.objects.bulk_create(opportunities, batch_size=BATCH)

@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 from bench import data, generator
+from django.db import connection
 from django.db.models import Count, F, Max, Q
 
 from crm.core.numbering import next_number
@@ -110,7 +111,28 @@ def check_found_by_search_and_by_the_duplicate_check(generated):
     assert report.matches
 
 
+def check_sales_and_services(generated):
+    from crm.opportunities.models import OpenTotal, Opportunity, OpportunityStatus
+    from crm.service.models import Service, ServiceRound, ServiceStatus
+
+    customers = Customer.objects.filter(manager__isnull=False).count()
+    assert Service.objects.count() == customers  # one per owned customer
+    statuses = set(Service.objects.values_list("status", flat=True))
+    assert statuses <= set(ServiceStatus.values) and ServiceStatus.ARCHIVED in statuses
+    # every handled or archived service has its round; none is assigned without an assignee
+    handled = Service.objects.filter(status__in=[ServiceStatus.HANDLED, ServiceStatus.ARCHIVED])
+    assert not handled.filter(rounds=None).exists()
+    assert ServiceRound.objects.filter(service__status=ServiceStatus.NEW).count() == 0
+    oldest = Service.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    assert oldest < Service.objects.order_by("-created_at").values_list("created_at", flat=True).first()
+    # the open pipeline's running totals (PostgreSQL's trigger) agree with the rows
+    developing = Opportunity.objects.filter(status=OpportunityStatus.DEVELOPING).count()
+    if connection.vendor == "postgresql":
+        assert sum(OpenTotal.objects.values_list("n", flat=True)) == developing
+
+
 def test_generated_data_is_what_the_services_would_have_written(generated):
+    check_sales_and_services(generated)
     check_counts_numbers_and_the_organisation(generated)
     check_derived_columns_and_keys(generated)
     check_follow_up_dates_denormalised_onto_the_customer(generated)

@@ -53,7 +53,7 @@ def service_list(*, user, filters: dict | None = None, customer=None) -> QuerySe
         queryset = queryset.filter(created_at__gte=_start_of(after))
     if before:
         queryset = queryset.filter(created_at__lt=_start_of(before + datetime.timedelta(days=1)))
-    return access_for(user).scoped(SERVICE, queryset).order_by("-id")
+    return access_for(user).scoped(SERVICE, queryset, listing=True).order_by("-id")
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
