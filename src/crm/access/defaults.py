@@ -25,7 +25,7 @@ class DefaultRole:
 CUSTOMER_SETTINGS = (
     "customers.pool.create", "customers.pool.edit", "customers.pool.delete", "customers.customfield.create",
     "customers.customfield.edit", "customers.customfield.delete", "customers.duplicaterule.edit",
-    "leads.settings.edit", "opportunities.pipeline.edit",
+    "leads.settings.edit", "opportunities.pipeline.edit", "service.agreement.edit",
 )
 
 SALES_MODULES = (
@@ -110,7 +110,7 @@ DEFAULT_ROLES = [
             "dictionary.item.view", "identity.user.view",
         ),
         # Supervisors assign services (s003/5 §3.3.2); a service agent creates, handles and follows them up.
-        denies=("service.*.assign",),
+        denies=("service.*.assign", "service.agreement.edit"),
         scopes={"customers.customer": "all", "service.service": "all"},
         field_rules=(("identity.user", "phone", "masked"),),
     ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.service.views import services
+from crm.service.views import agreements, services
 
 app_name = "service"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("<int:pk>/assign/", services.service_assign, name="assign"),
     path("<int:pk>/handle/", services.service_handle, name="handle"),
     path("<int:pk>/feedback/", services.service_feedback, name="feedback"),
+    path("agreements/", agreements.agreement_list, name="agreements"),
+    path("agreements/new/", agreements.agreement_create, name="agreement_create"),
+    path("agreements/<int:pk>/edit/", agreements.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:pk>/delete/", agreements.agreement_delete, name="agreement_delete"),
 ]
