@@ -30,7 +30,7 @@ KNOWLEDGE_WRITE = ("knowledge.article.view", "knowledge.article.create")
 CUSTOMER_SETTINGS = (
     "customers.pool.create", "customers.pool.edit", "customers.pool.delete", "customers.customfield.create",
     "customers.customfield.edit", "customers.customfield.delete", "customers.duplicaterule.edit",
-    "leads.settings.edit", "opportunities.pipeline.edit",
+    "leads.settings.edit", "opportunities.pipeline.edit", "service.agreement.edit",
 )
 
 SALES_MODULES = (
@@ -117,7 +117,7 @@ DEFAULT_ROLES = [
             "dictionary.item.view", "identity.user.view", *KNOWLEDGE_WRITE,
         ),
         # Supervisors assign services (s003/5 §3.3.2); a service agent creates, handles and follows them up.
-        denies=("service.*.assign",),
+        denies=("service.*.assign", "service.agreement.edit"),
         scopes={"customers.customer": "all", "service.service": "all"},
         field_rules=(("identity.user", "phone", "masked"),),
     ),

@@ -1,13 +1,18 @@
-"""Demo services (`crm demo`): requests of every type on demo customers, in every status (new,
-assigned, handled, archived, and one sent back by a dissatisfied customer), written through the
-services as people would."""
+"""Demo services (`crm demo`): service agreements for the three types (SRV-6), then requests of
+every type on demo customers, in every status (new, assigned, handled, archived, and one sent back
+by a dissatisfied customer), written through the services as people would."""
+
+from decimal import Decimal
 
 from crm.core.demo import DemoLoader, register_demo
 from crm.customers.models import Customer
 from crm.dictionary.selectors import items
 from crm.identity.models import User
 from crm.service import services
-from crm.service.models import Service
+from crm.service.models import Service, ServiceAgreement
+
+# Service agreements by type (咨询, 建议, 投诉): response and resolution in working hours.
+AGREEMENTS = [("1", 4, 16), ("2", 8, 40), ("3", 2, 16)]
 
 REQUESTS = [
     ("1", "咨询发票开具流程", "客户财务询问如何开具增值税专用发票，需要提供哪些资料。"),
@@ -43,6 +48,11 @@ def load(log) -> None:
         log("services: no supervisor, managers or customers (load them first)")
         return
     types = {item.value: item for item in items("service_type")}
+    if not ServiceAgreement.objects.exists():
+        for kind, response, resolution in AGREEMENTS:
+            ServiceAgreement.objects.create(
+                type=types[kind], response_hours=Decimal(response), resolution_hours=Decimal(resolution)
+            )
     for index, (kind, summary, request) in enumerate(REQUESTS):
         customer = customers[index % len(customers)]
         creator = agent if agent is not None and index % 2 else customer.manager

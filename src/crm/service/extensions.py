@@ -28,6 +28,7 @@ register_event_type(EventType("service.assign", _("Service assigned"), "person-c
 register_event_type(EventType("service.handle", _("Service handled"), "tools", _link))
 register_event_type(EventType("service.reopen", _("Service sent back by the customer"), "arrow-repeat", _link))
 register_event_type(EventType("service.archive", _("Service archived"), "archive", _link))
+register_event_type(EventType("service.escalate", _("Overdue service escalated"), "exclamation-triangle", _link))
 
 
 def _section(user, customer) -> dict:

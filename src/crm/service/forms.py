@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.core.forms import BootstrapMixin
 from crm.dictionary.selectors import items
 from crm.identity.models import User
-from crm.service.models import Satisfaction, Service
+from crm.service.models import Satisfaction, Service, ServiceAgreement
 
 DATE = {"type": "date"}
 
@@ -88,3 +88,34 @@ class ArchiveFilterForm(BootstrapMixin, forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(max_length=100, required=False)
+
+
+class AgreementForm(BootstrapMixin, forms.ModelForm):
+    """A service agreement 服务协议: shape only; the service checks and saves."""
+
+    class Meta:
+        model = ServiceAgreement
+        fields = ["type", "customer_level", "response_hours", "resolution_hours", "warn_hours", "is_active"]
+        widgets = {
+            name: forms.NumberInput(attrs={"step": "0.5", "min": "0"})
+            for name in ("response_hours", "resolution_hours", "warn_hours")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = items("service_type")
+        self.fields["type"].empty_label = None
+        self.fields["customer_level"].queryset = items("customer_level")
+        self.fields["customer_level"].empty_label = _("Any level")
+        if self.instance.pk:  # keep an item deactivated since
+            for name in ("type", "customer_level"):
+                current = getattr(self.instance, f"{name}_id")
+                if current:
+                    queryset = self.fields[name].queryset
+                    self.fields[name].queryset = (queryset | queryset.model.objects.filter(pk=current)).distinct()
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def _post_clean(self):
+        """Shape only: the service validates and saves."""

@@ -6,9 +6,12 @@ then followed up with the customer: satisfied (3 to 5) it is archived, dissatisf
 goes back to assigned and is handled again. Each handling and its feedback is one ServiceRound,
 so every earlier round is kept; the Service row carries the latest values for the lists."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -109,6 +112,31 @@ class Service(TimeStampedModel):
     )
     feedback_at = models.DateTimeField(_("feedback at"), null=True, blank=True, editable=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    # 服务协议 / 时限 (SRV-6): the deadlines are set at creation from the most specific agreement and
+    # never move afterwards (a service sent back by the customer keeps its resolution deadline).
+    # Response is met by the first assignment (someone took it), resolution by the archiving. The
+    # warn_at moments are the deadlines less the agreement's warning hours, so that the job finds
+    # what to warn about with an index; the warned/breached markers make each warning and each
+    # escalation happen once.
+    agreement = models.ForeignKey(
+        "service.ServiceAgreement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("service agreement"),
+        editable=False,
+    )
+    response_due = models.DateTimeField(_("response due"), null=True, blank=True, editable=False)
+    response_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True, editable=False)
+    response_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    response_breached_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True, editable=False)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
+    resolution_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_breached_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-id"]
@@ -125,6 +153,29 @@ class Service(TimeStampedModel):
             # The archive by type, and by created date range.
             models.Index(fields=["status", "type", "-id"], name="service_type_idx"),
             models.Index(fields=["status", "created_at"], name="service_created_idx"),
+            # 服务处理 sorted by the nearest deadline.
+            models.Index(fields=["assignee", "status", "resolution_due"], name="service_assignee_due_idx"),
+            # The deadline job: only the services whose deadline is still open are in these indexes.
+            models.Index(
+                fields=["response_warn_at"],
+                name="service_response_warn_idx",
+                condition=models.Q(responded_at__isnull=True, response_warned_at__isnull=True),
+            ),
+            models.Index(
+                fields=["response_due"],
+                name="service_response_due_idx",
+                condition=models.Q(responded_at__isnull=True, response_breached_at__isnull=True),
+            ),
+            models.Index(
+                fields=["resolution_warn_at"],
+                name="service_resolution_warn_idx",
+                condition=models.Q(resolved_at__isnull=True, resolution_warned_at__isnull=True),
+            ),
+            models.Index(
+                fields=["resolution_due"],
+                name="service_resolution_due_idx",
+                condition=models.Q(resolved_at__isnull=True, resolution_breached_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -139,6 +190,103 @@ class Service(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.summary}"
+
+    @property
+    def next_due(self):
+        """The deadline that counts now: response until someone took the service, then resolution
+        until it is archived; None when both are met or there is no agreement."""
+        if self.response_due and self.responded_at is None:
+            return self.response_due
+        if self.resolution_due and self.resolved_at is None:
+            return self.resolution_due
+        return None
+
+    @property
+    def next_warn_at(self):
+        if self.response_due and self.responded_at is None:
+            return self.response_warn_at
+        if self.resolution_due and self.resolved_at is None:
+            return self.resolution_warn_at
+        return None
+
+    @property
+    def breached(self) -> bool:
+        """A deadline passed before it was met: still open past it, or met late."""
+        return _late(self.response_due, self.responded_at) or _late(self.resolution_due, self.resolved_at)
+
+
+def _late(due, met) -> bool:
+    if due is None:
+        return False
+    return (met or timezone.now()) > due
+
+
+def breached_q(now) -> models.Q:
+    """The services whose deadline passed before it was met (as Service.breached says)."""
+    return (
+        models.Q(responded_at__isnull=True, response_due__lt=now)
+        | models.Q(responded_at__gt=models.F("response_due"))
+        | models.Q(resolved_at__isnull=True, resolution_due__lt=now)
+        | models.Q(resolved_at__gt=models.F("resolution_due"))
+    )
+
+
+class ServiceAgreement(models.Model):
+    """服务协议: how many working hours a service of a type (and, optionally, of a customer level)
+    may wait for a response (assignment) and for its resolution (archiving). The most specific
+    agreement wins: type and level over type alone."""
+
+    type = dictionary_fk("service_type", verbose_name=_("service type"), null=False)
+    customer_level = dictionary_fk(
+        "customer_level", verbose_name=_("customer level"), help_text=_("Empty: customers of any level.")
+    )
+    response_hours = models.DecimalField(
+        _("response within (working hours)"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    resolution_hours = models.DecimalField(
+        _("resolution within (working hours)"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    warn_hours = models.DecimalField(
+        _("warn before (working hours)"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("2"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["type__sort_order", "type_id", "customer_level_id", "id"]
+        verbose_name = _("service agreement")
+        verbose_name_plural = _("service agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["type", "customer_level"],
+                name="service_agreement_unique",
+                condition=models.Q(customer_level__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["type"],
+                name="service_agreement_any_level_unique",
+                condition=models.Q(customer_level__isnull=True),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(response_hours__gt=0, resolution_hours__gt=0, warn_hours__gte=0),
+                name="service_agreement_hours_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        level = self.customer_level.entry if self.customer_level_id else _("any level")
+        return f"{self.type.entry} · {level}"
 
 
 class ServiceRound(models.Model):

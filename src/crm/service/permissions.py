@@ -6,6 +6,9 @@ from crm.access.registry import Resource, register
 from crm.core.navigation import MenuItem, register_item
 
 SERVICE = "service.service"
+# 服务协议 (SRV-6): read by everyone who works with services, changed by administrators only
+# (`service.agreement.edit` is denied to the built-in roles other than the administrator's).
+AGREEMENT = "service.agreement"
 
 register(
     Resource(
@@ -33,3 +36,16 @@ register_item(
     "service", MenuItem(_("Service feedback"), "service:feedback_list", "chat-heart", f"{SERVICE}.feedback", 40)
 )
 register_item("service", MenuItem(_("Service archive"), "service:archive", "archive", f"{SERVICE}.view", 50))
+
+register(
+    Resource(
+        code=AGREEMENT,
+        label=_("Service agreements"),
+        model="service.ServiceAgreement",
+        actions=("view", "edit"),
+        action_labels={"edit": _("Add, change and remove service agreements")},
+    )
+)
+register_item(
+    "system", MenuItem(_("Service agreements"), "service:agreements", "stopwatch", f"{AGREEMENT}.edit", 48)
+)

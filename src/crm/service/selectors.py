@@ -3,12 +3,13 @@ it does not exist for the user (404)."""
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from crm.access.engine import access_for
-from crm.service.models import Service, ServiceRound, ServiceStatus
-from crm.service.permissions import SERVICE
+from crm.core.errors import NotFound
+from crm.service.models import Service, ServiceAgreement, ServiceRound, ServiceStatus, breached_q
+from crm.service.permissions import AGREEMENT, SERVICE
 
 # The pages' lists (s003/5 §3.3): what each shows before the filters.
 VIEWS = {
@@ -25,7 +26,8 @@ def service_list(*, user, filters: dict | None = None, customer=None) -> QuerySe
     """Services in the user's scope, newest first. Filters: `view` (a key of VIEWS), `status`,
     `mine` (assigned to the user), `q` or `search` (number or summary), `summary`, `customer` (id),
     `customer_name`, `type` (dictionary item id), `created_after` / `created_before` (dates,
-    inclusive)."""
+    inclusive), `breached` (a deadline passed before it was met), `order` ("due": the nearest
+    resolution deadline first, for 服务处理)."""
     filters = filters or {}
     queryset = Service.objects.select_related("customer", "type", "assignee", "created_by")
     if customer is not None:
@@ -53,7 +55,12 @@ def service_list(*, user, filters: dict | None = None, customer=None) -> QuerySe
         queryset = queryset.filter(created_at__gte=_start_of(after))
     if before:
         queryset = queryset.filter(created_at__lt=_start_of(before + datetime.timedelta(days=1)))
-    return access_for(user).scoped(SERVICE, queryset, listing=True).order_by("-id")
+    if filters.get("breached"):
+        queryset = queryset.filter(breached_q(timezone.now()))
+    ordering = ["-id"]
+    if filters.get("order") == "due":
+        ordering = [F("resolution_due").asc(nulls_last=True), "-id"]
+    return access_for(user).scoped(SERVICE, queryset, listing=True).order_by(*ordering)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -71,3 +78,18 @@ def service_get(*, user, pk) -> Service:
 def service_rounds(*, service: Service) -> list[ServiceRound]:
     """Every round of a service the caller already holds (read through service_get), in order."""
     return list(service.rounds.select_related("handled_by", "feedback_by").order_by("sequence"))
+
+
+def agreement_list(*, user) -> QuerySet:
+    """Every service agreement, by service type then level (everyone who may view them)."""
+    access_for(user).require(f"{AGREEMENT}.view")
+    return ServiceAgreement.objects.select_related("type", "customer_level").order_by(
+        "type__sort_order", "type_id", F("customer_level__sort_order").asc(nulls_first=True), "id"
+    )
+
+
+def agreement_get(*, user, pk) -> ServiceAgreement:
+    agreement = agreement_list(user=user).filter(pk=pk).first()
+    if agreement is None:
+        raise NotFound()
+    return agreement

@@ -3,23 +3,26 @@ then the status table; a step is written with one conditional UPDATE on the stat
 the caller read, so of two people acting on one service at once only the first succeeds and the
 second is told the service moved on. Every step is audited and written to the customer's timeline."""
 
+import copy
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
-from crm.audit.services import audit_create, audit_update
+from crm.audit.services import audit_create, audit_delete, audit_update
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.core.numbering import next_number
-from crm.core.services import full_clean
+from crm.core.services import full_clean, model_update
 from crm.customers.permissions import CUSTOMER
 from crm.customers.services.events import event_record
 from crm.dictionary.models import DictionaryItem
 from crm.identity.models import User
 from crm.notifications.services import notify
-from crm.service.models import SATISFIED, SERVICE_STATES, Service, ServiceRound, ServiceStatus
-from crm.service.permissions import SERVICE
+from crm.service.deadlines import agreement_for, deadlines
+from crm.service.models import SATISFIED, SERVICE_STATES, Service, ServiceAgreement, ServiceRound, ServiceStatus
+from crm.service.permissions import AGREEMENT, SERVICE
 
 FIELDS = ["type", "summary", "request"]
 AUDIT_FIELDS = [*FIELDS, "number", "customer", "status"]
@@ -98,6 +101,13 @@ def service_create(*, actor, customer, data: dict) -> Service:
     full_clean(service, exclude=["number"])
     service.number = next_number(NUMBER_KEY, NUMBER_PREFIX)
     service.save()
+    # The deadlines count from the creation time, by the most specific agreement (SRV-6).
+    agreement = agreement_for(service_type=service_type, customer_level=customer.level_id)
+    values = deadlines(agreement, service.created_at)
+    if values:
+        Service.objects.filter(pk=service.pk).update(**values)
+        for name, value in values.items():
+            setattr(service, name, value)
     audit_create(actor=actor, instance=service, fields=AUDIT_FIELDS)
     _event(service, "service.create", actor)
     return service
@@ -119,7 +129,11 @@ def service_assign(*, actor, service: Service, assignee) -> Service:
     if assignee is None or not assignable_users(actor).filter(pk=assignee.pk).exists():
         raise ValidationFailed(fields={"assignee": [_("Choose an active user.")]})
     before = {"assignee": service.assignee_id, "status": service.status}
-    _step(service, action, values={"assignee": assignee, "assigned_at": timezone.now(), "assigned_by": actor})
+    now = timezone.now()
+    values = {"assignee": assignee, "assigned_at": now, "assigned_by": actor}
+    if service.responded_at is None:
+        values["responded_at"] = now  # the response deadline is met by the first assignment
+    _step(service, action, values=values)
     audit_update(
         actor=actor,
         instance=service,
@@ -199,6 +213,7 @@ def service_feedback(*, actor, service: Service, result: str, satisfaction) -> S
     values = {"result": text, "satisfaction": score, "feedback_at": now}
     if satisfied:
         values["archived_at"] = now
+        values["resolved_at"] = now  # the resolution deadline is met by the archiving
     before = service.status
     _step(service, "archive" if satisfied else "reopen", values=values)
     rounds = ServiceRound.objects.filter(service=service, feedback_at__isnull=True)
@@ -215,3 +230,61 @@ def service_feedback(*, actor, service: Service, result: str, satisfaction) -> S
         _tell_assignee(service, actor, _("Service %(number)s: the customer is not satisfied; handle it again"))
     return service
 
+
+
+# --- service agreements 服务协议 (SRV-6) ------------------------------------------------------------------
+AGREEMENT_FIELDS = ["type", "customer_level", "response_hours", "resolution_hours", "warn_hours", "is_active"]
+
+
+def _agreement_values(data: dict) -> dict:
+    values = {name: data[name] for name in AGREEMENT_FIELDS if name in data}
+    item = values.get("type")
+    if "type" in values and (not isinstance(item, DictionaryItem) or item.category != "service_type"):
+        raise ValidationFailed(fields={"type": [_("Choose a service type from the list.")]})
+    level = values.get("customer_level")
+    if level is not None and (not isinstance(level, DictionaryItem) or level.category != "customer_level"):
+        raise ValidationFailed(fields={"customer_level": [_("Choose a customer level from the list, or none.")]})
+    return values
+
+
+def _agreement_check(agreement: ServiceAgreement) -> None:
+    twin = ServiceAgreement.objects.filter(type_id=agreement.type_id, customer_level_id=agreement.customer_level_id)
+    if twin.exclude(pk=agreement.pk).exists():
+        message = _("There is an agreement for this service type and customer level already.")
+        raise Conflict(message, code="duplicate", fields={"customer_level": [message]})
+    full_clean(agreement)
+    if agreement.resolution_hours < agreement.response_hours:
+        raise ValidationFailed(fields={"resolution_hours": [_("The resolution cannot be due before the response.")]})
+
+
+@transaction.atomic
+def agreement_create(*, actor, data: dict) -> ServiceAgreement:
+    """A new agreement; services created from now on take their deadlines from it."""
+    access_for(actor).require(f"{AGREEMENT}.edit")
+    agreement = ServiceAgreement(**_agreement_values(data))
+    _agreement_check(agreement)
+    agreement.save()
+    audit_create(actor=actor, instance=agreement, fields=AGREEMENT_FIELDS)
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, actor, agreement: ServiceAgreement, data: dict) -> ServiceAgreement:
+    """Changed hours apply to services created afterwards; existing deadlines stay as they were."""
+    access_for(actor).require(f"{AGREEMENT}.edit")
+    values = _agreement_values(data)
+    candidate = copy.copy(agreement)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    _agreement_check(candidate)
+    changes = model_update(instance=agreement, data=values, fields=list(values))
+    audit_update(actor=actor, instance=agreement, changes=changes)
+    return agreement
+
+
+@transaction.atomic
+def agreement_delete(*, actor, agreement: ServiceAgreement) -> None:
+    """Services keep the deadlines it gave them."""
+    access_for(actor).require(f"{AGREEMENT}.edit")
+    audit_delete(actor=actor, instance=agreement, fields=AGREEMENT_FIELDS)
+    agreement.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.service.views import knowledge, services
+from crm.service.views import agreements, knowledge, services
 
 app_name = "service"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("<int:pk>/feedback/", services.service_feedback, name="feedback"),
     path("<int:pk>/articles/", knowledge.service_articles, name="articles"),
     path("<int:pk>/make-article/", knowledge.service_make_article, name="make_article"),
+    path("agreements/", agreements.agreement_list, name="agreements"),
+    path("agreements/new/", agreements.agreement_create, name="agreement_create"),
+    path("agreements/<int:pk>/edit/", agreements.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:pk>/delete/", agreements.agreement_delete, name="agreement_delete"),
 ]

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from crm.core.api.serializers import UserNameField, enum_field
 from crm.customers.models import Customer
 from crm.dictionary.models import DictionaryItem
-from crm.service.models import SERVICE_STATES, Service, ServiceRound, ServiceStatus
+from crm.service.models import SERVICE_STATES, Service, ServiceAgreement, ServiceRound, ServiceStatus
 
 StatusField = enum_field("ServiceStatusEnum", ServiceStatus.choices)
 
@@ -43,6 +43,9 @@ class ServiceSerializer(serializers.ModelSerializer):
     assignee_name = UserNameField(source="assignee")
     handled_by_name = UserNameField(source="handled_by")
     actions = serializers.SerializerMethodField(help_text=_("The steps its status allows now."))
+    breached = serializers.BooleanField(
+        read_only=True, help_text=_("A deadline passed before it was met (still open past it, or met late).")
+    )
 
     class Meta:
         model = Service
@@ -50,11 +53,13 @@ class ServiceSerializer(serializers.ModelSerializer):
             "id", "number", "type", "type_label", "summary", "customer", "customer_name", "request", "status",
             "status_label", "created_by", "created_by_name", "created_at", "updated_at", "assignee",
             "assignee_name", "assigned_at", "assigned_by", "handling", "handled_by", "handled_by_name",
-            "handled_at", "result", "satisfaction", "feedback_at", "archived_at", "actions",
+            "handled_at", "result", "satisfaction", "feedback_at", "archived_at", "actions", "response_due",
+            "responded_at", "resolution_due", "resolved_at", "breached",
         ]
         read_only_fields = [
             "number", "created_by", "created_at", "updated_at", "assignee", "assigned_at", "assigned_by",
             "handling", "handled_by", "handled_at", "result", "satisfaction", "feedback_at", "archived_at",
+            "response_due", "responded_at", "resolution_due", "resolved_at",
         ]
 
     def get_actions(self, service) -> list[str]:
@@ -79,6 +84,9 @@ class ServiceFilterSerializer(serializers.Serializer):
     created_after = serializers.DateField(required=False, help_text=_("Created on or after this date."))
     created_before = serializers.DateField(required=False, help_text=_("Created on or before this date."))
     mine = serializers.BooleanField(required=False, default=False, help_text=_("Only those assigned to you."))
+    breached = serializers.BooleanField(
+        required=False, default=False, help_text=_("Only those whose deadline passed before it was met.")
+    )
 
 
 class ServiceAssignSerializer(serializers.Serializer):
@@ -94,3 +102,28 @@ class ServiceFeedbackSerializer(serializers.Serializer):
     satisfaction = serializers.IntegerField(
         min_value=1, max_value=5, help_text=_("1–5; 3 or more archives the service, less sends it back.")
     )
+
+
+class ServiceAgreementSerializer(serializers.ModelSerializer):
+    """A service agreement 服务协议: deadlines in working hours for a service type (and a customer level)."""
+
+    type = serializers.PrimaryKeyRelatedField(
+        queryset=DictionaryItem.objects.of("service_type"), help_text=_("A service_type dictionary item.")
+    )
+    type_label = serializers.CharField(source="type.entry", read_only=True)
+    customer_level = serializers.PrimaryKeyRelatedField(
+        queryset=DictionaryItem.objects.of("customer_level"),
+        allow_null=True,
+        required=False,
+        help_text=_("A customer_level dictionary item; null: any level."),
+    )
+    customer_level_label = serializers.CharField(source="customer_level.entry", read_only=True, default=None)
+
+    class Meta:
+        model = ServiceAgreement
+        fields = [
+            "id", "type", "type_label", "customer_level", "customer_level_label", "response_hours",
+            "resolution_hours", "warn_hours", "is_active", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        validators = []  # the service checks duplicates (409) and the hours

@@ -1,4 +1,4 @@
-"""REST API of the service app: /api/v1/services/."""
+"""REST API of the service app: /api/v1/services/ and /api/v1/service-agreements/."""
 
 from rest_framework.routers import SimpleRouter
 
@@ -6,5 +6,6 @@ from crm.service.api import views
 
 router = SimpleRouter()
 router.register("services", views.ServiceViewSet, basename="service")
+router.register("service-agreements", views.ServiceAgreementViewSet, basename="service-agreement")
 
 urlpatterns = router.urls

@@ -1,6 +1,7 @@
 """Customer services in the API (API.md): /api/v1/services/ with the actions of s003/5 §3.3
 (`assign`, `handle`, `feedback`). A step the status does not allow answers 409
-`illegal_transition`."""
+`illegal_transition`. Service agreements (SRV-6): /api/v1/service-agreements/, read with
+`service.agreement.view`, written with `service.agreement.edit` (administrators)."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -8,12 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm.core.api.pagination import ListPagination
-from crm.core.api.viewsets import ERRORS, CrmViewSet
+from crm.core.api.viewsets import ERRORS, CrmModelViewSet, CrmViewSet
 from crm.identity.models import User
 from crm.service import selectors, services
 from crm.service.api import serializers as s
-from crm.service.models import Service
-from crm.service.permissions import SERVICE
+from crm.service.models import Service, ServiceAgreement
+from crm.service.permissions import AGREEMENT, SERVICE
 
 
 @extend_schema_view(
@@ -101,3 +102,44 @@ class ServiceViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.
             actor=request.user, service=service, result=data["result"], satisfaction=data["satisfaction"]
         )
         return self._answer(service)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List service agreements"),
+    retrieve=extend_schema(summary="Get a service agreement"),
+    create=extend_schema(summary="Add a service agreement", responses={201: s.ServiceAgreementSerializer, **ERRORS}),
+    update=extend_schema(summary="Change a service agreement", responses={200: s.ServiceAgreementSerializer, **ERRORS}),
+    partial_update=extend_schema(
+        summary="Change some fields of a service agreement", responses={200: s.ServiceAgreementSerializer, **ERRORS}
+    ),
+    destroy=extend_schema(summary="Remove a service agreement", responses={204: None, **ERRORS}),
+)
+class ServiceAgreementViewSet(CrmModelViewSet):
+    """Service agreements 服务协议 (SRV-6): response and resolution deadlines in working hours for a
+    service type, optionally for one customer level; the most specific active one applies to new services."""
+
+    resource = AGREEMENT
+    serializer_class = s.ServiceAgreementSerializer
+    pagination_class = ListPagination
+    queryset = ServiceAgreement.objects.none()
+
+    @property
+    def required_action(self):
+        return "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "edit"
+
+    def get_queryset(self):
+        return selectors.agreement_list(user=self.request.user)
+
+    def get_object(self):
+        return selectors.agreement_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        serializer.instance = services.agreement_create(actor=self.request.user, data=dict(serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = services.agreement_update(
+            actor=self.request.user, agreement=serializer.instance, data=dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance):
+        services.agreement_delete(actor=self.request.user, agreement=instance)

@@ -11,6 +11,7 @@ def test_demo_services_in_every_status_and_idempotent(sales, agent):
     lines = []
     load(lines.append)
     statuses = set(Service.objects.values_list("status", flat=True))
+    assert not Service.objects.filter(resolution_due__isnull=True).exists()  # every type has an agreement
     assert statuses == {"new", "assigned", "handled", "archived"}
     sent_back = ServiceRound.objects.filter(satisfaction__lt=3).values_list("service", flat=True)
     assert Service.objects.filter(pk__in=sent_back, status="assigned").exists()

@@ -16,6 +16,7 @@ from crm.core.pagination import CappedPaginator
 from crm.core.views.flows import dialog, safe_next
 from crm.customers.selectors.customers import customer_get, customer_search
 from crm.service import selectors, services
+from crm.service.deadlines import attach_time_left
 from crm.service.forms import ArchiveFilterForm, AssignForm, FeedbackForm, HandleForm, ServiceForm
 from crm.service.models import SERVICE_STATES, ServiceStatus
 from crm.service.permissions import SERVICE
@@ -61,8 +62,10 @@ STEP_LABELS = {
 
 def _page(request, *, key: str, filters: dict, form=None, template="service/list.html", extra=None):
     page = PAGES.get(key, {})
-    queryset = selectors.service_list(user=request.user, filters=filters)
+    breached = request.GET.get("breached") == "1" and key != "archive"
+    queryset = selectors.service_list(user=request.user, filters={**filters, "breached": breached})
     page_obj = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj.object_list = attach_time_left(page_obj.object_list)
     context = {
         "page": page,
         "key": key,
@@ -70,6 +73,7 @@ def _page(request, *, key: str, filters: dict, form=None, template="service/list
         "step_label": STEP_LABELS.get(page.get("step", ""), ""),
         "form": form,
         "q": filters.get("q", ""),
+        "breached": breached,
         "page_obj": page_obj,
         "services": page_obj.object_list,
         "may": access_for(request.user).abilities(SERVICE),
@@ -106,7 +110,8 @@ def assign_list(request):
 
 @crm_view(f"{SERVICE}.handle")
 def handle_list(request):
-    return _page(request, key="handle", filters={"view": "assigned", "mine": True, "q": _query(request)})
+    filters = {"view": "assigned", "mine": True, "q": _query(request), "order": "due"}  # the nearest deadline first
+    return _page(request, key="handle", filters=filters)
 
 
 @crm_view(f"{SERVICE}.feedback")
@@ -157,6 +162,7 @@ def service_create(request):
 @crm_view(f"{SERVICE}.view")
 def service_detail(request, pk):
     service = selectors.service_get(user=request.user, pk=pk)
+    attach_time_left([service])
     return render(request, "service/detail.html", _detail_context(request, service))
 
 
