@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "crm.opportunities",
     "crm.leads",
     "crm.service",
+    "crm.portal",
     "crm.imports",
     "crm.console",
 ]
