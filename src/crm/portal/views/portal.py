@@ -132,7 +132,7 @@ def _with_status(services_):
 def home(request, account):
     rows = _with_status(list(services.portal_service_list(account=account)[:LIST_SIZE]))
     waiting = sum(1 for service in rows if service.status == ServiceStatus.HANDLED)
-    return render(request, "portal/home.html", {"account": account, "services": rows, "waiting": waiting})
+    return render(request, "portal/home.html", {"account": account, "services": rows, "waiting": waiting, "nav": "services"})
 
 
 @portal_page(methods=("GET", "POST"))
@@ -146,7 +146,7 @@ def request_create(request, account):
         else:
             return redirect(f"{reverse('portal:detail', args=[service.pk])}?sent=1")
     status = 400 if request.method == "POST" else 200
-    return render(request, "portal/request_form.html", {"account": account, "form": form}, status=status)
+    return render(request, "portal/request_form.html", {"account": account, "form": form, "nav": "new"}, status=status)
 
 
 def _detail(request, account, service, form=None, status=200):
