@@ -132,7 +132,8 @@ def _with_status(services_):
 def home(request, account):
     rows = _with_status(list(services.portal_service_list(account=account)[:LIST_SIZE]))
     waiting = sum(1 for service in rows if service.status == ServiceStatus.HANDLED)
-    return render(request, "portal/home.html", {"account": account, "services": rows, "waiting": waiting, "nav": "services"})
+    context = {"account": account, "services": rows, "waiting": waiting, "nav": "services"}
+    return render(request, "portal/home.html", context)
 
 
 @portal_page(methods=("GET", "POST"))
