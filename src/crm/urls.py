@@ -15,6 +15,8 @@ urlpatterns = [
     path("opportunities/", include("crm.opportunities.urls")),
     path("leads/", include("crm.leads.urls")),
     path("services/", include("crm.service.urls")),
+    path("portal/", include("crm.portal.urls")),
+    path("portal-accounts/", include("crm.portal.urls_staff")),
     path("competitors/", include("crm.competitors.urls")),
     path("knowledge/", include("crm.knowledge.urls")),
     path("data/", include("crm.imports.urls")),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "crm.opportunities",
     "crm.leads",
     "crm.service",
+    "crm.portal",
     "crm.imports",
     "crm.console",
 ]
