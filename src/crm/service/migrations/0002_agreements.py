@@ -7,13 +7,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def met_so_far(apps, schema_editor):
-    """Services created before agreements have no deadlines; still, record what they met."""
-    Service = apps.get_model("service", "Service")
-    Service.objects.filter(assigned_at__isnull=False).update(responded_at=models.F("assigned_at"))
-    Service.objects.filter(archived_at__isnull=False).update(resolved_at=models.F("archived_at"))
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -130,5 +123,4 @@ class Migration(migrations.Migration):
             model_name='serviceagreement',
             constraint=models.CheckConstraint(condition=models.Q(('resolution_hours__gt', 0), ('response_hours__gt', 0), ('warn_hours__gte', 0)), name='service_agreement_hours_positive'),
         ),
-        migrations.RunPython(met_so_far, migrations.RunPython.noop),
     ]
