@@ -27,7 +27,13 @@ def test_a_supervisor_publishes_an_article_and_a_manager_finds_it(org, login, pa
     make_article(supervisor, "登录失败提示密码错误", "检查大小写锁定，或请管理员重置密码。", publish_as=supervisor)
 
     login("supervisor")
-    page.locator("#sidebar").get_by_role("link", name="知识库").click()
+    from crm.access.engine import access_for
+    from crm.identity.models import User
+
+    sidebar = page.locator("#sidebar")
+    assert access_for(User.objects.get(username="supervisor")).can("knowledge.article.view")
+    assert "知识库" in sidebar.inner_text(), (page.url, sidebar.inner_text())
+    sidebar.get_by_role("link", name="知识库").click()
     expect(page.get_by_role("heading", name="知识库")).to_be_visible()
     page.get_by_test_id("article-create").click()
     dialog = page.get_by_test_id("dialog-form")

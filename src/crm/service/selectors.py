@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from crm.access.engine import access_for
 from crm.core.errors import NotFound
+from crm.customers.selectors.customers import customer_ids_named
 from crm.service.models import Service, ServiceAgreement, ServiceRound, ServiceStatus, breached_q
 from crm.service.permissions import AGREEMENT, SERVICE
 
@@ -48,8 +49,8 @@ def service_list(*, user, filters: dict | None = None, customer=None) -> QuerySe
     if summary:
         queryset = queryset.filter(summary__icontains=summary)
     name = (filters.get("customer_name") or "").strip()[:SEARCH_LIMIT]
-    if name:
-        queryset = queryset.filter(customer__name__icontains=name)
+    if name:  # through the customers' search index: name fragment, pinyin or initials
+        queryset = queryset.filter(customer_id__in=customer_ids_named(name))
     after, before = filters.get("created_after"), filters.get("created_before")
     if after:
         queryset = queryset.filter(created_at__gte=_start_of(after))
