@@ -30,9 +30,22 @@
   });
   // A dialog form saved (the server sent HX-Trigger {"crm:saved": {"message": "…"}}): close the
   // dialog, say so, and let sections listening for "crm:saved from:body" reload themselves.
+  // Bootstrap ignores hide() while the dialog is still fading in (a quick save on a slow machine
+  // left it open with its backdrop): close it once it has opened.
+  var opening = false;
+  document.addEventListener("show.bs.modal", function () { opening = true; });
+  document.addEventListener("shown.bs.modal", function () { opening = false; });
+  function closeDialog(modal) {
+    var dialog = window.bootstrap.Modal.getOrCreateInstance(modal);
+    if (opening) {
+      modal.addEventListener("shown.bs.modal", function () { dialog.hide(); }, { once: true });
+    } else {
+      dialog.hide();
+    }
+  }
   document.body.addEventListener("crm:saved", function (event) {
     var modal = document.getElementById("app-modal");
-    if (modal && window.bootstrap) { window.bootstrap.Modal.getOrCreateInstance(modal).hide(); }
+    if (modal && window.bootstrap) { closeDialog(modal); }
     var message = event.detail && event.detail.message;
     if (message) { showMessage(message, "success"); }
   });
