@@ -157,7 +157,7 @@ class Access:
         if key not in self._listed:
             manager = resource.model_class()._default_manager
             ids = list(manager.filter(condition).order_by().values_list("pk", flat=True)[: LISTED_INLINE + 1])
-            self._listed[key] = Q(pk__in=ids) if len(ids) <= LISTED_INLINE else condition
+            self._listed[key] = Q(pk__any_of=ids) if len(ids) <= LISTED_INLINE else condition
         return self._listed[key]
 
     def get(self, resource_code: str, pk, *, queryset: QuerySet | None = None):

@@ -9,4 +9,9 @@ class CoreConfig(AppConfig):
 
 
     def ready(self) -> None:
-        from crm.core import checks  # noqa: F401  (registrations)
+        from crm.core import (
+            checks,  # noqa: F401  (registrations)
+            lookups,
+        )
+
+        lookups.register()
