@@ -34,6 +34,13 @@ def test_a_contact_follows_a_request_through_the_portal(org, login, page, live_s
         data={"type": items("service_type").first(), "summary": "别家的服务", "request": "别家的请求"},
     )
 
+    from crm.knowledge.services import article_create, article_publish, article_update
+
+    solution = "取出卡住的纸，清洁搓纸轮。"
+    help_article = article_create(actor=supervisor, data={"title": "打印机卡纸怎么处理", "solution": solution})
+    help_article = article_update(actor=supervisor, article=help_article, data={"is_public": True})
+    article_publish(actor=supervisor, article=help_article)
+
     login("manager")
     page.goto(f"{live_server.url}/customers/{customer.pk}/")
     page.get_by_role("tab", name="自助门户").click()
@@ -54,6 +61,13 @@ def test_a_contact_follows_a_request_through_the_portal(org, login, page, live_s
     page.get_by_label("再输入一次密码").fill(PASSWORD)
     page.get_by_test_id("portal-accept").click()
     expect(page.get_by_test_id("portal-empty")).to_be_visible()
+
+    page.get_by_test_id("portal-articles").click()  # the public help articles first (SRV-7, SRV-8)
+    page.get_by_test_id("portal-article-search").fill("卡纸")
+    page.get_by_test_id("portal-article-search").press("Enter")
+    page.get_by_test_id("portal-article").filter(has_text="打印机卡纸怎么处理").click()
+    expect(page.get_by_test_id("portal-article-solution")).to_contain_text("清洁搓纸轮")
+    screenshots(page, "portal-article")
 
     page.get_by_test_id("portal-new-request").click()
     form = page.get_by_test_id("portal-request-form")

@@ -11,6 +11,7 @@ from collections import Counter
 from django.db.models import Q, QuerySet
 
 from crm.access.engine import access_for
+from crm.core.errors import NotFound
 from crm.knowledge import index, permissions, tokens
 from crm.knowledge.models import Article, ArticleStatus
 from crm.knowledge.permissions import ARTICLE
@@ -49,6 +50,24 @@ def article_list(*, user, filters: dict | None = None) -> QuerySet:
         terms = tokens.query_terms(query)
         return _ranked(queryset, terms) if terms else queryset.none()
     return queryset.order_by("-updated_at", "-id")
+
+
+def public_articles(query: str = "") -> QuerySet:
+    """The articles published for customers (the self-service portal, SRV-8): published and
+    marked public; with `query`, matched and ranked like the staff's search."""
+    queryset = Article.objects.published().filter(is_public=True)
+    query = (query or "").strip()
+    if query:
+        terms = tokens.query_terms(query)
+        return _ranked(queryset, terms) if terms else queryset.none()
+    return queryset.order_by("-updated_at", "-id")
+
+
+def public_article_get(pk) -> Article:
+    article = public_articles().filter(pk=pk).first()
+    if article is None:
+        raise NotFound()
+    return article
 
 
 def article_get(*, user, pk) -> Article:

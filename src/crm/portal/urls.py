@@ -12,4 +12,6 @@ urlpatterns = [
     path("services/new/", portal.request_create, name="request_create"),
     path("services/<int:pk>/", portal.detail, name="detail"),
     path("services/<int:pk>/feedback/", portal.feedback, name="feedback"),
+    path("articles/", portal.articles, name="articles"),
+    path("articles/<int:pk>/", portal.article, name="article"),
 ]

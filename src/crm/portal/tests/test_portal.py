@@ -391,3 +391,28 @@ def test_the_signed_token_names_the_salt(world):
     _unused, link = _invite(world)
     with pytest.raises(signing.BadSignature):
         signing.loads(link.split("/")[-2])  # without the portal's salt it is nothing
+
+
+def test_the_portal_shows_public_published_articles_only(client, world):
+    from crm.knowledge.services import article_create, article_publish, article_update
+
+    def article(title, *, public, publish=True):
+        made = article_create(actor=world["manager"], data={"title": title, "solution": "重启设备后再试。"})
+        if public:
+            made = article_update(actor=world["supervisor"], article=made, data={"is_public": True})
+        return article_publish(actor=world["supervisor"], article=made) if publish else made
+
+    shown = article("打印机卡纸怎么处理", public=True)
+    internal = article("内部报价折扣规则", public=False)
+    draft = article("打印机驱动安装草稿", public=True, publish=False)
+    _account(world)
+    _login(client)
+    page = client.get(reverse("portal:articles")).content.decode()
+    assert "打印机卡纸" in page and "内部报价" not in page and "驱动安装草稿" not in page
+    found = client.get(reverse("portal:articles"), {"q": "卡纸"}).content.decode()
+    assert "打印机卡纸" in found
+    assert client.get(reverse("portal:article", args=[shown.pk])).status_code == 200
+    for hidden in (internal, draft):
+        assert client.get(reverse("portal:article", args=[hidden.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("portal:articles")).status_code == 302  # to the portal's login

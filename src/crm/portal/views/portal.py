@@ -17,6 +17,7 @@ from crm.core.errors import DomainError, NotFound
 from crm.core.forms import errors_onto_form
 from crm.core.middleware import client_ip
 from crm.core.throttle import within_rate
+from crm.knowledge.selectors import public_article_get, public_articles
 from crm.portal import services
 from crm.portal.forms import FeedbackForm, LoginForm, RequestForm, SetPasswordForm
 from crm.portal.session import current_account, portal_login, portal_logout
@@ -191,3 +192,21 @@ def feedback(request, account, pk):
         else:
             return redirect(f"{reverse('portal:detail', args=[service.pk])}?thanks=1")
     return _detail(request, account, service, form=form, status=400)
+
+
+# --- public articles of the knowledge base (SRV-8) --------------------------------------------------------------
+ARTICLES_SHOWN = 30
+
+
+@portal_page()
+def articles(request, account):
+    query = (request.GET.get("q") or "").strip()[:100]
+    rows = list(public_articles(query)[:ARTICLES_SHOWN])
+    context = {"account": account, "articles": rows, "q": query, "nav": "articles"}
+    return render(request, "portal/articles.html", context)
+
+
+@portal_page()
+def article(request, account, pk):
+    context = {"account": account, "article": public_article_get(pk), "nav": "articles"}
+    return render(request, "portal/article.html", context)
