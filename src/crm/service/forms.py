@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.core.forms import BootstrapMixin
 from crm.dictionary.selectors import items
 from crm.identity.models import User
+from crm.knowledge.models import Article
 from crm.service.models import Satisfaction, Service, ServiceAgreement
 
 DATE = {"type": "date"}
@@ -47,6 +48,19 @@ class HandleForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("How the request was handled; the handler and the time are recorded."),
     )
+    article = forms.ModelChoiceField(
+        label=_("Knowledge-base article used"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+        help_text=_("The articles that match this service; the one you went by is linked to the handling."),
+    )
+
+    def __init__(self, *args, articles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = Article.objects.filter(pk__in=[a.pk for a in articles])
+        if not articles:
+            self.fields.pop("article")
 
 
 class FeedbackForm(BootstrapMixin, forms.Form):

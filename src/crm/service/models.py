@@ -318,6 +318,15 @@ class ServiceRound(models.Model):
         related_name="+",
         verbose_name=_("feedback by"),
     )
+    # The knowledge-base article the handler went by (SRV-7), if any.
+    article = models.ForeignKey(
+        "knowledge.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("article used"),
+    )
     feedback_at = models.DateTimeField(_("feedback at"), null=True, blank=True)
 
     class Meta:

@@ -80,7 +80,7 @@ def service_get(*, user, pk) -> Service:
 
 def service_rounds(*, service: Service) -> list[ServiceRound]:
     """Every round of a service the caller already holds (read through service_get), in order."""
-    return list(service.rounds.select_related("handled_by", "feedback_by").order_by("sequence"))
+    return list(service.rounds.select_related("handled_by", "feedback_by", "article").order_by("sequence"))
 
 
 def agreement_list(*, user) -> QuerySet:

@@ -179,16 +179,21 @@ def may_handle(actor, service: Service) -> bool:
 
 
 @transaction.atomic
-def service_handle(*, actor, service: Service, handling: str) -> Service:
+def service_handle(*, actor, service: Service, handling: str, article=None) -> Service:
     """Record how the request was handled: handler and time are the system's; the status becomes
-    handled. Each handling opens a round that the feedback completes."""
+    handled. Each handling opens a round that the feedback completes; `article` is the published
+    knowledge-base article the handler went by, linked to the round (SRV-7)."""
     SERVICE_STATES.target(service.status, "handle")
     check_handler(actor, service)
     text = _text(handling, "handling", _("Describe how the request was handled."))
+    if article is not None and not article.is_published:
+        raise ValidationFailed(fields={"article": [_("Only a published article can be linked.")]})
     now = timezone.now()
     _step(service, "handle", values={"handling": text, "handled_by": actor, "handled_at": now}, same_assignee=True)
     sequence = service.rounds.count() + 1
-    ServiceRound.objects.create(service=service, sequence=sequence, handling=text, handled_by=actor, handled_at=now)
+    ServiceRound.objects.create(
+        service=service, sequence=sequence, handling=text, handled_by=actor, handled_at=now, article=article
+    )
     audit_update(actor=actor, instance=service, changes={"status": ["assigned", "handled"], "handling": ["", text]})
     _event(service, "service.handle", actor)
     return service

@@ -56,3 +56,24 @@ def test_only_an_archived_service_and_only_with_the_right_to_write_articles(clie
     client.force_login(sales.executive)  # reads services and articles, writes neither
     assert client.post(reverse("service:make_article", args=[archived.pk])).status_code == 403
     assert not Article.objects.exists()
+
+
+def test_the_article_the_handler_went_by_is_linked_to_the_round(client, sales, customer):
+    solution = "先另存为 UTF-8 编码的 CSV 再导入。"
+    published = article_create(actor=sales.supervisor, data={"title": "Excel 导入后中文显示乱码", "solution": solution})
+    article_publish(actor=sales.supervisor, article=published)
+    draft = article_create(actor=sales.supervisor, data={"title": "导入乱码草稿", "solution": "未完成"})
+    service = services.service_create(
+        actor=sales.manager, customer=customer, data=data(summary="导入乱码", request="导入后中文是乱码")
+    )
+    service = services.service_assign(actor=sales.supervisor, service=service, assignee=sales.manager)
+    client.force_login(sales.manager)
+    url = reverse("service:handle", args=[service.pk])
+    assert "Excel 导入后中文显示乱码" in client.get(url).content.decode()  # offered in the dialog
+    refused = client.post(url, {"handling": "按文章处理", "article": draft.pk})  # not among the choices
+    assert refused.status_code == 400
+    assert client.post(url, {"handling": "按文章处理", "article": published.pk}).status_code == 302
+    round_ = service.rounds.get()
+    assert round_.article == published
+    page = client.get(reverse("service:detail", args=[service.pk])).content.decode()
+    assert reverse("knowledge:detail", args=[published.pk]) in page

@@ -15,6 +15,7 @@ from crm.core.forms import errors_onto_form
 from crm.core.pagination import CappedPaginator
 from crm.core.views.flows import dialog, safe_next
 from crm.customers.selectors.customers import customer_get, customer_search
+from crm.knowledge.selectors import suggest
 from crm.service import selectors, services
 from crm.service.deadlines import attach_time_left
 from crm.service.forms import ArchiveFilterForm, AssignForm, FeedbackForm, HandleForm, ServiceForm
@@ -210,12 +211,16 @@ def service_assign(request, pk):
 @crm_view(f"{SERVICE}.handle", methods=("GET", "POST"))
 def service_handle(request, pk):
     service = selectors.service_get(user=request.user, pk=pk)
-    form = HandleForm(request.POST or None)
+    articles = suggest(f"{service.summary}\n{service.request}", 5, user=request.user)
+    form = HandleForm(request.POST or None, articles=articles)
     return dialog(
         request,
         form=form,
         save=lambda: services.service_handle(
-            actor=request.user, service=service, handling=form.cleaned_data["handling"]
+            actor=request.user,
+            service=service,
+            handling=form.cleaned_data["handling"],
+            article=form.cleaned_data.get("article"),
         ),
         success=_("Handled: %(number)s.") % {"number": service.number},
         next_url=_done(request, service),
