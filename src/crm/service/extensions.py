@@ -11,6 +11,7 @@ from crm.customers.extensions import register_handover_hook
 from crm.customers.sections import RowAction, Section, register_row_action, register_section
 from crm.customers.timeline import EventType, register_event_type
 from crm.service import selectors
+from crm.service.deadlines import attach_time_left
 from crm.service.models import Service, ServiceStatus
 from crm.service.permissions import SERVICE
 
@@ -66,8 +67,9 @@ register_search(SearchProvider(key="services", search=_search, permission=f"{SER
 
 
 def _panel(user) -> dict:
-    mine = selectors.service_list(user=user, filters={"view": "assigned", "mine": True})
-    return {"services": list(mine[:PANEL_SIZE])}
+    """Services assigned to me, the nearest deadline first, with the time left (SRV-6, WB-1)."""
+    mine = selectors.service_list(user=user, filters={"view": "assigned", "mine": True, "order": "due"})
+    return {"services": attach_time_left(mine[:PANEL_SIZE])}
 
 
 register_panel(

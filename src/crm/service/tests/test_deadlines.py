@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from crm.audit.models import AuditEvent
 from crm.customers.models import CustomerEvent
@@ -227,3 +228,18 @@ def test_the_job_is_registered_and_scheduled():
 
     entry = registry.get("service.deadlines")
     assert entry.scheduled
+
+
+def test_the_workbench_shows_my_services_nearest_deadline_first_with_the_time_left(client, sales, customer):
+    agreement(response="4", resolution="16")
+    first = services.service_create(actor=sales.manager, customer=customer, data=data(summary="先到期"))
+    later = services.service_create(actor=sales.manager, customer=customer, data=data(summary="后到期"))
+    Service.objects.filter(pk=later.pk).update(resolution_due=first.resolution_due + datetime.timedelta(days=3))
+    for service in (later, first):
+        fresh = Service.objects.get(pk=service.pk)
+        services.service_assign(actor=sales.supervisor, service=fresh, assignee=sales.manager)
+    client.force_login(sales.manager)
+    page = client.get(reverse("console:home")).content.decode()
+    panel = page[page.index('data-testid="panel-services"'):]
+    assert panel.index("先到期") < panel.index("后到期")
+    assert 'data-testid="service-deadline"' in panel
