@@ -29,3 +29,12 @@ def handover_hooks() -> list[Callable]:
 
 def merge_hooks() -> list[Callable]:
     return [fn for _key, fn in sorted(_merge_hooks.items())]
+
+
+def by_old_manager(old_managers: dict[int, int]) -> dict[int, list[int]]:
+    """{customer_id: old manager} turned round: each old manager's customers, for a handover
+    hook that moves "their records of these customers" with one UPDATE per old manager."""
+    grouped: dict[int, list[int]] = {}
+    for customer_id, old_manager in old_managers.items():
+        grouped.setdefault(old_manager, []).append(customer_id)
+    return grouped

@@ -52,6 +52,11 @@ def article_list(*, user, filters: dict | None = None) -> QuerySet:
     return queryset.order_by("-updated_at", "-id")
 
 
+def article_made_from(service_id: int) -> Article | None:
+    """The article an archived service was turned into, if any (one per service)."""
+    return Article.objects.filter(source_service_id=service_id).order_by("id").first()
+
+
 def public_articles(query: str = "") -> QuerySet:
     """The articles published for customers (the self-service portal, SRV-8): published and
     marked public; with `query`, matched and ranked like the staff's search."""

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.extensions import SearchHit, SearchProvider, WorkbenchPanel, register_panel, register_search
-from crm.customers.extensions import register_handover_hook
+from crm.customers.extensions import by_old_manager, register_handover_hook
 from crm.customers.sections import RowAction, Section, register_row_action, register_section
 from crm.customers.timeline import EventType, register_event_type
 from crm.opportunities import selectors
@@ -80,11 +80,8 @@ register_panel(
 
 def _handover(*, actor, customer_ids, old_managers: dict, new_manager) -> dict:
     """A customer's open opportunities held by its old manager go with it to the new one."""
-    by_old: dict[int, list[int]] = {}
-    for customer_id, old_manager in old_managers.items():
-        by_old.setdefault(old_manager, []).append(customer_id)
     moved = 0
-    for old_manager, ids in by_old.items():
+    for old_manager, ids in by_old_manager(old_managers).items():
         moved += Opportunity.objects.filter(
             customer_id__in=ids, owner_id=old_manager, status=OpportunityStatus.DEVELOPING
         ).update(owner=new_manager)

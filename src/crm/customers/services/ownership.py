@@ -78,10 +78,7 @@ def _move(*, actor, owners: dict[int, int], to_manager, note: str, kind: str) ->
         shares_drop(CUSTOMER, chunk, user=to_manager)
     for hook in extensions.handover_hooks():
         hook(actor=actor, customer_ids=ids, old_managers=owners, new_manager=to_manager)
-    by_old: dict[int, list[int]] = {}
-    for pk, old in owners.items():
-        by_old.setdefault(old, []).append(pk)
-    for old, customer_ids in by_old.items():
+    for old, customer_ids in extensions.by_old_manager(owners).items():
         events_record_bulk(
             customer_ids=customer_ids,
             kind=kind,

@@ -9,19 +9,14 @@ from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
-from crm.knowledge.models import Article
 from crm.knowledge.permissions import ARTICLE
-from crm.knowledge.selectors import suggest
+from crm.knowledge.selectors import article_made_from, suggest
 from crm.knowledge.services import article_from_solution
 from crm.service import selectors
-from crm.service.models import Service, ServiceStatus
+from crm.service.models import ServiceStatus
 from crm.service.permissions import SERVICE
 
 SUGGESTED = 5
-
-
-def _made_from(service: Service) -> Article | None:
-    return Article.objects.filter(source_service_id=service.pk).order_by("id").first()
 
 
 @crm_view(f"{SERVICE}.view")
@@ -31,7 +26,7 @@ def service_articles(request, pk):
     context = {
         "service": service,
         "articles": suggest(f"{service.summary}\n{service.request}", SUGGESTED, user=request.user),
-        "made": _made_from(service),
+        "made": article_made_from(service.pk),
         "may_make": service.status == ServiceStatus.ARCHIVED and access.can(f"{ARTICLE}.create"),
     }
     return render(request, "service/partials/articles.html", context)
@@ -45,7 +40,7 @@ def service_make_article(request, pk):
     access_for(request.user).require(f"{ARTICLE}.create")
     if service.status != ServiceStatus.ARCHIVED:
         raise Http404
-    article = _made_from(service)
+    article = article_made_from(service.pk)
     if article is None:
         last = selectors.service_rounds(service=service)[-1:]
         article = article_from_solution(
