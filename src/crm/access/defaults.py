@@ -133,4 +133,13 @@ DEFAULT_ROLES = [
         scopes={"leads.lead": "all", "customers.customer": "all"},
         field_rules=(("identity.user", "phone", "masked"), ("identity.user", "email", "masked")),
     ),
+    # The ERP's service account (crm.orders, `crm erp_account`): it sends products, inventory and
+    # orders through /api/v1/integration/ and can do nothing else, not even sign in to the pages.
+    DefaultRole(
+        code="integration",
+        name="ERP 接口",
+        description="销售系统（ERP）推送产品、库存和订单；只能调用集成接口",
+        default_scope="self",
+        grants=("orders.integration.push",),
+    ),
 ]

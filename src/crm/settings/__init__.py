@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "crm.competitors",
     "crm.knowledge",
     "crm.opportunities",
+    "crm.orders",
+    "crm.churn",
     "crm.leads",
     "crm.service",
     "crm.portal",

@@ -65,7 +65,7 @@ def test_the_list_shows_roles_with_their_scope_users_and_built_in_badge(admin_cl
     response = admin_client.get(reverse("access:role_list"), HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert "客户经理" in html and "临时角色" in html
-    assert html.count(">Built-in</span>") == Role.objects.filter(is_system=True).count() == 6
+    assert html.count(">Built-in</span>") == Role.objects.filter(is_system=True).count() == 7
     assert "Own department" in html  # the default scope, by its label
     rows = {role.code: role for role in response.context["roles"]}
     assert rows["manager"].user_count == 2 and rows["temp"].user_count == 0
