@@ -236,6 +236,12 @@ REST_FRAMEWORK = {
     ],
     # Every viewset asks the engine for the function of its `resource` (crm.access.drf).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "crm.access.drf.FunctionPermission"],
+    # JSON bounded in depth (crm.core.api.parsers); forms and files as DRF reads them.
+    "DEFAULT_PARSER_CLASSES": [
+        "crm.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "crm.core.api.pagination.ListPagination",  # one list shape: count_capped too
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [

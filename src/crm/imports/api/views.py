@@ -7,9 +7,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from crm.core.api.parsers import BoundedJSONParser
 from crm.core.api.viewsets import CrmReadOnlyViewSet, CrmViewSet
 from crm.core.errors import NotFound
 from crm.core.uploads import stored_file
@@ -86,7 +87,7 @@ class ImportTypeViewSet(CrmViewSet):
 )
 class ImportViewSet(mixins.CreateModelMixin, CrmReadOnlyViewSet):
     serializer_class = ImportJobSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     queryset = ImportJob.objects.none()
 
     def get_queryset(self):
