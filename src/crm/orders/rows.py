@@ -72,12 +72,23 @@ def small_int(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise Invalid(_("Enter a whole number."))
     try:
-        number = int(str(value).strip())
-    except ValueError:
+        number = Decimal(str(value).strip())  # a spreadsheet's 5 may arrive as "5.0"
+    except InvalidOperation:
         raise Invalid(_("Enter a whole number.")) from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise Invalid(_("Enter a whole number."))
+    number = int(number)
     if not 0 <= number <= 32767:
         raise Invalid(_("Enter a whole number from 0 to 32767."))
     return number
+
+
+def status(value) -> int:
+    """An ERP status code, or the spec's two names for 5 and 6 as a file may have them."""
+    names = {"已发货": 5, "shipped": 5, "已回款": 6, "paid": 6}
+    if isinstance(value, str) and value.strip().lower() in names:
+        return names[value.strip().lower()]
+    return small_int(value)
 
 
 def key(value) -> str:

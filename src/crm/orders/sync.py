@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
@@ -57,9 +59,10 @@ ORDER = [
     r.Field("customer_credit_code", r.text(18)),
     r.Field("ordered_on", r.date, required=True),
     r.Field("delivery_address", r.text(300)),
-    r.Field("status", r.small_int, required=True),
+    r.Field("status", r.status, required=True),
     r.Field("total", r.decimal(16, 2), default=None),
 ]
+HEADER = [field.name for field in ORDER if field.name != "total"]
 LINE = [
     r.Field("line_no", r.small_int, default=None),
     r.Field("product", r.key, required=True),
@@ -354,3 +357,95 @@ def _stored_lines(order_ids: list[int]) -> dict[int, list[tuple]]:
     for order_id, *line in rows:
         lines.setdefault(order_id, []).append(tuple(line))
     return lines
+
+
+# Orders as a flat file has them: one row per line, the order's fields repeated on each.
+ORDER_LINE = [field for field in ORDER if field.name != "total"] + [
+    r.Field("line_no", r.small_int, required=True), *LINE[1:]
+]
+
+
+@transaction.atomic
+def order_lines_sync(*, actor, rows: list) -> BatchResult:
+    """Orders from a file, one row per line keyed by (order, line number). Lines are upserted one
+    by one, so an order whose lines a file splits across batches comes out whole; a line the file
+    does not name is left as it is (the push API, which sends whole orders, replaces them). Each
+    order's total is then the sum of its stored lines."""
+    _begin(actor, rows)
+    valid, results = _checked(rows, ORDER_LINE, lambda v: f"{v['external_id']}#{v['line_no']}")
+    headers: dict[str, dict] = {}
+    products = _ids(Product, {values["product"] for _p, _k, values in valid})
+    known = []
+    for position, row_key, values in valid:
+        header = {name: values[name] for name in HEADER}
+        order_key = header["external_id"]
+        errors = _line_products([values], products)
+        if not (header["customer_code"] or header["customer_name"]):
+            errors["customer_code"] = [_("Name the customer: its ERP code or its name.")]
+        elif headers.setdefault(order_key, header) != header:
+            errors["external_id"] = [_("This order's fields differ from an earlier row of the same order.")]
+        if errors:
+            results.append(RowResult(position, row_key, REJECTED, {k.removeprefix("lines[0]."): v
+                                                                    for k, v in errors.items()}))
+            continue
+        line = {name: values[name] for name in ("line_no", "quantity", "price", "amount")}
+        if line["amount"] is None:
+            line["amount"] = (line["quantity"] * line["price"]).quantize(Decimal("0.01"))
+        line["product_id"] = products[values["product"]]
+        known.append((position, row_key, order_key, line))
+    used = {order_key for _p, _k, order_key, _l in known}
+    headers = {key: header for key, header in headers.items() if key in used}
+    parties = {key: Party(h.pop("customer_code"), h.pop("customer_name"), h.pop("customer_credit_code"))
+               for key, h in headers.items()}
+    matched = match_customers(list(set(parties.values())))
+    stored = {
+        row["external_id"]: row
+        for row in Order.objects.filter(external_id__in=list(headers)).values(
+            "id", "external_id", "number", "customer_id", "customer_code", "customer_name", "ordered_on",
+            "delivery_address", "status",
+        )
+    }
+    changed_orders, new_orders = set(), []
+    for order_key, header in headers.items():
+        old = stored.get(order_key)
+        party = parties[order_key]
+        header.update(customer_code=party.code, customer_name=party.name,
+                      customer_id=matched.get(party) or (old["customer_id"] if old else None))
+        if not _same(old, header):
+            changed_orders.add(order_key)
+            new_orders.append(Order(**header, total=Decimal("0")))  # the total follows from the lines
+    if new_orders:
+        columns = ["number", "customer", "customer_code", "customer_name", "ordered_on", "delivery_address", "status",
+                   "synced_at"]  # not the total: it follows from the lines below
+        Order.objects.bulk_create(new_orders, update_conflicts=True, unique_fields=["external_id"],
+                                  update_fields=columns, batch_size=1000)
+    ids = dict(Order.objects.filter(external_id__in=list(headers)).values_list("external_id", "pk"))
+    stored_lines = {
+        (order_id, line_no): (product_id, quantity, price, amount)
+        for order_id, line_no, product_id, quantity, price, amount in OrderLine.objects.filter(
+            order_id__in=ids.values()
+        ).values_list("order_id", "line_no", "product_id", "quantity", "price", "amount")
+    }
+    lines, touched = [], set()
+    for position, row_key, order_key, line in known:
+        old = stored_lines.get((ids[order_key], line["line_no"]))
+        new = (line["product_id"], line["quantity"], line["price"], line["amount"])
+        if old == new and order_key not in changed_orders:
+            results.append(RowResult(position, row_key, UNCHANGED))
+            continue
+        results.append(RowResult(position, row_key, CREATED if order_key not in stored or old is None else UPDATED))
+        if old != new:
+            lines.append(OrderLine(order_id=ids[order_key], **line))
+        touched.add(ids[order_key])
+    if lines:
+        OrderLine.objects.bulk_create(
+            lines, update_conflicts=True, unique_fields=["order", "line_no"],
+            update_fields=["product", "quantity", "price", "amount"], batch_size=2000,
+        )
+    if touched:
+        sums = OrderLine.objects.filter(order=OuterRef("pk")).values("order").annotate(sum=Sum("amount")).values("sum")
+        Order.objects.filter(pk__in=touched).update(total=Coalesce(Subquery(sums), Decimal("0")))
+        customers_ordered(
+            Order.objects.filter(pk__in=touched, status__in=EFFECTIVE_STATUSES).values_list("customer_id", flat=True)
+        )
+    return _finish(actor, "orders", results)

@@ -5,6 +5,7 @@ from crm.imports.types import (  # noqa: F401  (registrations)
     contacts,
     contracts,
     customers,
+    erp,
     leads,
     opportunities,
     services,
