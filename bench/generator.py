@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from bench import data, words
+from bench.orders import generate_orders, wipe_orders
 from bench.sales import generate_sales, wipe_sales
 from bench.service import generate_services, wipe_services
 
@@ -234,6 +235,7 @@ def wipe(log) -> None:
     _check_deferred(connection)
     wipe_sales(log)  # opportunities, leads and services refer to the customers
     wipe_services(log)
+    wipe_orders(log)
     customer_tables = [m._meta.db_table for m in _customer_models()]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -540,6 +542,7 @@ def generate(options: Options, log=print) -> Result:
     NumberSequence.objects.filter(key__in=["opportunity", "lead", "service"]).delete()
     sales = generate_sales(customers=customers, seed=options.seed, today=today, log=log)
     sales.update(generate_services(customers=customers, seed=options.seed, today=today, log=log))
+    sales.update(generate_orders(customers=customers, today=today, log=log))
     seconds["sales"] = time.monotonic() - started
     started = time.monotonic()
     analyze(connection, [*tables, *SALES_TABLES], vacuum=rebuild)

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from bench import data, generator
 from django.db import connection
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Sum
 
 from crm.core.numbering import next_number
 from crm.customers.models import Contact, Customer, CustomerKey, FollowUp
@@ -149,3 +149,16 @@ def test_same_seed_same_data_and_foreign_customers_are_protected(generated, make
     assert digest() == first
     assert not Customer.objects.filter(name="北京外来测试科技有限公司").exists()
     assert data.trade_names_for(200) == data.trade_names_for(200)
+
+
+def test_orders_are_generated_set_based_with_lines_totals_and_quiet_customers(generated):
+    from crm.orders.models import EFFECTIVE, Order, OrderLine
+
+    assert Order.objects.count() == 5 * 200
+    assert Order.objects.values("customer").distinct().count() == 200
+    lines = OrderLine.objects.values("order").annotate(total=Sum("amount"))
+    assert all(Order.objects.get(pk=row["order"]).total == row["total"] for row in lines[:50])
+    last = Order.objects.filter(EFFECTIVE).values("customer").annotate(last=Max("ordered_on"))
+    quiet = [row for row in last if row["last"] < TODAY - datetime.timedelta(days=190)]
+    assert 10 <= len(quiet) <= 40  # one customer in eight went quiet
+    assert Order.objects.filter(status=3).exists()
