@@ -283,3 +283,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("CRM_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Customer value (SEG-4, crm.churn.value): the horizon of the expected orders and spend.
+CHURN_VALUE_HORIZON_DAYS = env_int("CRM_CHURN_VALUE_HORIZON_DAYS", 180)
