@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from crm.access.registry import Resource, register
+from crm.core.navigation import MenuItem, register_item
 
 WARNING = "churn.warning"
 
@@ -20,4 +21,8 @@ register(
             "confirm": _("Confirm the churn"),
         },
     )
+)
+
+register_item(
+    "customers", MenuItem(_("Customer value"), "churn_value:list", "graph-down-arrow", f"{WARNING}.view", 55)
 )

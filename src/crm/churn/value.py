@@ -19,9 +19,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from crm.access.engine import access_for
 from crm.churn import btyd
 from crm.churn.models import CustomerValue, ValueModel
+from crm.churn.permissions import WARNING
 from crm.core.bulk import insert_values
+from crm.customers.models import Customer
+from crm.customers.permissions import CUSTOMER
 from crm.orders.models import EFFECTIVE_STATUSES, Order
 
 # Fewer customers than this with order history, or no repeat customer: no model is fitted.
@@ -119,3 +123,32 @@ def value_refresh(*, today: datetime.date | None = None, horizon_days: int | Non
         "gamma_gamma": {k: round(v, 4) for k, v in vars(spending).items()},
         "fit_seconds": round(fitted, 1), "seconds": round(time.monotonic() - started, 1),
     }
+
+
+# --- reading ------------------------------------------------------------------------------------------
+SORTS = {
+    "alive": ("p_alive", "customer_id"),
+    "-alive": ("-p_alive", "-customer_id"),
+    "-spend": ("-expected_spend", "customer_id"),
+    "-last": ("-last_order_on", "customer_id"),
+    "last": ("last_order_on", "customer_id"),
+}
+
+
+def customer_values(*, user, filters: dict | None = None):
+    """The figures of the customers in the user's data scope (the scope of their managers, not the
+    public pools'), at risk first by default. Filters: `alive_below` (a share, 0…1), `manager`
+    (a user), `sort` (a key of SORTS)."""
+    access = access_for(user)
+    filters = filters or {}
+    values = CustomerValue.objects.select_related("customer__manager")
+    if not access.can(f"{CUSTOMER}.view") or not access.can(f"{WARNING}.view"):
+        return values.none()
+    condition = access.scope_filter(CUSTOMER)
+    if condition is not None:  # None: every customer
+        values = values.filter(customer__in=Customer.objects.filter(condition).values("pk"))
+    if filters.get("alive_below") is not None:
+        values = values.filter(p_alive__lt=filters["alive_below"])
+    if filters.get("manager"):
+        values = values.filter(customer__manager=filters["manager"])
+    return values.order_by(*SORTS.get(filters.get("sort") or "alive", SORTS["alive"]))
