@@ -18,6 +18,7 @@ urlpatterns = [
     path("v1/", include("crm.service.api.urls")),
     path("v1/", include("crm.orders.api.integration_urls")),
     path("v1/", include("crm.churn.api.value_urls")),
+    path("v1/", include("crm.orders.api.urls")),
     path("v1/", include("crm.competitors.api.urls")),
     path("v1/", include("crm.knowledge.api.urls")),
     path("v1/", include("crm.imports.api.urls")),

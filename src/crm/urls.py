@@ -16,6 +16,7 @@ urlpatterns = [
     path("leads/", include("crm.leads.urls")),
     path("services/", include("crm.service.urls")),
     path("churn/value/", include("crm.churn.urls_value")),
+    path("orders/", include("crm.orders.urls")),
     path("portal/", include("crm.portal.urls")),
     path("portal-accounts/", include("crm.portal.urls_staff")),
     path("competitors/", include("crm.competitors.urls")),

@@ -4,7 +4,7 @@ the ERP's integration (a service account whose role grants `orders.integration.p
 from django.utils.translation import gettext_lazy as _
 
 from crm.access.registry import Resource, register
-from crm.core.navigation import register_menu_section
+from crm.core.navigation import MenuItem, register_item, register_menu_section
 
 ORDER = "orders.order"
 PRODUCT = "products.product"
@@ -37,3 +37,6 @@ register(
 
 # s003/5 §3.5 基础数据: the product and inventory queries sit beside the data dictionary.
 register_menu_section("basic", _("Basic data"), 50)
+register_item("basic", MenuItem(_("Products"), "orders:products", "box-seam", f"{PRODUCT}.view", 10))
+register_item("basic", MenuItem(_("Inventory"), "orders:inventory", "boxes", f"{STOCK}.view", 20))
+register_item("system", MenuItem(_("Unmatched orders"), "orders:unmatched", "link-45deg", f"{ORDER}.resolve", 52))
