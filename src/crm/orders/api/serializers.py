@@ -40,7 +40,7 @@ class OrderDetailSerializer(OrderSerializer):
         read_only_fields = fields
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ErpProductSerializer(serializers.ModelSerializer):
     stock_total = serializers.DecimalField(
         max_digits=20,
         decimal_places=3,
@@ -68,7 +68,9 @@ class ProductFilterSerializer(serializers.Serializer):
     batch = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text=_("A part of the batch, any case.")
     )
-    ordering = serializers.ChoiceField(choices=["name", "-name"], required=False, help_text=_("By name: name or -name."))
+    ordering = serializers.ChoiceField(
+        choices=["name", "-name"], required=False, help_text=_("By name: name or -name.")
+    )
 
 
 class StockSerializer(serializers.ModelSerializer):

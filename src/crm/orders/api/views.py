@@ -55,7 +55,9 @@ class OrderViewSet(mixins.RetrieveModelMixin, CrmViewSet):
         order.line_list = selectors.order_lines(order=order)
         return order
 
-    @extend_schema(summary="Unmatched orders, by ERP customer code", responses={200: s.UnmatchedGroupSerializer(many=True)})
+    @extend_schema(
+        summary="Unmatched orders, by ERP customer code", responses={200: s.UnmatchedGroupSerializer(many=True)}
+    )
     @action(detail=False, methods=["get"], required_action="resolve", pagination_class=ListPagination)
     def unmatched(self, request):
         """Shipped and paid orders whose ERP customer code names no customer, one row per code (newest
@@ -88,7 +90,7 @@ class ProductViewSet(mixins.ListModelMixin, CrmViewSet):
     each with its total stock over every warehouse."""
 
     resource = PRODUCT
-    serializer_class = s.ProductSerializer
+    serializer_class = s.ErpProductSerializer
     pagination_class = ListPagination
     queryset = Product.objects.none()
 
