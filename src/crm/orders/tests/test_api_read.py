@@ -131,7 +131,6 @@ def test_the_answers_validate_against_the_schema(admin_user, customer):
     """tests/test_api_answers_schema.py walks every endpoint on data without orders; here they have rows."""
     from drf_spectacular.generators import SchemaGenerator
     from jsonschema import Draft7Validator
-
     from tests.test_api_answers_schema import _jsonschema
 
     product = make_product(price=None)
