@@ -75,7 +75,7 @@ def generate_orders(*, customers: int, today: datetime.date, log) -> dict[str, i
         cursor.execute("CREATE INDEX bench_customer_rank_rn ON bench_customer_rank (rn)")
         count = customers * ORDERS_PER_CUSTOMER
         quiet = "c.rn % 8 = 0"
-        days = f"CASE WHEN {quiet} THEN 200 + (s.g * 7919) % 530 ELSE (s.g * 7919) % 730 END"
+        days = f"CASE WHEN {quiet} THEN 200 + ((s.g % 530) * 7919) % 530 ELSE ((s.g % 730) * 7919) % 730 END"
         # Order g has id g, so its lines and total follow from g without reading the orders back:
         # 1 + g % 3 lines, each (1 + g % 5) × (100 + (g % 50) × 20).
         quantity, price = "(1 + s.g % 5)", "(100 + (s.g % 50) * 20)"
