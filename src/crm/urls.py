@@ -15,6 +15,7 @@ urlpatterns = [
     path("opportunities/", include("crm.opportunities.urls")),
     path("leads/", include("crm.leads.urls")),
     path("services/", include("crm.service.urls")),
+    path("churn/", include("crm.churn.urls")),
     path("portal/", include("crm.portal.urls")),
     path("portal-accounts/", include("crm.portal.urls_staff")),
     path("competitors/", include("crm.competitors.urls")),

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from crm.access.registry import Resource, register
+from crm.core.navigation import MenuItem, register_item
 
 WARNING = "churn.warning"
 
@@ -21,3 +22,6 @@ register(
         },
     )
 )
+
+# 客户管理 → 客户流失管理 (s003/5 §3.2.2): the warnings of the customers one may see.
+register_item("customers", MenuItem(_("Churn management"), "churn:list", "exclamation-triangle", f"{WARNING}.view", 50))
