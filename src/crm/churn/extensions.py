@@ -34,7 +34,7 @@ register_merge_hook("churn", services.customers_merging)
 
 
 def _section(user, customer) -> dict:
-    return {"warnings": list(selectors.warning_list(user=user, customer=customer)[:SECTION_SIZE])}
+    return {"warnings": selectors.attach_figures(selectors.warning_list(user=user, customer=customer)[:SECTION_SIZE])}
 
 
 register_section(
@@ -45,7 +45,7 @@ register_section(
 def _panel(user) -> dict:
     """The active warnings of the customers I manage, the least likely to be still active first."""
     mine = selectors.warning_list(user=user, filters={"tab": "active", "mine": True, "ordering": "p_alive"})
-    return {"warnings": selectors.attach_days(mine[:PANEL_SIZE]), "user_id": user.pk}
+    return {"warnings": selectors.attach_figures(mine[:PANEL_SIZE]), "user_id": user.pk}
 
 
 register_panel(

@@ -32,22 +32,17 @@ DEFAULT_ORDERING = "-created_at"
 SEARCH_LIMIT = 100
 
 
-def _annotated(queryset: QuerySet) -> QuerySet:
-    """With the measures' count and the model's probability that the customer is still active
-    (CustomerValue.p_alive, None before the `churn.value` job has run): two correlated subqueries
-    on primary or foreign keys, so a page of warnings stays one query."""
+def _alive():
+    """The model's probability that the warning's customer is still active (CustomerValue.p_alive;
+    None before the `churn.value` job has run): a primary-key lookup per row."""
+    return Subquery(CustomerValue.objects.filter(customer=OuterRef("customer_id")).values("p_alive")[:1])
+
+
+def _measures_count():
     measures = (
-        SuspensionMeasure.objects.filter(warning=OuterRef("pk"))
-        .order_by()
-        .values("warning")
-        .annotate(n=Count("id"))
-        .values("n")
+        SuspensionMeasure.objects.filter(warning=OuterRef("pk")).order_by().values("warning").annotate(n=Count("id"))
     )
-    alive = CustomerValue.objects.filter(customer=OuterRef("customer_id")).values("p_alive")[:1]
-    return queryset.annotate(
-        measures_count=Coalesce(Subquery(measures, output_field=IntegerField()), Value(0)),
-        p_alive=Subquery(alive),
-    )
+    return Coalesce(Subquery(measures.values("n"), output_field=IntegerField()), Value(0))
 
 
 def warning_list(*, user, filters: dict | None = None, customer=None) -> QuerySet:
@@ -72,13 +67,21 @@ def warning_list(*, user, filters: dict | None = None, customer=None) -> QuerySe
     name = (filters.get("customer_name") or "").strip()[:SEARCH_LIMIT]
     if name:
         queryset = queryset.filter(customer_id__in=customer_ids_named(name))
-    ordering = ORDERINGS.get(filters.get("ordering") or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
-    return access_for(user).scoped(WARNING, _annotated(queryset), listing=True).order_by(*ordering)
+    key = filters.get("ordering") or DEFAULT_ORDERING
+    if key not in ORDERINGS:
+        key = DEFAULT_ORDERING
+    if key.lstrip("-") == "p_alive":  # sorted by it: in the query; otherwise attach_figures reads it per page
+        queryset = queryset.annotate(p_alive=_alive())
+    return access_for(user).scoped(WARNING, queryset, listing=True).order_by(*ORDERINGS[key])
 
 
 def warning_get(*, user, pk) -> ChurnWarning:
-    queryset = _annotated(ChurnWarning.objects.select_related("customer", "customer__manager", "confirmed_by"))
-    return access_for(user).get(WARNING, pk, queryset=queryset)
+    queryset = ChurnWarning.objects.select_related("customer", "customer__manager", "confirmed_by").annotate(
+        p_alive=_alive(), measures_count=_measures_count()
+    )
+    warning = access_for(user).get(WARNING, pk, queryset=queryset)
+    warning.days_since = days_since(warning.last_order_on)
+    return warning
 
 
 def warning_measures(*, warning: ChurnWarning) -> list[SuspensionMeasure]:
@@ -98,10 +101,26 @@ def days_since(day: datetime.date, today: datetime.date | None = None) -> int:
     return ((today or timezone.localdate()) - day).days
 
 
-def attach_days(warnings) -> list:
-    """Each warning with `days_since` its customer's last order (for the list and the panel)."""
-    today = timezone.localdate()
+def attach_figures(warnings) -> list:
+    """A page of warnings with, on each, `measures_count`, `p_alive` (unless the query sorted by
+    it) and `days_since` its customer's last order: two queries for the page, whatever its size,
+    instead of correlated subqueries that the list's count would run for every row it counts."""
     warnings = list(warnings)
+    if not warnings:
+        return warnings
+    counts = dict(
+        SuspensionMeasure.objects.filter(warning_id__in=[w.pk for w in warnings])
+        .order_by()
+        .values("warning")
+        .annotate(n=Count("id"))
+        .values_list("warning", "n")
+    )
+    missing = [w.customer_id for w in warnings if not hasattr(w, "p_alive")]
+    alive = dict(CustomerValue.objects.filter(customer_id__in=missing).values_list("customer_id", "p_alive"))
+    today = timezone.localdate()
     for warning in warnings:
+        warning.measures_count = counts.get(warning.pk, 0)
+        if not hasattr(warning, "p_alive"):
+            warning.p_alive = alive.get(warning.customer_id)
         warning.days_since = days_since(warning.last_order_on, today)
     return warnings

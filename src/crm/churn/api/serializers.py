@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from crm.churn.models import WARNING_STATES, ChurnWarning, SuspensionMeasure, WarningState
-from crm.churn.selectors import ORDERINGS, TABS, days_since
+from crm.churn.selectors import ORDERINGS, TABS
 from crm.core.api.serializers import UserNameField, enum_field
 
 StateField = enum_field("ChurnWarningStateEnum", WarningState.choices)
@@ -31,7 +31,7 @@ class ChurnWarningSerializer(serializers.ModelSerializer):
     manager = serializers.IntegerField(source="customer.manager_id", read_only=True, allow_null=True)
     manager_name = UserNameField(source="customer.manager")
     confirmed_by_name = UserNameField(source="confirmed_by")
-    days_since_last_order = serializers.SerializerMethodField()
+    days_since_last_order = serializers.IntegerField(source="days_since", read_only=True)
     measures_count = serializers.IntegerField(read_only=True)
     p_alive = serializers.FloatField(
         read_only=True, allow_null=True,
@@ -47,9 +47,6 @@ class ChurnWarningSerializer(serializers.ModelSerializer):
             "reason", "confirmed_at", "confirmed_by", "confirmed_by_name", "closed_at", "actions",
         ]
         read_only_fields = fields
-
-    def get_days_since_last_order(self, warning) -> int:
-        return days_since(warning.last_order_on)
 
     def get_actions(self, warning) -> list[str]:
         return WARNING_STATES.actions(warning.state)

@@ -42,6 +42,10 @@ class ChurnWarningViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, CrmV
     def get_object(self):
         return selectors.warning_get(user=self.request.user, pk=self.kwargs["pk"])
 
+    def list(self, request, *args, **kwargs):
+        page = selectors.attach_figures(self.paginate_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def retrieve(self, request, *args, **kwargs):
         return self._answer(self.get_object())
 

@@ -48,7 +48,7 @@ def warning_list(request):
     filters = {"tab": tab, "ordering": ordering, **form.valid_filters()}
     queryset = selectors.warning_list(user=request.user, filters=filters)
     page_obj = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_obj.object_list = selectors.attach_days(page_obj.object_list)
+    page_obj.object_list = selectors.attach_figures(page_obj.object_list)
     columns = [
         {"key": key, "label": label, "up": ordering == key, "down": ordering == f"-{key}"}
         for key, label in SORTABLE.items()
@@ -69,7 +69,6 @@ def warning_list(request):
 @crm_view(f"{WARNING}.view")
 def warning_detail(request, pk):
     warning = selectors.warning_get(user=request.user, pk=pk)
-    selectors.attach_days([warning])
     measures = selectors.warning_measures(warning=warning)
     access = access_for(request.user)
     on_record = access.abilities(WARNING, warning)
