@@ -95,3 +95,37 @@ def test_the_list_reads_a_fixed_number_of_queries(sales):
         return len(queries)
 
     assert count(2) == count(7)
+
+
+def test_the_answers_validate_against_the_schema(sales, customer):
+    """As tests/test_api_answers_schema.py does for every endpoint, here with a warning to show."""
+    from drf_spectacular.generators import SchemaGenerator
+    from jsonschema import Draft7Validator
+
+
+    def _jsonschema(node):  # OpenAPI 3.0's `nullable` as JSON Schema's null type
+        if isinstance(node, list):
+            return [_jsonschema(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: _jsonschema(value) for key, value in node.items()}
+        return {"anyOf": [node, {"type": "null"}]} if node.pop("nullable", False) else node
+
+    warning = warned(customer)
+    client = api_client(sales.manager)
+    client.post(f"{URL}{warning.pk}/measures/", {"text": "电话回访"}, format="json")
+    CustomerValue.objects.create(
+        customer=customer, orders=1, first_order_on=OLD, last_order_on=OLD, spend=1, p_alive=0.25, expected_orders=0,
+        expected_spend=0, refreshed_at="2026-08-31T00:00:00Z",
+    )
+    schema = SchemaGenerator(urlconf="crm.urls").get_schema(request=None, public=True)
+    components = _jsonschema(schema["components"])
+    for path, url in ((URL, URL), (f"{URL}{{id}}/", f"{URL}{warning.pk}/")):
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        body = client.get(url).json()
+        validator = Draft7Validator(
+            {"components": components, "allOf": [_jsonschema(content["schema"])]},
+            format_checker=Draft7Validator.FORMAT_CHECKER,
+        )
+        assert [error.message for error in validator.iter_errors(body)] == []
+    assert client.get(f"{URL}{warning.pk}/").json()["p_alive"] == 0.25
