@@ -5,7 +5,7 @@ the dialogs to add a suspension measure (暂缓流失) and to confirm the churn 
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
@@ -19,9 +19,9 @@ from crm.identity.models import User
 
 PAGE_SIZE = 20
 TABS = [
-    ("active", gettext_lazy("Active")),
-    ("confirmed", gettext_lazy("Churn confirmed")),
-    ("closed", gettext_lazy("Ordered again")),
+    ("active", pgettext_lazy("churn warnings", "Active")),
+    ("confirmed", pgettext_lazy("churn warnings", "Confirmed")),
+    ("closed", pgettext_lazy("churn warnings", "Ordered again")),
 ]
 # The sortable columns: (key, label); the list's ?ordering= takes the key or "-" and the key.
 SORTABLE = {
