@@ -16,6 +16,7 @@ urlpatterns = [
     path("v1/", include("crm.opportunities.api.urls")),
     path("v1/", include("crm.leads.api.urls")),
     path("v1/", include("crm.service.api.urls")),
+    path("v1/", include("crm.churn.api.urls")),
     path("v1/", include("crm.orders.api.integration_urls")),
     path("v1/", include("crm.churn.api.value_urls")),
     path("v1/", include("crm.orders.api.urls")),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("services/", include("crm.service.urls")),
     path("churn/value/", include("crm.churn.urls_value")),
     path("orders/", include("crm.orders.urls")),
+    path("churn/", include("crm.churn.urls")),
     path("portal/", include("crm.portal.urls")),
     path("portal-accounts/", include("crm.portal.urls_staff")),
     path("competitors/", include("crm.competitors.urls")),

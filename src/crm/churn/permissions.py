@@ -23,6 +23,8 @@ register(
     )
 )
 
+# 客户管理 → 客户流失管理 (s003/5 §3.2.2): the warnings of the customers one may see.
+register_item("customers", MenuItem(_("Churn management"), "churn:list", "exclamation-triangle", f"{WARNING}.view", 50))
 register_item(
     "customers", MenuItem(_("Customer value"), "churn_value:list", "graph-down-arrow", f"{WARNING}.view", 55)
 )

@@ -284,5 +284,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Churn warnings (s003/5 §3.2.2, crm.churn.scan): a customer whose last shipped or paid order is
+# more than CHURN_MONTHS calendar months old is warned; the scan runs on CHURN_SCHEDULE (cron's
+# five fields "minute hour day-of-month month day-of-week": Saturdays at 02:00 by default).
+CHURN_MONTHS = env_int("CRM_CHURN_MONTHS", 6)
+CHURN_SCHEDULE = env_str("CRM_CHURN_SCHEDULE", "0 2 * * 6")
 # Customer value (SEG-4, crm.churn.value): the horizon of the expected orders and spend.
 CHURN_VALUE_HORIZON_DAYS = env_int("CRM_CHURN_VALUE_HORIZON_DAYS", 180)

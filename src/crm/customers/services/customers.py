@@ -2,16 +2,17 @@
 check (CUS-8) on every create and every change of the name, phone, e-mail or credit code. Many at
 a time (imports): crm.customers.services.bulk."""
 
+import json
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
 from crm.audit.models import AuditAction
-from crm.audit.services import audit_delete, audit_record, audit_update, snapshot
+from crm.audit.services import audit_delete, audit_record, audit_records_bulk, audit_update, snapshot
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.numbering import next_number
 from crm.core.services import full_clean
@@ -23,7 +24,7 @@ from crm.customers.models.customer import STATUS_FLOW
 from crm.customers.permissions import CUSTOMER
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
 from crm.customers.services import duplicates, indexing
-from crm.customers.services.events import event_record
+from crm.customers.services.events import event_record, events_record_bulk
 
 NUMBER_KEY = "customer"
 NUMBER_PREFIX = "KH"
@@ -275,6 +276,52 @@ def customer_set_status(*, actor, customer: Customer, status: str, reason: str =
         customer=customer, kind=EventKind.STATUS, actor=actor, summary=reason, data={"status": [before, status]}
     )
     return customer
+
+
+def _ids_condition(ids: list[int]) -> tuple[str, object]:
+    """`id` among `ids`, as one bound parameter whatever their number (an array on PostgreSQL,
+    a JSON list on SQLite): no statement grows with the list, no limit on variables is met."""
+    if connection.vendor == "postgresql":
+        return "id = ANY(%s)", ids
+    return "id IN (SELECT value FROM json_each(%s))", json.dumps(ids)
+
+
+@transaction.atomic
+def customers_status_move(*, actor, customer_ids, action: str, reason: str = "") -> int:
+    """Move many customers along STATUS_FLOW by `action` at once (the churn scan, orders coming
+    in): those whose status is one of the action's sources move to its target, the others stay.
+    One conditional UPDATE per source status (…RETURNING the ids it moved, so the audit and the
+    timeline say exactly what changed, whatever ran at the same time); audit rows and timeline
+    events are inserted in bulk. For modules that decided already whether the actor may do this
+    (the churn app asks for its own functions); `actor` None is the system. Returns how many moved."""
+    transition = STATUS_FLOW.transitions[action]
+    ids = sorted({int(pk) for pk in customer_ids})
+    if not ids:
+        return 0
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    condition, param = _ids_condition(ids)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    sql = f"UPDATE {table} SET status = %s, updated_at = %s WHERE {condition} AND status = %s RETURNING id, name"  # noqa: S608
+    moved = 0
+    for source in sorted(transition.sources):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [transition.target, now, param, source])
+            rows = cursor.fetchall()
+        if not rows:
+            continue
+        moved += len(rows)
+        change = {"status": [source, transition.target]}
+        audit_records_bulk(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            model=Customer,
+            rows=[(pk, name, change) for pk, name in rows],
+            message=f"status {action}",
+        )
+        events_record_bulk(
+            customer_ids=[pk for pk, _name in rows], kind=EventKind.STATUS, actor=actor, summary=reason, data=change
+        )
+    return moved
 
 
 @transaction.atomic

@@ -1,0 +1,119 @@
+"""客户流失管理 pages: tabs, filters (name, pinyin, manager), sorting, a fixed number of queries,
+the detail with its dialogs, 404 outside the scope, the 360 section and the workbench panel."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from crm.churn import services
+from crm.churn.models import ChurnWarning, CustomerValue, SuspensionMeasure, WarningState
+from crm.churn.scan import churn_scan
+from crm.churn.tests.conftest import OLD, TODAY, warned
+from crm.customers.models import Customer, CustomerStatus
+from crm.customers.testing import make_customer
+from crm.orders.testing import make_order
+
+NOW = datetime.datetime(2026, 8, 31, tzinfo=datetime.UTC)
+
+
+def _value(customer, p_alive: float) -> None:
+    CustomerValue.objects.create(
+        customer=customer, orders=2, first_order_on=OLD, last_order_on=OLD, spend=100, p_alive=p_alive,
+        expected_orders=0.1, expected_spend=10, refreshed_at=NOW,
+    )
+
+
+def _rows(answer) -> list[str]:
+    import re
+
+    return re.findall(r'data-testid="warning-row" data-customer="([^"]+)"', answer.content.decode())
+
+
+def test_tabs_filters_sorting_and_scope(client, sales, customer, far_customer):
+    second = make_customer(manager=sales.manager, name="北京华信网络有限公司")
+    for made, day in ((customer, OLD), (second, OLD - datetime.timedelta(days=40)), (far_customer, OLD)):
+        make_order(made, ordered_on=day)
+    churn_scan(today=TODAY)
+    _value(customer, 0.12)
+    _value(second, 0.64)
+    client.force_login(sales.manager)
+    page = client.get("/churn/")
+    assert page.status_code == 200
+    assert sorted(_rows(page)) == sorted([customer.name, second.name])  # not the Shenzhen manager's
+    body = page.content.decode()
+    assert "12%" in body and "64%" in body
+    assert _rows(client.get("/churn/", {"customer_name": "浦江"})) == [customer.name]
+    assert _rows(client.get("/churn/", {"customer_name": "pujiang"})) == [customer.name]
+    assert _rows(client.get("/churn/", {"customer_name": "bjhx"})) == [second.name]
+    assert _rows(client.get("/churn/", {"ordering": "p_alive"})) == [customer.name, second.name]
+    assert _rows(client.get("/churn/", {"ordering": "-p_alive"})) == [second.name, customer.name]
+    assert _rows(client.get("/churn/", {"ordering": "last_order_on"})) == [second.name, customer.name]
+    assert _rows(client.get("/churn/", {"tab": "confirmed"})) == []
+    far = ChurnWarning.objects.get(customer=far_customer)
+    assert client.get(f"/churn/{far.pk}/").status_code == 404
+    assert client.get(f"/churn/{far.pk}/measure/").status_code == 404
+
+    client.force_login(sales.supervisor)  # 上海分公司's subtree: both managers of 销售一部, not 深圳
+    assert sorted(_rows(client.get("/churn/"))) == sorted([customer.name, second.name])
+    assert _rows(client.get("/churn/", {"manager": sales.colleague.pk})) == []
+    client.force_login(sales.executive)
+    assert _rows(client.get("/churn/", {"manager": sales.other.pk})) == [far_customer.name]
+
+
+def test_the_list_reads_a_fixed_number_of_queries(client, sales):
+    def count(n: int) -> int:
+        for i in range(n):
+            made = make_customer(manager=sales.manager, name=f"查询计数客户{Customer.objects.count()}{i}有限公司")
+            make_order(made, ordered_on=OLD)
+            _value(made, 0.5)
+        churn_scan(today=TODAY)
+        for warning in ChurnWarning.objects.all()[:2]:
+            SuspensionMeasure.objects.create(warning=warning, text="措施", created_by=sales.manager)
+        client.force_login(sales.manager)
+        client.get("/churn/")  # the session, the menu and the settings read once
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/churn/").status_code == 200
+        return len(queries)
+
+    assert count(2) == count(8)
+
+
+def test_detail_dialogs_and_the_confirm_button_waits_for_a_measure(client, sales, customer):
+    warning = warned(customer)
+    client.force_login(sales.manager)
+    page = client.get(f"/churn/{warning.pk}/").content.decode()
+    assert 'data-testid="confirm-why"' in page and "disabled" in page
+    refused = client.post(f"/churn/{warning.pk}/confirm/", {"reason": "客户倒闭"})
+    assert refused.status_code == 400 and ChurnWarning.objects.get(pk=warning.pk).state == WarningState.OPEN
+    answer = client.post(f"/churn/{warning.pk}/measure/", {"text": "电话回访"})
+    assert answer.status_code == 302 and answer["Location"] == f"/churn/{warning.pk}/"
+    page = client.get(f"/churn/{warning.pk}/").content.decode()
+    assert "电话回访" in page and 'data-testid="confirm-why"' not in page
+    assert client.post(f"/churn/{warning.pk}/confirm/", {"reason": ""}).status_code == 400
+    assert client.post(f"/churn/{warning.pk}/confirm/", {"reason": "客户倒闭"}).status_code == 302
+    assert Customer.objects.get(pk=customer.pk).status == CustomerStatus.LOST
+    page = client.get(f"/churn/{warning.pk}/").content.decode()
+    assert "客户倒闭" in page and 'data-testid="warning-measure"' not in page
+    assert customer.name in client.get("/churn/", {"tab": "confirmed"}).content.decode()
+
+
+def test_without_the_functions_no_buttons_and_403(client, sales, customer):
+    warning = warned(customer)
+    client.force_login(sales.executive)
+    page = client.get(f"/churn/{warning.pk}/").content.decode()
+    assert 'data-testid="warning-measure"' not in page and 'data-testid="warning-confirm"' not in page
+    assert client.get(f"/churn/{warning.pk}/measure/").status_code == 403
+
+
+def test_the_customer_page_section_timeline_and_the_workbench_panel(client, sales, customer):
+    warning = warned(customer)
+    _value(customer, 0.3)
+    services.measure_add(actor=sales.manager, warning=warning, text="寄送新品目录")
+    client.force_login(sales.manager)
+    section = client.get(f"/customers/{customer.pk}/", {"tab": "churn"})
+    assert section.status_code == 200
+    home = client.get("/").content.decode()
+    assert 'data-testid="panel-churn"' in home and customer.name in home and "30%" in home
+    client.force_login(sales.colleague)
+    assert customer.name not in client.get("/").content.decode()
