@@ -91,6 +91,8 @@ def churn_scan(today: datetime.date | None = None, months: int | None = None) ->
     now = timezone.now()
     ops = connection.ops
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the per-customer sums stay in memory (this transaction only)
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(
             _insert_sql(),
             [WarningState.OPEN.value, ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(before),
