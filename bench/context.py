@@ -65,12 +65,15 @@ class Context:
         return customer_queryset(self.fresh_user(self.user_id(persona))).count()
 
     # --- samples ----------------------------------------------------------------------------------------------
-    def sample_customers(self, persona: str, n: int = 20, fields=("pk", "name", "name_key", "phone")) -> list[dict]:
-        """`n` customers the persona may see, spread over the table (random ids, not the newest)."""
+    def sample_customers(
+        self, persona: str, n: int = 20, fields=("pk", "name", "name_key", "phone"), *, include_pools: bool = True
+    ) -> list[dict]:
+        """`n` customers the persona may see (without the public pools' if `include_pools` is False:
+        the persona's own scope), spread over the table (random ids, not the newest)."""
         from crm.customers.models import Customer
         from crm.customers.selectors.scope import customer_queryset
 
-        queryset = customer_queryset(self.fresh_user(self.user_id(persona)))
+        queryset = customer_queryset(self.fresh_user(self.user_id(persona)), include_pools=include_pools)
         bounds = Customer.objects.order_by("pk").values_list("pk", flat=True)
         first, last = bounds.first(), Customer.objects.order_by("-pk").values_list("pk", flat=True).first()
         if first is None:

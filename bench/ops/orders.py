@@ -22,7 +22,7 @@ def history(ctx, persona):
     from crm.orders.selectors import customer_for_orders, order_history
 
     user_id = ctx.user_id(persona)
-    customers = [row["pk"] for row in ctx.sample_customers(persona, n=20)]
+    customers = [row["pk"] for row in ctx.sample_customers(persona, n=20, include_pools=False)]
 
     def read(pk):
         user = ctx.fresh_user(user_id)
@@ -37,7 +37,7 @@ def detail(ctx, persona):
     from crm.orders.selectors import order_get, order_lines
 
     user_id = ctx.user_id(persona)
-    customers = [row["pk"] for row in ctx.sample_customers(persona, n=20)]
+    customers = [row["pk"] for row in ctx.sample_customers(persona, n=20, include_pools=False)]
     orders = list(Order.objects.filter(EFFECTIVE, customer_id__in=customers).values_list("pk", flat=True)[:20])
 
     def read(pk):
