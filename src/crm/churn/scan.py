@@ -104,7 +104,8 @@ def churn_scan(today: datetime.date | None = None, months: int | None = None) ->
     if rows:
         reason = _("No order for more than %(months)d months") % {"months": months}
         result["customers_moved"] = customers_status_move(
-            actor=None, customer_ids=[customer_id for _pk, customer_id, _last in rows], action="warn", reason=reason
+            actor=None, customer_ids=[customer_id for _pk, customer_id, _last in rows], action="warn", reason=reason,
+            timeline=False,  # the warning's own entry below says it, with its link
         )
         insert_values(
             CustomerEvent,

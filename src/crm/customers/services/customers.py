@@ -22,6 +22,7 @@ from crm.customers.fields import ENTERED
 from crm.customers.models import Contract, Customer, CustomerStatus, EventKind
 from crm.customers.models.customer import STATUS_FLOW
 from crm.customers.permissions import CUSTOMER
+from crm.customers.search import defer_search_index
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
 from crm.customers.services import duplicates, indexing
 from crm.customers.services.events import event_record, events_record_bulk
@@ -287,13 +288,14 @@ def _ids_condition(ids: list[int]) -> tuple[str, object]:
 
 
 @transaction.atomic
-def customers_status_move(*, actor, customer_ids, action: str, reason: str = "") -> int:
+def customers_status_move(*, actor, customer_ids, action: str, reason: str = "", timeline: bool = True) -> int:
     """Move many customers along STATUS_FLOW by `action` at once (the churn scan, orders coming
     in): those whose status is one of the action's sources move to its target, the others stay.
     One conditional UPDATE per source status (…RETURNING the ids it moved, so the audit and the
     timeline say exactly what changed, whatever ran at the same time); audit rows and timeline
     events are inserted in bulk. For modules that decided already whether the actor may do this
-    (the churn app asks for its own functions); `actor` None is the system. Returns how many moved."""
+    (the churn app asks for its own functions); `actor` None is the system. `timeline=False`: the
+    caller writes its own timeline entry for the step (one entry per step). Returns how many moved."""
     transition = STATUS_FLOW.transitions[action]
     ids = sorted({int(pk) for pk in customer_ids})
     if not ids:
@@ -301,6 +303,7 @@ def customers_status_move(*, actor, customer_ids, action: str, reason: str = "")
     table = connection.ops.quote_name(Customer._meta.db_table)
     condition, param = _ids_condition(ids)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    defer_search_index(len(ids))
     sql = f"UPDATE {table} SET status = %s, updated_at = %s WHERE {condition} AND status = %s RETURNING id, name"  # noqa: S608
     moved = 0
     for source in sorted(transition.sources):
@@ -318,9 +321,10 @@ def customers_status_move(*, actor, customer_ids, action: str, reason: str = "")
             rows=[(pk, name, change) for pk, name in rows],
             message=f"status {action}",
         )
-        events_record_bulk(
-            customer_ids=[pk for pk, _name in rows], kind=EventKind.STATUS, actor=actor, summary=reason, data=change
-        )
+        if timeline:
+            events_record_bulk(
+                customer_ids=[pk for pk, _name in rows], kind=EventKind.STATUS, actor=actor, summary=reason, data=change
+            )
     return moved
 
 
