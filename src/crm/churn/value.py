@@ -94,12 +94,26 @@ def value_refresh(*, today: datetime.date | None = None, horizon_days: int | Non
     horizon = horizon_days / WEEK
     alive = btyd.p_alive(purchases, triples[:, 0], triples[:, 1], triples[:, 2])[inverse]
     expected = btyd.expected_purchases(purchases, horizon, triples[:, 0], triples[:, 1], triples[:, 2])[inverse]
+    unsure = ~np.isfinite(expected)
+    if unsure.any():
+        # A data set with next to no spread between customers drives the fit to its edges (r and α in
+        # the millions, a near 0), where the closed form overflows: there the posterior mean rate
+        # times the horizon, for as long as the customer is alive, is what it tends to.
+        rate = (purchases.r + x[unsure]) / (purchases.alpha + T[unsure])
+        expected[unsure] = rate * horizon * alive[unsure]
     repeat = x > 0
     m = np.zeros_like(spend)
     m[repeat] = (spend[repeat] - first_spend[repeat]) / x[repeat]  # the average repeat transaction
     positive = repeat & (m > 0)
-    spending = btyd.fit_gamma_gamma(x[positive], m[positive])
-    value = btyd.expected_spend(spending, x, m) * expected
+    try:
+        spending = btyd.fit_gamma_gamma(x[positive], m[positive])
+        per_order = btyd.expected_spend(spending, x, m)
+    except (RuntimeError, ValueError):
+        # Spend too alike between customers (or too few repeat buyers) for Gamma-Gamma to find
+        # its spread: each customer's own average order stands in for its expected order.
+        spending = None
+        per_order = np.where(repeat, m, spend / np.maximum(days, 1))
+    value = per_order * expected
     fitted = time.monotonic() - started
 
     now = timezone.now()
@@ -117,12 +131,12 @@ def value_refresh(*, today: datetime.date | None = None, horizon_days: int | Non
         )
         ValueModel.objects.create(
             fitted_at=now, customers=len(rows), horizon_days=horizon_days,
-            parameters={"bgnbd": vars(purchases), "gamma_gamma": vars(spending)},
+            parameters={"bgnbd": vars(purchases), "gamma_gamma": vars(spending) if spending else None},
         )
     return {
         "customers": len(rows), "fitted": True, "unique_triples": len(triples),
         "bgnbd": {k: round(v, 4) for k, v in vars(purchases).items()},
-        "gamma_gamma": {k: round(v, 4) for k, v in vars(spending).items()},
+        "gamma_gamma": {k: round(v, 4) for k, v in vars(spending).items()} if spending else None,
         "fit_seconds": round(fitted, 1), "seconds": round(time.monotonic() - started, 1),
     }
 
