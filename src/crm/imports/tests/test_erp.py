@@ -70,3 +70,28 @@ def test_only_those_who_may_push_import_erp_data(sales):
 
     assert not registry.get("erp_orders").allowed(sales.supervisor)
     assert not registry.get("erp_products").allowed(sales.manager)
+
+
+def test_products_and_inventory_export_as_filtered_with_their_permission(sales):
+    import csv
+    import io
+
+    import pytest
+
+    from crm.core.errors import PermissionDenied
+    from crm.imports.services import exports
+    from crm.orders.testing import make_product, make_stock, make_warehouse
+
+    def rows(record_type, params):
+        done = exports.export_start(actor=sales.executive, record_type=record_type, fmt="csv", params=params)
+        return list(csv.reader(io.StringIO(done.content.decode("utf-8-sig"))))[1:]
+
+    shanghai, beijing = make_warehouse("上海一号仓"), make_warehouse("北京仓")
+    router, switch = make_product("工业路由器", "R-200"), make_product("千兆交换机", "S-24")
+    make_stock(router, shanghai, "12"), make_stock(router, beijing, "3"), make_stock(switch, shanghai, "7")
+    assert [row[1] for row in rows("products", "model=R-2")] == ["工业路由器"]
+    assert sorted((row[1], row[4], row[5]) for row in rows("inventory", f"warehouse={shanghai.pk}")) == [
+        ("千兆交换机", "上海一号仓", "7.000"), ("工业路由器", "上海一号仓", "12.000")
+    ]
+    with pytest.raises(PermissionDenied):  # managers query products; exporting them is not theirs
+        exports.export_start(actor=sales.manager, record_type="products", fmt="csv")

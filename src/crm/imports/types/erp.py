@@ -11,8 +11,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.imports import registry
+from crm.imports.exports import Column
 from crm.orders import sync
-from crm.orders.permissions import INTEGRATION
+from crm.orders.permissions import INTEGRATION, PRODUCT, STOCK
+from crm.orders.selectors import product_list, stock_list
 
 F = registry.FieldSpec
 
@@ -141,3 +143,38 @@ class OrderImport(ErpImport):
 
 for import_type in (ProductImport(), WarehouseImport(), StockImport(), OrderImport()):
     registry.register(import_type)
+
+
+# --- exports: the product and inventory queries as filtered on screen --------------------------------------
+def _texts(params, *keys) -> dict:
+    return {key: (params.get(key) or "").strip() if params else "" for key in keys}
+
+
+def products_query(actor, params):
+    filters = {**_texts(params, "name", "model", "batch"), "ordering": (params or {}).get("ordering") or "name"}
+    columns = [
+        Column("external_id", _("ERP key")), Column("name", _("Product name")), Column("model_number", _("Model")),
+        Column("batch", _("Batch")), Column("unit", _("Unit")), Column("price", _("Price")),
+        Column("category", _("Category")), Column("synced_at", _("Synchronised at")),
+    ]
+    return product_list(user=actor, filters=filters), columns
+
+
+def inventory_query(actor, params):
+    warehouse = (params or {}).get("warehouse") or ""
+    filters = {**_texts(params, "product"), "warehouse": int(warehouse) if str(warehouse).isdigit() else None}
+    columns = [
+        Column("product.external_id", _("Product's ERP key")), Column("product.name", _("Product name")),
+        Column("product.model_number", _("Model")), Column("product.batch", _("Batch")),
+        Column("warehouse.name", _("Warehouse name")), Column("quantity", _("Quantity")),
+        Column("product.unit", _("Unit")), Column("synced_at", _("Synchronised at")),
+    ]
+    return stock_list(user=actor, filters=filters), columns
+
+
+registry.register_export(
+    registry.ExportSource(code="products", label=_("Products"), resource=PRODUCT, query=products_query)
+)
+registry.register_export(
+    registry.ExportSource(code="inventory", label=_("Inventory"), resource=STOCK, query=inventory_query)
+)

@@ -157,3 +157,13 @@ def test_history_reads_the_history_index_on_postgresql(sales, customer):
         plan = queryset[:20].explain()
         cursor.execute("SET enable_seqscan = on")
     assert "order_history_idx" in plan
+
+
+def test_the_queries_offer_the_export_only_to_those_who_may_export(client, sales):
+    for user, shown in ((sales.executive, True), (sales.manager, False)):
+        client.force_login(user)
+        for path, testid in (("/orders/products/", "products-export"), ("/orders/inventory/", "inventory-export")):
+            html = client.get(path).content.decode()
+            assert (f'data-testid="{testid}"' in html) is shown, (user, path)
+            if shown:
+                assert "type=" + testid.split("-")[0] in html

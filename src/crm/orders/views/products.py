@@ -4,6 +4,7 @@ stock (ORD-3), and inventory by product and warehouse (ORD-4). Read only: the ER
 from django.shortcuts import render
 
 from crm.access.decorators import crm_view
+from crm.access.engine import access_for
 from crm.core.pagination import CappedPaginator
 from crm.orders import selectors
 from crm.orders.permissions import PRODUCT, STOCK
@@ -23,6 +24,7 @@ def product_list(request):
     page_obj = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page_obj.object_list = selectors.attach_stock_totals(page_obj.object_list)
     context = {
+        "may": access_for(request.user).abilities(PRODUCT),
         "filters": filters,
         "filtered": any(filters.values()),
         "ordering": ordering,
@@ -43,6 +45,7 @@ def stock_list(request):
     )
     page_obj = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
+        "may": access_for(request.user).abilities(STOCK),
         "filters": filters,
         "filtered": bool(filters["product"] or warehouse),
         "warehouses": warehouses,
