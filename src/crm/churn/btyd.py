@@ -123,6 +123,10 @@ def _fitting_rows(weights, **named) -> list[np.ndarray]:
     return [c[keep] for c in columns]
 
 
+# A likelihood that changes by less than this share over a thousand more steps is flat there.
+_FLAT = 1e-7
+
+
 def _fit(neg_ll, start: np.ndarray, args: tuple) -> np.ndarray:
     """Maximum likelihood in log-parameter space (positivity for free), from the analytic gradient.
 
@@ -140,7 +144,16 @@ def _fit(neg_ll, start: np.ndarray, args: tuple) -> np.ndarray:
             options={"maxiter": 5000, "xatol": 1e-9, "fatol": 1e-13},
         )  # fmt: skip
         if not result.success:
-            raise RuntimeError(f"the maximum likelihood fit did not converge: {result.message}")
+            # Data that cannot tell the parameters apart (nobody seems to drop out; everyone buys at
+            # one rate) put the maximum at infinity: the optimiser walks a ridge whose likelihood no
+            # longer changes. If more steps gain nothing, any point of it predicts alike: take it.
+            again = optimize.minimize(
+                lambda theta: neg_ll(theta, *args)[0], result.x, method="Nelder-Mead", bounds=bounds,
+                options={"maxiter": 1000},
+            )  # fmt: skip
+            if not (np.isfinite(again.fun) and abs(result.fun - again.fun) <= _FLAT * max(1.0, abs(result.fun))):
+                raise RuntimeError(f"the maximum likelihood fit did not converge: {result.message}")
+            result = again
     return np.exp(result.x)
 
 

@@ -90,7 +90,10 @@ def value_refresh(*, today: datetime.date | None = None, horizon_days: int | Non
     triples, inverse, counts = np.unique(np.stack([x, t_x, T], axis=1), axis=0, return_inverse=True,
                                          return_counts=True)
     inverse = inverse.reshape(-1)
-    purchases = btyd.fit_bgnbd(triples[:, 0], triples[:, 1], triples[:, 2], weights=counts)
+    try:
+        purchases = btyd.fit_bgnbd(triples[:, 0], triples[:, 1], triples[:, 2], weights=counts)
+    except (RuntimeError, ValueError) as exc:  # the figures of the last fit stay
+        return {"customers": len(rows), "fitted": False, "reason": f"BG/NBD: {exc}"}
     horizon = horizon_days / WEEK
     alive = btyd.p_alive(purchases, triples[:, 0], triples[:, 1], triples[:, 2])[inverse]
     expected = btyd.expected_purchases(purchases, horizon, triples[:, 0], triples[:, 1], triples[:, 2])[inverse]

@@ -4,6 +4,7 @@ them gone quiet for more than six months, so the churn scan has work) and some o
 customer the CRM does not know yet (the unmatched list)."""
 
 import datetime
+import math
 import random
 from decimal import Decimal
 
@@ -67,10 +68,13 @@ def load(log) -> None:
     for pk, number, name, address in customers:
         quiet = pk % 7 == 0  # one customer in seven stopped ordering 7 to 12 months ago
         last = today - datetime.timedelta(days=rng.randint(215, 365) if quiet else rng.randint(3, 90))
+        # Each customer its own rhythm (every 10 days to every 200), with irregular gaps: what real
+        # buyers look like, and what the customer value model learns from.
+        rhythm = min(200.0, max(10.0, rng.lognormvariate(math.log(45), 0.7)))
         day = last
         while day >= today - datetime.timedelta(days=730):
             orders.append(_order(rng, len(orders) + 1, day, number, name, address, products))
-            day -= datetime.timedelta(days=rng.randint(20, 120))
+            day -= datetime.timedelta(days=max(1, round(rng.expovariate(1 / rhythm))))
     for index in range(4):  # customers of the ERP the CRM has not recorded yet
         day = today - datetime.timedelta(days=10 * index + 5)
         orders.append(_order(rng, len(orders) + 1, day, f"ERP-C{900 + index % 2}", f"新客户{index % 2 + 1}号贸易公司",
