@@ -103,8 +103,10 @@ class CustomerLink(models.Model):
     later order with that code."""
 
     code = models.CharField(_("ERP customer code"), max_length=64, unique=True)
+    # A reverse name, so that merging customers moves the links with the orders (a hidden "+"
+    # relation is not among the relations a merge re-points).
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+        "customers.Customer", on_delete=models.CASCADE, related_name="erp_links", verbose_name=_("customer")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(

@@ -87,3 +87,21 @@ def test_merge_outside_the_scope_or_without_the_right_is_refused(sales, twins):
     with pytest.raises(NotFound):
         customers_merge(actor=sales.supervisor, target=twins[0], others=[foreign])
     assert Customer.objects.count() == 3
+
+
+def test_every_record_that_points_at_a_customer_moves_with_a_merge_or_is_derived():
+    """A foreign key to Customer with a hidden reverse relation ("+") is not among the relations a
+    merge re-points, and its rows would die with the merged customer: only derived rows, which a
+    job recomputes, may be hidden."""
+    from django.apps import apps
+
+    from crm.customers.models import Customer
+
+    derived = {"churn.CustomerValue"}
+    hidden = {
+        model._meta.label
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is Customer and field.remote_field.hidden
+    }
+    assert hidden <= derived, hidden - derived
