@@ -3,10 +3,12 @@ orders again), customer merges (one active warning at most on the merged custome
 360 page (a section and timeline entries) and the workbench (my churn warnings, with the model's
 probability that the customer is still active)."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.churn import selectors, services
+from crm.churn.models import CustomerValue
 from crm.churn.permissions import WARNING
 from crm.churn.scan import EVENT_WARN
 from crm.core.extensions import WorkbenchPanel, register_panel
@@ -34,7 +36,12 @@ register_merge_hook("churn", services.customers_merging)
 
 
 def _section(user, customer) -> dict:
-    return {"warnings": selectors.attach_figures(selectors.warning_list(user=user, customer=customer)[:SECTION_SIZE])}
+    """The customer's warnings, and the model's figures for it (SEG-4) above them."""
+    return {
+        "warnings": selectors.attach_figures(selectors.warning_list(user=user, customer=customer)[:SECTION_SIZE]),
+        "value": CustomerValue.objects.filter(customer=customer).first(),
+        "horizon_days": settings.CHURN_VALUE_HORIZON_DAYS,
+    }
 
 
 register_section(

@@ -94,3 +94,13 @@ def test_the_page_lists_the_scope_with_the_probability(history, sales, client):
     names = {v.customer.name for v in customer_values(user=sales.manager, filters={"alive_below": 0.5})}
     assert names and all(name in html for name in names)
     assert "历史客户0有限公司" not in html  # the Shenzhen manager's
+
+
+def test_the_customer_page_shows_the_customers_figures(history, sales, client):
+    value_refresh(today=TODAY)
+    regular = history[1]  # the manager's monthly buyer
+    client.force_login(sales.manager)
+    html = client.get(f"/customers/{regular.pk}/").content.decode()
+    value = CustomerValue.objects.get(customer=regular)
+    assert 'data-testid="customer-value"' in html
+    assert f"{round(value.p_alive * 100)}%" in html
