@@ -12,6 +12,7 @@ urlpatterns = [
     path("v1/", include("crm.dictionary.api.urls")),
     path("v1/", include("crm.jobs.api.urls")),
     path("v1/", include("crm.notifications.api.urls")),
+    path("v1/", include("crm.approvals.api.urls")),
     path("v1/", include("crm.customers.api.urls")),
     path("v1/", include("crm.opportunities.api.urls")),
     path("v1/", include("crm.leads.api.urls")),

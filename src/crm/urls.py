@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/", include("crm.jobs.urls")),
     path("notifications/", include("crm.notifications.urls")),
     path("calendar/", include("crm.workcalendar.urls")),
+    path("approvals/", include("crm.approvals.urls")),
     path("customers/", include("crm.customers.urls")),
     path("opportunities/", include("crm.opportunities.urls")),
     path("leads/", include("crm.leads.urls")),

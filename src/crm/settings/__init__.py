@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crm.jobs",
     "crm.notifications",
     "crm.workcalendar",
+    "crm.approvals",
     "crm.customers",
     "crm.competitors",
     "crm.knowledge",

@@ -17,7 +17,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -373,6 +373,21 @@ class ContractViewSet(ChildRecordViewSet, mixins.ListModelMixin, mixins.CreateMo
             queryset = queryset.filter(Q(number__istartswith=search) | Q(title__icontains=search))
         ordering = data.get("ordering") or "-id"
         return queryset.order_by(ordering, "-id" if ordering.startswith("-") else "id")
+
+    @extend_schema(
+        summary="Submit a draft contract for approval",
+        description="Starts the approval flow that applies (201 with the approval's id); with none, the contract "
+        "enters into force at once (200). A contract in approval is frozen: changes answer 409 frozen.",
+        request=None,
+        responses={200: s.ContractSerializer, 201: s.ContractSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], required_action="edit")
+    def submit(self, request, pk=None):
+        contract = self.get_object()
+        approval = files.contract_submit(actor=request.user, contract=contract)
+        contract.refresh_from_db()
+        data = dict(self.get_serializer(contract).data, approval=approval.pk if approval else None)
+        return Response(data, status=status.HTTP_201_CREATED if approval else status.HTTP_200_OK)
 
     def parent(self, serializer) -> Customer:
         customer = serializer.validated_data.get("customer")

@@ -51,6 +51,7 @@ class Attachment(models.Model):
 
 class ContractStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    IN_APPROVAL = "in_approval", _("In approval")
     ACTIVE = "active", _("In force")
     COMPLETED = "completed", _("Completed")
     TERMINATED = "terminated", _("Terminated")

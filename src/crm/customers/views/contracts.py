@@ -2,6 +2,7 @@
 paging with a bounded count; exported through crm.imports), create (from a customer, or after picking one), detail with
 its attachments, edit, delete (drafts only)."""
 
+from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
+from crm.approvals.services import pending_approval
+from crm.core.errors import DomainError
 from crm.core.pagination import CappedPaginator
-from crm.core.views.flows import delete_flow, dialog, safe_next
+from crm.core.views.flows import delete_flow, dialog, go, safe_next
 from crm.customers import search
 from crm.customers.forms_admin import ContractFilterForm, ContractForm
 from crm.customers.models import Contract, ContractStatus, Customer
@@ -132,6 +135,7 @@ def contract_customer_search(request):
 def _detail_context(request, contract: Contract) -> dict:
     may = customer_permissions(user=request.user, customer=contract.customer)
     on_contract = access_for(request.user).abilities(CONTRACT, parent=contract.customer)
+    in_approval = pending_approval(files.APPROVAL_DOCUMENT, contract.pk)
     attachments = related.attachment_list(user=request.user, customer=contract.customer).filter(contract=contract)
     return {
         "contract": contract,
@@ -139,9 +143,11 @@ def _detail_context(request, contract: Contract) -> dict:
         "attachments": list(attachments[:100]),
         "may": {
             **may,
-            "edit_contract": on_contract["edit"],
+            "edit_contract": on_contract["edit"] and in_approval is None,
             "delete_contract": on_contract["delete"] and contract.status == ContractStatus.DRAFT,
+            "submit_contract": on_contract["edit"] and contract.status == ContractStatus.DRAFT,
         },
+        "approval": in_approval,
         "closed": contract.status in CLOSED,
         "show_contract": False,
         "next_url": reverse("customers:contract_detail", args=[contract.pk]),
@@ -185,6 +191,23 @@ def contract_edit(request, pk):
             "intro": closed_note if closed else "",
         },
     )
+
+
+@crm_view(f"{CONTRACT}.edit", methods=("POST",))
+def contract_submit(request, pk):
+    """提交审批: into the approval flow that applies, or straight into force when none does."""
+    contract = related.contract_get(user=request.user, pk=pk)
+    try:
+        approval = files.contract_submit(actor=request.user, contract=contract)
+    except DomainError as exc:
+        messages.error(request, exc.summary())
+        return go(request, reverse("customers:contract_detail", args=[pk]))
+    if approval is None:
+        message = _("No approval is needed: contract %(number)s is in force.")
+        messages.success(request, message % {"number": contract.number})
+        return go(request, reverse("customers:contract_detail", args=[pk]))
+    messages.success(request, _("Contract %(number)s submitted for approval.") % {"number": contract.number})
+    return go(request, reverse("approvals:detail", args=[approval.pk]))
 
 
 @crm_view(f"{CONTRACT}.delete", methods=("POST",))
