@@ -273,6 +273,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UserStatusEnum": "crm.identity.models.UserStatus",
         "OpportunityLevelEnum": "crm.opportunities.models.Level",
+        "ApprovalStatusEnum": "crm.approvals.models.ApprovalStatus",
+        "ApprovalTaskStateEnum": "crm.approvals.models.TaskState",
+        "ApprovalLogActionEnum": "crm.approvals.models.LogAction",
     },
 }
 
