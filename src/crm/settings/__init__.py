@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crm.orders",
     "crm.churn",
     "crm.leads",
+    "crm.sales",
     "crm.service",
     "crm.portal",
     "crm.imports",
