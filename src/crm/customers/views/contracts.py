@@ -21,6 +21,7 @@ from crm.customers.permissions import CONTRACT, CUSTOMER
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get, customer_permissions
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
+from crm.customers.sections import contract_sections
 from crm.customers.services import files
 from crm.identity.models import User
 
@@ -148,10 +149,24 @@ def _detail_context(request, contract: Contract) -> dict:
             "submit_contract": on_contract["edit"] and contract.status == ContractStatus.DRAFT,
         },
         "approval": in_approval,
+        "panels": _contract_panels(request.user, contract),
         "closed": contract.status in CLOSED,
         "show_contract": False,
         "next_url": reverse("customers:contract_detail", args=[contract.pk]),
     }
+
+
+def _contract_panels(user, contract: Contract) -> list[dict]:
+    """Other apps' panels on the contract (crm.customers.sections.register_contract_section)."""
+    panels = []
+    access = access_for(user)
+    for section in contract_sections():
+        if section.permission and not access.can(section.permission):
+            continue
+        context = section.context(user, contract)
+        if context is not None:
+            panels.append({"section": section, "context": context})
+    return panels
 
 
 @crm_view(f"{CONTRACT}.view")

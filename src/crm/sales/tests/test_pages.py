@@ -1,0 +1,58 @@
+"""The payment and invoice dialogs on a contract's page, the lists and the ageing report: in scope,
+404 outside it, refusals shown on the form (400), never a 500."""
+
+import pytest
+from django.urls import reverse
+
+from crm.sales.models import Invoice, PaymentPlan, Receipt
+from crm.sales.services.payments import plan_create, receipt_create
+from crm.sales.tests.conftest import CREDIT_CODE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_contract_page_shows_its_money(client, sales, contract):
+    plan_create(actor=sales.manager, contract=contract, data={"amount": "60000", "due_on": "2027-01-31"})
+    receipt_create(actor=sales.manager, contract=contract, data={"amount": "15000", "received_on": "2027-01-10"})
+    client.force_login(sales.manager)
+    page = client.get(reverse("customers:contract_detail", args=[contract.pk])).content.decode()
+    assert 'data-testid="contract-panel-payments"' in page
+    assert 'data-testid="received">¥15,000.00' in page and 'data-testid="outstanding">¥85,000.00' in page
+    assert 'data-testid="plan"' in page and 'data-testid="contract-panel-invoices"' in page
+
+
+def test_dialogs_create_and_refuse(client, sales, contract):
+    client.force_login(sales.manager)
+    url = reverse("sales:plan_create", args=[contract.pk])
+    assert client.post(url, {"amount": "100000.01", "due_on": "2027-01-31"}).status_code == 400
+    assert client.post(url, {"amount": "60000", "due_on": "2027-01-31"}).status_code == 302
+    url = reverse("sales:receipt_create", args=[contract.pk])
+    assert client.post(url, {"amount": "120000", "received_on": "2027-01-10", "method": "transfer"}).status_code == 400
+    assert client.post(url, {"amount": "20000", "received_on": "2027-01-10", "method": "transfer"}).status_code == 302
+    assert PaymentPlan.objects.get().received == 20000 and Receipt.objects.count() == 1
+    url = reverse("sales:invoice_create", args=[contract.pk])
+    bad = {"amount": "1000", "kind": "normal", "tax_rate": "13", "name": "上海浦江电子有限公司", "tax_id": "123"}
+    assert client.post(url, bad).status_code == 400
+    good = {**bad, "tax_id": CREDIT_CODE}
+    assert client.post(url, good).status_code == 302 and Invoice.objects.count() == 1
+
+
+def test_outside_the_scope_the_contract_does_not_exist(client, sales, contract):
+    client.force_login(sales.other)
+    for name in ("sales:plan_create", "sales:receipt_create", "sales:invoice_create"):
+        assert client.get(reverse(name, args=[contract.pk])).status_code == 404
+    assert client.post(reverse("sales:receipt_create", args=[contract.pk]), {"amount": "1"}).status_code == 404
+
+
+def test_lists_and_ageing(client, sales, contract):
+    plan_create(actor=sales.manager, contract=contract, data={"amount": "60000", "due_on": "2026-01-31"})
+    receipt_create(actor=sales.manager, contract=contract, data={"amount": "15000", "received_on": "2026-02-10"})
+    client.force_login(sales.supervisor)
+    assert "上海浦江电子有限公司" in client.get(reverse("sales:receipts")).content.decode()
+    ageing = client.get(reverse("sales:ageing")).content.decode()
+    assert "45,000.00" in ageing
+    assert client.get(reverse("sales:ageing") + "?group=owner").status_code == 200
+    assert client.get(reverse("sales:receipts") + "?received_from=notadate").status_code == 400
+    client.force_login(sales.other)
+    assert "上海浦江电子有限公司" not in client.get(reverse("sales:receipts")).content.decode()
+    assert "45,000.00" not in client.get(reverse("sales:ageing")).content.decode()
