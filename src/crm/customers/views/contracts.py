@@ -18,10 +18,10 @@ from crm.customers import search
 from crm.customers.forms_admin import ContractFilterForm, ContractForm
 from crm.customers.models import Contract, ContractStatus, Customer
 from crm.customers.permissions import CONTRACT, CUSTOMER
+from crm.customers.sections import contract_sections
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get, customer_permissions
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
-from crm.customers.sections import contract_sections
 from crm.customers.services import files
 from crm.identity.models import User
 
