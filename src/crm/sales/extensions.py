@@ -1,17 +1,19 @@
 """The sales app on other apps' pages: the contract's payments and invoices, the customer 360 tab,
 the workbench (payments due), and the timeline."""
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.access.engine import access_for
 from crm.core.extensions import WorkbenchPanel, register_panel
+from crm.customers.extensions import by_old_manager, register_handover_hook, register_merge_hook
 from crm.customers.models import Contract
 from crm.customers.sections import Section, register_contract_section, register_section
 from crm.customers.timeline import EventType, register_event_type
 from crm.sales import selectors
-from crm.sales.models import INVOICE_STATES, InvoicingDetails
+from crm.sales.models import INVOICE_STATES, InvoicingDetails, PaymentPlan
 from crm.sales.permissions import INVOICE, PLAN, RECEIPT
 from crm.sales.services.payments import EVENT_RECEIPT
 
@@ -100,3 +102,30 @@ def _due_panel(user):
 
 register_panel(WorkbenchPanel(key="sales.due", template="sales/partials/panel_due.html", context=_due_panel,
                               permission=f"{PLAN}.view", order=25))
+
+
+def _merge_invoicing(*, actor, target, others) -> None:
+    """One set of invoicing details per customer: the target keeps its own, else takes the newest
+    of the merged customers'; the rest go."""
+    others_ids = [customer.pk for customer in others]
+    if not InvoicingDetails.objects.filter(customer=target).exists():
+        newest = InvoicingDetails.objects.filter(customer_id__in=others_ids).order_by("-updated_at").first()
+        if newest is not None:
+            InvoicingDetails.objects.filter(pk=newest.pk).update(customer=target)
+    InvoicingDetails.objects.filter(customer_id__in=others_ids).delete()
+
+
+register_merge_hook("sales.invoicing", _merge_invoicing)
+
+
+def _handover_plans(*, actor, customer_ids, old_managers, new_manager) -> dict:
+    """Open instalments owned by a customer's old manager follow the customer to the new one."""
+    moved = 0
+    for old_manager, ids in by_old_manager(old_managers).items():
+        moved += PaymentPlan.objects.filter(
+            contract__customer_id__in=ids, owner_id=old_manager, received__lt=F("amount")
+        ).update(owner=new_manager)
+    return {str(_("Payment instalments")): moved} if moved else {}
+
+
+register_handover_hook("sales.plans", _handover_plans)

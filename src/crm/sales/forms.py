@@ -1,5 +1,7 @@
 """Forms of the payment and invoice dialogs: shape only; the rules are the services'."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +14,7 @@ DATE = {"type": "date"}
 
 def _amount():
     return forms.DecimalField(
-        label=_("Amount (CNY)"), max_digits=14, decimal_places=2, min_value=0.01,
+        label=_("Amount (CNY)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
 

@@ -277,6 +277,11 @@ SPECTACULAR_SETTINGS = {
         "ApprovalStatusEnum": "crm.approvals.models.ApprovalStatus",
         "ApprovalTaskStateEnum": "crm.approvals.models.TaskState",
         "ApprovalLogActionEnum": "crm.approvals.models.LogAction",
+        "InvoiceKindEnum": "crm.sales.models.InvoiceKind",
+        "InvoiceStatusEnum": "crm.sales.models.InvoiceStatus",
+        "ReceiptStatusEnum": "crm.sales.models.ReceiptStatus",
+        "PaymentMethodEnum": "crm.sales.models.PaymentMethod",
+        "TaxRateEnum": "crm.sales.models.TAX_RATES",
     },
 }
 

@@ -151,3 +151,27 @@ def test_outside_the_contracts_scope_nothing_can_be_written(sales, contract):
     with pytest.raises(PermissionDenied):
         receipt_create(actor=sales.other, contract=contract, data={"amount": "1", "received_on": "2027-01-01"})
     assert not PaymentPlan.objects.exists()
+
+
+def test_merge_keeps_one_set_of_invoicing_details_and_moves_the_money(sales, contract, customer):
+    from crm.customers.services.merge import customers_merge
+    from crm.customers.testing import make_customer
+    from crm.sales.models import InvoicingDetails
+    from crm.sales.services.invoices import details_save
+    from crm.sales.tests.conftest import CREDIT_CODE
+
+    twin = make_customer(manager=sales.manager, name="上海浦江电子（集团）有限公司")
+    details_save(actor=sales.manager, customer=twin, data={"name": "浦江集团", "tax_id": CREDIT_CODE})
+    receipt_create(actor=sales.manager, contract=contract, data={"amount": "100", "received_on": "2027-01-01"})
+    customers_merge(actor=sales.supervisor, target=customer, others=[twin])
+    assert InvoicingDetails.objects.get().customer_id == customer.pk  # the target had none: it takes the twin's
+    assert Receipt.objects.get().contract.customer_id == customer.pk
+
+
+def test_handover_moves_open_instalments(sales, contract, customer):
+    from crm.customers.services.ownership import customers_handover
+
+    (open_plan,) = plans(contract, sales.manager, ("40000", "2027-01-31"))
+    customers_handover(actor=sales.supervisor, customers=[customer], to_manager=sales.colleague)
+    open_plan.refresh_from_db()
+    assert open_plan.owner_id == sales.colleague.pk
