@@ -52,6 +52,7 @@ def contract_list(request):
         "query_string": request.GET.urlencode(),
         "may": access.abilities(CONTRACT),
         "amount_hidden": "amount" in access.hidden_fields(CONTRACT),
+        "amount_concealed": "amount" in access.concealed_fields(CONTRACT),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "customers/contracts/list.html", context, status=status)

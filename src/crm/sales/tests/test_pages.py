@@ -56,3 +56,31 @@ def test_lists_and_ageing(client, sales, contract):
     client.force_login(sales.other)
     assert "上海浦江电子有限公司" not in client.get(reverse("sales:receipts")).content.decode()
     assert "45,000.00" not in client.get(reverse("sales:ageing")).content.decode()
+
+
+def test_not_fully_paid_filter_and_an_amount_no_one_may_find_out(client, sales, customer, contract):
+    from decimal import Decimal
+
+    from crm.access.models import FieldRule, Role
+    from crm.customers.services.files import contract_create, contract_submit
+    from crm.testing import api_client
+
+    paid = contract_create(actor=sales.manager, customer=customer, data={"title": "已回清", "amount": Decimal("500")})
+    for signed in (contract, paid):
+        contract_submit(actor=sales.manager, contract=signed)  # no flow: in force at once
+    receipt_create(actor=sales.manager, contract=paid, data={"amount": "500", "received_on": "2027-01-10"})
+    client.force_login(sales.manager)
+    page = client.get(reverse("customers:contract_list") + "?unpaid=on").content.decode()
+    assert contract.number in page and paid.number not in page
+    rows = api_client(sales.manager).get("/api/v1/contracts/?unpaid=true").json()["results"]
+    assert [row["number"] for row in rows] == [contract.number] and rows[0]["received_amount"] == "0.00"
+
+    # A role that sees contract amounts masked can neither filter, sort nor read the totals.
+    FieldRule.objects.create(role=Role.objects.get(code="manager"), resource="customers.contract", field="amount",
+                             rule="masked")
+    page = client.get(reverse("customers:contract_list") + "?unpaid=on&amount_min=400&amount_max=600").content.decode()
+    assert contract.number in page and paid.number in page
+    rows = api_client(sales.manager).get("/api/v1/contracts/?unpaid=true").json()["results"]
+    assert len(rows) == 2 and all("received_amount" not in row for row in rows)
+    assert 'data-testid="contract-panel-payments"' not in client.get(
+        reverse("customers:contract_detail", args=[contract.pk])).content.decode()
