@@ -42,7 +42,7 @@ class ReceiptForm(BootstrapMixin, forms.Form):
         label=_("Instalment"), queryset=PaymentPlan.objects.none(), required=False,
         help_text=_("Paid first; the rest goes to the other open instalments by due date."),
     )
-    account = forms.CharField(label=_("Account"), max_length=100, required=False)
+    account = forms.CharField(label=_("Receiving account"), max_length=100, required=False)
     reference = forms.CharField(label=_("Bank reference"), max_length=60, required=False)
     over_reason = forms.CharField(
         label=_("Reason for the excess"), max_length=200, required=False,

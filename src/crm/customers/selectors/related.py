@@ -71,7 +71,7 @@ def contract_list(*, user, customer: Customer | None = None, filters: dict | Non
     if filters.get("unpaid"):
         queryset = queryset.filter(status__in=SIGNED, received_amount__lt=F("amount"))
     ordering = CONTRACT_ORDERINGS.get(filters.get("ordering") or "-id") or CONTRACT_ORDERINGS["-id"]
-    return _visible(user, CONTRACT, queryset).order_by(*_nulls_last(ordering))
+    return access_for(user).scoped(CONTRACT, queryset, listing=customer is None).order_by(*_nulls_last(ordering))
 
 
 # Filters that reveal the amount; "unpaid": signed contracts not fully paid (received below the amount).
@@ -134,4 +134,5 @@ def attachment_get(*, user, pk) -> Attachment:
 
 
 def contract_get(*, user, pk) -> Contract:
-    return _get(user, CONTRACT, Contract, pk, ("owner",))
+    """A contract its owner sees, and whoever sees its customer (ADR 0017)."""
+    return access_for(user).get(CONTRACT, pk, queryset=Contract.objects.select_related("customer", "owner"))

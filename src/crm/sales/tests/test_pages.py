@@ -84,3 +84,21 @@ def test_not_fully_paid_filter_and_an_amount_no_one_may_find_out(client, sales, 
     assert len(rows) == 2 and all("received_amount" not in row for row in rows)
     assert 'data-testid="contract-panel-payments"' not in client.get(
         reverse("customers:contract_detail", args=[contract.pk])).content.decode()
+
+
+def test_a_contract_is_visible_to_its_owner_and_through_its_customer(client, sales, customer):
+    from decimal import Decimal
+
+    from crm.customers.selectors.related import contract_get, contract_list
+    from crm.customers.services.files import contract_create
+
+    owned = contract_create(
+        actor=sales.manager, customer=customer, data={"title": "代签合同", "amount": Decimal("1"), "owner": sales.other}
+    )
+    # The Shenzhen manager owns it without seeing the Shanghai customer; the customer's manager sees it too.
+    for user in (sales.other, sales.manager, sales.supervisor, sales.executive):
+        assert contract_get(user=user, pk=owned.pk) == owned
+        assert owned in contract_list(user=user)
+    client.force_login(sales.colleague)
+    assert client.get(reverse("customers:contract_detail", args=[owned.pk])).status_code == 404
+    assert owned not in contract_list(user=sales.colleague)
