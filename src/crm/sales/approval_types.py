@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.approvals.registry import ConditionField, DocumentType, register
-from crm.sales.models import Invoice, Receipt, ReceiptStatus
-from crm.sales.permissions import INVOICE, RECEIPT
+from crm.sales.models import Invoice, Quote, QuoteStatus, Receipt, ReceiptStatus
+from crm.sales.permissions import INVOICE, QUOTE, RECEIPT
 from crm.sales.services.invoices import INVOICE_DOCUMENT, invoice_decided
 from crm.sales.services.payments import RECEIPT_DOCUMENT, receipt_confirm, receipt_reject
+from crm.sales.services.quotes import QUOTE_DOCUMENT, quote_decided
 
 
 def _receipt_decided(actor, receipt: Receipt, approval, status: str) -> None:
@@ -83,5 +84,50 @@ register(
         statuses=lambda: [("requested", _("Requested"))],
         default_status="requested",
         on_decided=lambda actor, invoice, approval, status: invoice_decided(invoice, bool(status)),
+    )
+)
+
+
+def _quote_snapshot(quote: Quote) -> dict:
+    lines = "；".join(
+        f"{line.description} × {line.quantity.normalize():f} @ {line.unit_price}"
+        + (f" -{line.discount.normalize():f}%" if line.discount else "")
+        for line in quote.lines.order_by("position")
+    )
+    return {
+        str(_("Number")): quote.number,
+        str(_("Customer")): quote.customer.name,
+        str(_("Title")): quote.title,
+        str(_("Lines")): lines,
+        str(_("Largest discount (%)")): f"{quote.max_discount.normalize():f}",
+        str(_("Total (CNY)")): str(quote.total),
+        str(_("Valid until")): quote.valid_until.isoformat(),
+    }
+
+
+def _quote_submitted(actor, quote: Quote, approval) -> None:
+    Quote.objects.filter(pk=quote.pk).update(status=QuoteStatus.IN_APPROVAL)
+    quote.status = QuoteStatus.IN_APPROVAL
+
+
+register(
+    DocumentType(
+        code=QUOTE_DOCUMENT,
+        label=_("Quote"),
+        model="sales.Quote",
+        resource=QUOTE,
+        title=lambda q: f"{q.number} {q.customer.name}",
+        url=lambda q: reverse("sales:quote_detail", args=[q.pk]),
+        snapshot=_quote_snapshot,
+        fields=(
+            ConditionField("amount", _("Total"), "number"),
+            ConditionField("discount", _("Largest discount (%)"), "number"),
+        ),
+        values=lambda q: {"amount": q.total, "discount": q.max_discount},
+        amount=lambda q: q.total,
+        statuses=lambda: [(QuoteStatus.APPROVED.value, QuoteStatus.APPROVED.label)],
+        default_status=QuoteStatus.APPROVED,
+        on_submitted=_quote_submitted,
+        on_decided=lambda actor, quote, approval, status: quote_decided(quote, status),
     )
 )

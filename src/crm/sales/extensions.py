@@ -10,11 +10,11 @@ from crm.access.engine import access_for
 from crm.core.extensions import WorkbenchPanel, register_panel
 from crm.customers.extensions import by_old_manager, register_handover_hook, register_merge_hook
 from crm.customers.models import Contract
-from crm.customers.sections import Section, register_contract_section, register_section
+from crm.customers.sections import RowAction, Section, register_contract_section, register_row_action, register_section
 from crm.customers.timeline import EventType, register_event_type
 from crm.sales import selectors
-from crm.sales.models import INVOICE_STATES, InvoicingDetails, PaymentPlan
-from crm.sales.permissions import INVOICE, PLAN, RECEIPT
+from crm.sales.models import INVOICE_STATES, InvoicingDetails, PaymentPlan, Quote
+from crm.sales.permissions import INVOICE, PLAN, QUOTE, RECEIPT
 from crm.sales.services.payments import EVENT_RECEIPT
 
 PANEL_SIZE = 8
@@ -86,6 +86,19 @@ def _customer_money(user, customer):
         contract.outstanding = contract.amount - contract.received_amount
     return {"contracts": rows, "details": InvoicingDetails.objects.filter(customer=customer).first()}
 
+
+def _customer_quotes(user, customer):
+    quotes = access_for(user).scoped(QUOTE, Quote.objects.filter(customer=customer)).select_related("owner")
+    return {"quotes": list(quotes.order_by("-id")[:50]), "customer": customer}
+
+
+register_section(Section("quotes", _("Quotes"), "sales/partials/customer_quotes.html", _customer_quotes,
+                         f"{QUOTE}.view", 44))
+register_row_action(RowAction(key="quote", label=_("New quote"), url_name="sales:quote_create",
+                              permission=f"{QUOTE}.create", icon="file-earmark-ruled", order=45))
+register_event_type(EventType("sales.quote", _("Quote"), "file-earmark-ruled",
+                              lambda event: reverse("sales:quote_detail", args=[event.data["quote"]])
+                              if (event.data or {}).get("quote") else None))
 
 register_section(Section("money", _("Payments and invoices"), "sales/partials/customer_money.html", _customer_money,
                          f"{RECEIPT}.view", 45))

@@ -93,3 +93,43 @@ class ReceiptFilterForm(BootstrapMixin, forms.Form):
     received_to = _date(_("Received to"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), *ReceiptStatus.choices],
                                required=False)
+
+
+class QuoteForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    valid_until = _date(_("Valid until"))
+    tax_rate = forms.ChoiceField(label=_("Tax rate"), choices=TAX_RATES, initial="13")
+    opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=None, required=False)
+    notes = forms.CharField(label=_("Terms and notes"), max_length=5000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, opportunities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from crm.opportunities.models import Opportunity
+
+        self.fields["opportunity"].queryset = opportunities if opportunities is not None else Opportunity.objects.none()
+
+
+class QuoteLineForm(BootstrapMixin, forms.Form):
+    description = forms.CharField(label=_("Item"), max_length=200, required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=Decimal("0.001"),
+                                  required=False)
+    unit_price = forms.DecimalField(label=_("Unit price"), max_digits=14, decimal_places=2, min_value=0,
+                                    required=False)
+    discount = forms.DecimalField(label=_("Discount (%)"), max_digits=5, decimal_places=2, min_value=0,
+                                  max_value=100, required=False)
+
+    def line(self) -> dict | None:
+        data = self.cleaned_data
+        if not data or not (data.get("description") or data.get("quantity") or data.get("unit_price")):
+            return None
+        return {"description": data.get("description") or "", "quantity": data.get("quantity"),
+                "unit_price": data.get("unit_price"), "discount": data.get("discount") or 0}
+
+
+QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=3, max_num=50, validate_max=True)
+
+
+class PrintTemplateForm(BootstrapMixin, forms.Form):
+    body = forms.CharField(label=_("Template"), widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace"}),
+                           max_length=50_000)

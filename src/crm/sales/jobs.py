@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from crm.jobs.registry import job
 from crm.notifications.services import notify
-from crm.sales.models import PaymentPlan
+from crm.sales.models import PaymentPlan, Quote
 from crm.sales.services.money import money
+from crm.sales.services.quotes import expiring
 
 DAYS_AHEAD = 3
 
@@ -37,7 +38,7 @@ def _remind(plans, flag: str, title: str) -> int:
     return sent
 
 
-@job(name="sales.remind", label=gettext_lazy("Remind owners of payments due and overdue"),
+@job(name="sales.remind", label=gettext_lazy("Remind owners of payments due and overdue, and of quotes expiring"),
      schedule=crontab(minute=0, hour=8))
 def remind(run, today=None, **kwargs):
     today = timezone.localdate() if today is None else datetime.date.fromisoformat(str(today))
@@ -47,4 +48,25 @@ def remind(run, today=None, **kwargs):
     return {
         "due": _remind(due, "due_reminded", _("Payment due soon: %(customer)s %(amount)s")),
         "overdue": _remind(overdue, "overdue_reminded", _("Payment overdue: %(customer)s %(amount)s")),
+        "quotes": _remind_quotes(today),
     }
+
+
+def _remind_quotes(today: datetime.date) -> int:
+    """A quote sent and not yet answered reminds its owner once, three days before it expires."""
+    sent = 0
+    for quote in expiring(today, DAYS_AHEAD).filter(expiry_reminded=False, owner__isnull=False).select_related(
+        "customer", "owner"
+    ):
+        if not Quote.objects.filter(pk=quote.pk, expiry_reminded=False).update(expiry_reminded=True):
+            continue
+        notify(
+            recipients=[quote.owner],
+            title=_("Quote expiring: %(customer)s %(number)s")
+            % {"customer": quote.customer.name, "number": quote.number},
+            body=_("Valid until %(date)s.") % {"date": quote.valid_until.isoformat()},
+            link=reverse("sales:quote_detail", args=[quote.pk]),
+            kind="quote",
+        )
+        sent += 1
+    return sent

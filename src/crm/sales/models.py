@@ -212,3 +212,99 @@ class Invoice(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+# --- quotes 报价单 (issue 16 §2) ---------------------------------------------------------------------------
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_APPROVAL = "in_approval", _("In approval")
+    APPROVED = "approved", pgettext_lazy("quote", "Ready to send")
+    ACCEPTED = "accepted", pgettext_lazy("quote", "Accepted")
+    DECLINED = "declined", pgettext_lazy("quote", "Declined")
+    CONVERTED = "converted", pgettext_lazy("quote", "Converted to a contract")
+
+
+QUOTE_STATES = StateMachine(
+    QuoteStatus,
+    [
+        ("accept", [QuoteStatus.APPROVED], QuoteStatus.ACCEPTED),
+        ("decline", [QuoteStatus.APPROVED], QuoteStatus.DECLINED),
+        ("convert", [QuoteStatus.ACCEPTED], QuoteStatus.CONVERTED),
+    ],
+    labels={"accept": _("Accepted by the customer"), "decline": _("Declined by the customer"),
+            "convert": _("Convert into a contract")},
+)
+
+
+class Quote(TimeStampedModel):
+    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="quotes", verbose_name=_("customer")
+    )
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes",
+        verbose_name=_("opportunity"),
+    )
+    title = models.CharField(_("title"), max_length=100)
+    valid_until = models.DateField(_("valid until"))
+    tax_rate = models.CharField(_("tax rate"), max_length=3, choices=TAX_RATES, default="13")
+    subtotal = models.DecimalField(_("subtotal"), default=0, editable=False, **MONEY)
+    tax = models.DecimalField(_("tax"), default=0, editable=False, **MONEY)
+    total = models.DecimalField(_("total"), default=0, editable=False, **MONEY)
+    max_discount = models.DecimalField(_("largest discount (%)"), max_digits=5, decimal_places=2, default=0,
+                                       editable=False)
+    notes = models.TextField(_("terms and notes"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("owner"),
+    )
+    contract = models.ForeignKey(
+        "customers.Contract", null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes",
+        verbose_name=_("contract"),
+    )
+    expiry_reminded = models.BooleanField(default=False, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        indexes = [
+            models.Index(fields=["customer", "-id"], name="quote_customer_idx"),
+            models.Index(fields=["valid_until"], name="quote_valid_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class QuoteLine(models.Model):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    product = models.ForeignKey(
+        "orders.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("product"),
+    )
+    description = models.CharField(_("item"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    discount = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=0)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        ordering = ["quote", "position"]
+        constraints = [models.UniqueConstraint(fields=["quote", "position"], name="quoteline_position_unique")]
+
+
+class PrintTemplate(models.Model):
+    """An administrator's template for printing a document type (the quote): HTML with placeholders."""
+
+    key = models.CharField(max_length=30, primary_key=True)
+    body = models.TextField(_("template"))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )

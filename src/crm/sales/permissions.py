@@ -9,6 +9,7 @@ from crm.core.navigation import MenuItem, register_item
 PLAN = "sales.plan"
 RECEIPT = "sales.receipt"
 INVOICE = "sales.invoice"
+QUOTE = "sales.quote"
 _PARENT = ("customers.contract", "contract")
 
 register(Resource(code=PLAN, label=_("Payment plans"), model="sales.PaymentPlan", parent=_PARENT))
@@ -33,6 +34,20 @@ register(
     )
 )
 
+register(
+    Resource(
+        code=QUOTE,
+        label=_("Quotes"),
+        model="sales.Quote",
+        actions=("view", "create", "edit", "delete", "template"),
+        # Its owner sees it, and whoever sees its customer (ADR 0017).
+        owner_fields=("owner",),
+        parent=("customers.customer", "customer"),
+        action_labels={"template": _("Edit the quote's print template")},
+    )
+)
+
+register_item("sales", MenuItem(_("Quotes"), "sales:quotes", "file-earmark-ruled", f"{QUOTE}.view", 60))
 register_item("customers", MenuItem(_("Receipts"), "sales:receipts", "cash-coin", f"{RECEIPT}.view", 32))
 register_item("customers", MenuItem(_("Invoices"), "sales:invoices", "receipt", f"{INVOICE}.view", 34))
 register_item("reports", MenuItem(_("Receivables ageing"), "sales:ageing", "hourglass-split", f"{RECEIPT}.view", 20))

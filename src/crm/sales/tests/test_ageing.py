@@ -67,6 +67,6 @@ def test_payment_reminders_are_sent_once(sales, book):
     first = jobs.remind(None, today=TODAY)
     # Due within three days: each contract's instalment due today (the one due in five days waits).
     overdue = [p for p in PaymentPlan.objects.all() if p.due_on < TODAY and p.received < p.amount]
-    assert first == {"due": 3, "overdue": len(overdue)} and len(overdue) > 3
-    assert jobs.remind(None, today=TODAY) == {"due": 0, "overdue": 0}
+    assert first == {"due": 3, "overdue": len(overdue), "quotes": 0} and len(overdue) > 3
+    assert jobs.remind(None, today=TODAY) == {"due": 0, "overdue": 0, "quotes": 0}
     assert Notification.objects.filter(kind="payment").count() == first["due"] + first["overdue"]
