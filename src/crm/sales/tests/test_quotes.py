@@ -93,15 +93,16 @@ def test_the_pdf_embeds_the_chinese_text_and_renders(sales, customer):
         assert expected in text
     image = page.render(scale=1).to_pil().convert("L")
     dark = sum(1 for value in image.getdata() if value < 128)
-    assert image.size[0] in (595, 596) and image.size[1] in (841, 842) and dark > 2000  # text was drawn, in a font that has the glyphs
+    # A4 at 72 dpi, and text drawn in a font that has the glyphs.
+    assert image.size[0] in (595, 596) and image.size[1] in (841, 842) and dark > 2000
     plain = printing.quote_pdf(quote, compressed=False)
     assert b"/FontFile" in plain and b"WenQuanYi" in plain  # embedded: it prints the same everywhere
 
 
 @pytest.mark.parametrize(
     "body",
-    ['{% load static %}', '{% include "base.html" %}', "{% debug %}", '{% url "sales:quotes" %}', "{{ quote.__class__ }}",
-     "{% for x in %}"],
+    ['{% load static %}', '{% include "base.html" %}', "{% debug %}", '{% url "sales:quotes" %}',
+     "{{ quote.__class__ }}", "{% for x in %}"],
 )
 def test_the_print_template_refuses_what_it_must_not_do(body):
     with pytest.raises(ValidationFailed):
