@@ -1,17 +1,19 @@
-"""Money on a contract in a real browser, in zh-hans (issue 16 §4–5): a manager submits a draft
-contract (no flow applies: it enters into force), plans two instalments, records a receipt that pays
-the first and part of the second, is refused a receipt beyond the contract without a reason, requests
-an invoice with the buyer's details; the supervisor (finance) marks it issued; the ageing report shows
-what is open. Screenshots at 1366 and 390 width in /tmp/shots/."""
+"""From quote to cash in a real browser, in zh-hans (issue 16): a manager makes a quote from the
+customer's page (its PDF read back), the customer accepts it, it becomes a contract in one step; the
+contract is submitted (no flow applies: it enters into force), two instalments are planned, a receipt
+pays the first and part of the second, a receipt beyond the contract is refused without a reason, an
+invoice is requested with the buyer's details; the supervisor (finance) marks it issued; the ageing
+report shows what is open. Screenshots at 1366 and 390 width in /tmp/shots/."""
 
 import datetime
+import io
 from decimal import Decimal
 
+import pypdfium2
 import pytest
 from playwright.sync_api import expect
 
 from crm.customers.models import Contract
-from crm.customers.services.files import contract_create
 from crm.customers.testing import make_customer
 from crm.sales.models import Invoice, InvoiceStatus
 from crm.testing import make_user, screenshots
@@ -25,13 +27,33 @@ def test_contract_to_payments_and_invoice(org, login, page, live_server):
     supervisor = make_user("sup", role="supervisor", department=org.shanghai, name="张主管")
     manager = make_user("mgr", role="manager", department=org.sales1, name="刘洋", superior=supervisor)
     customer = make_customer(manager=manager, name="上海浦江电子有限公司")
-    contract = contract_create(
-        actor=manager, customer=customer, data={"title": "年度服务合同", "amount": Decimal("100000")}
-    )
     today = datetime.date.today()
 
     login("mgr")
-    page.goto(f"{live_server.url}/customers/contracts/{contract.pk}/")
+    page.goto(f"{live_server.url}/customers/{customer.pk}/")
+    page.get_by_role("button", name="更多").click()
+    page.get_by_role("link", name="新建报价单").click()
+    form = page.get_by_test_id("quote-form")
+    form.get_by_label("标题").fill("年度服务合同")
+    form.get_by_label("税率").select_option(label="0%")
+    line = form.get_by_test_id("quote-line").first
+    line.locator("input[name$='description']").fill("年度运维服务")
+    line.locator("input[name$='quantity']").fill("2")
+    line.locator("input[name$='unit_price']").fill("50000")
+    form.get_by_test_id("quote-save").click()
+    expect(page.get_by_test_id("quote-total")).to_have_text("¥100,000.00")
+    page.get_by_test_id("quote-submit").click()
+    expect(page.get_by_test_id("quote-status")).to_have_text("可发送")
+    pdf = page.request.get(live_server.url + page.get_by_test_id("quote-pdf").get_attribute("href"))
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = pypdfium2.PdfDocument(io.BytesIO(pdf.body()))[0].get_textpage().get_text_range()
+    assert "上海浦江电子有限公司" in text and "年度运维服务" in text and "100,000.00" in text
+    screenshots(page, "quote")
+    page.get_by_test_id("quote-accept").click()
+    page.get_by_test_id("quote-convert").click()
+    expect(page.get_by_test_id("contract-title")).to_have_text("年度服务合同")
+    contract = Contract.objects.get()
+    page.wait_for_load_state("networkidle")
     page.get_by_test_id("contract-submit").click()
     expect(page.get_by_test_id("contract-status")).to_have_text("执行中")
     page.wait_for_load_state("networkidle")  # the page's scripts are bound before its buttons are used

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
@@ -24,6 +25,13 @@ from crm.sales.permissions import QUOTE
 from crm.sales.services import quotes
 
 PAGE_SIZE = 20
+TEMPLATE_HELP = gettext_lazy(
+    "HTML with placeholders: {{ company.name }}, {{ company.logo }}, {{ quote.number }}, {{ quote.customer }}, "
+    "{{ quote.title }}, {{ quote.date }}, {{ quote.valid_until }}, {{ quote.subtotal }}, {{ quote.tax_rate }}, "
+    "{{ quote.tax }}, {{ quote.total }}, {{ quote.notes }}, {{ quote.owner }}, and {% for line in lines %} with "
+    "line.position, line.description, line.quantity, line.unit_price, line.discount, line.amount. Only for, if and "
+    "with and a few text filters are allowed; nothing is fetched from files or the network."
+)
 
 
 def _quote(user, pk) -> Quote:
@@ -162,4 +170,5 @@ def print_template(request):
         else:
             messages.success(request, _("The quote's print template is saved."))
             return go(request, reverse("sales:print_template"))
-    return render(request, "sales/print_template.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "help": TEMPLATE_HELP}
+    return render(request, "sales/print_template.html", context, status=400 if form.errors else 200)
