@@ -3,7 +3,17 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from crm.identity.models import User
-from crm.sales.models import TAX_RATES, Invoice, InvoiceKind, InvoicingDetails, PaymentMethod, PaymentPlan, Receipt
+from crm.orders.models import Product
+from crm.sales.models import (
+    TAX_RATES,
+    Invoice,
+    InvoiceKind,
+    InvoicingDetails,
+    PaymentMethod,
+    PaymentPlan,
+    Quote,
+    Receipt,
+)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -119,3 +129,39 @@ class AgeingRowSerializer(serializers.Serializer):
     d61_90 = serializers.DecimalField(max_digits=16, decimal_places=2)
     over_90 = serializers.DecimalField(max_digits=16, decimal_places=2)
     total = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class QuoteLineSerializer(serializers.Serializer):
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), required=False, allow_null=True)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2)
+    discount = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, default=0)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    position = serializers.IntegerField(read_only=True)
+
+
+class QuoteWriteSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(min_value=1, required=False)
+    title = serializers.CharField(max_length=100)
+    valid_until = serializers.DateField()
+    tax_rate = serializers.ChoiceField(choices=TAX_RATES, default="13")
+    opportunity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    lines = QuoteLineSerializer(many=True, max_length=50)
+
+
+class QuoteSerializer(serializers.ModelSerializer):
+    lines = QuoteLineSerializer(many=True, read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+
+    class Meta:
+        model = Quote
+        fields = ["id", "number", "customer", "customer_name", "opportunity", "title", "valid_until", "tax_rate",
+                  "subtotal", "tax", "total", "max_discount", "notes", "status", "owner", "contract", "lines",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class QuoteAnswerSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=["accept", "decline"])

@@ -12,6 +12,7 @@ router.register(r"contracts/(?P<contract_pk>\d+)/invoices", views.ContractInvoic
 router.register("payment-plans", views.PlanViewSet, basename="payment-plan")
 router.register("receipts", views.ReceiptViewSet, basename="receipt")
 router.register("invoices", views.InvoiceViewSet, basename="invoice")
+router.register("quotes", views.QuoteViewSet, basename="quote")
 
 urlpatterns = [
     *router.urls,

@@ -4,7 +4,9 @@ own address, the lists `/api/v1/receipts/` and `/api/v1/invoices/`, a customer's
 (`/api/v1/customers/{id}/invoicing/`) and the ageing report (`/api/v1/reports/ageing/`). A contract
 outside the caller's scope is 404; every rule answers 400 with the field."""
 
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -14,13 +16,15 @@ from rest_framework.views import APIView
 from crm.access.engine import access_for
 from crm.core.api.pagination import ListPagination
 from crm.core.api.viewsets import ERRORS, CrmViewSet
+from crm.core.errors import ValidationFailed
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get
-from crm.sales import selectors
+from crm.opportunities.models import Opportunity
+from crm.sales import printing, selectors
 from crm.sales.api import serializers as s
-from crm.sales.models import Invoice, InvoicingDetails, PaymentPlan, Receipt
-from crm.sales.permissions import INVOICE, PLAN, RECEIPT
-from crm.sales.services import invoices, payments
+from crm.sales.models import Invoice, InvoicingDetails, PaymentPlan, Quote, Receipt
+from crm.sales.permissions import INVOICE, PLAN, QUOTE, RECEIPT
+from crm.sales.services import invoices, payments, quotes
 
 
 class ContractChild(CrmViewSet):
@@ -218,3 +222,87 @@ class AgeingView(APIView):
         query.is_valid(raise_exception=True)
         rows = selectors.ageing(user=request.user, today=timezone.localdate(), group=query.validated_data["group"])
         return Response(s.AgeingRowSerializer(rows[:1000], many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List quotes"),
+    retrieve=extend_schema(summary="Get a quote with its lines"),
+    create=extend_schema(
+        summary="Create a quote",
+        description="`customer` is required. Line amounts, tax and total are computed by the server.",
+        request=s.QuoteWriteSerializer,
+        responses={201: s.QuoteSerializer, **ERRORS},
+    ),
+    update=extend_schema(summary="Replace a draft quote and its lines", request=s.QuoteWriteSerializer,
+                         responses={200: s.QuoteSerializer, **ERRORS}),
+)
+class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   mixins.UpdateModelMixin, CrmViewSet):
+    """Quotes 报价单 of the customers in your scope, and your own."""
+
+    resource = QUOTE
+    serializer_class = s.QuoteSerializer
+    pagination_class = ListPagination
+    queryset = Quote.objects.none()
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+    def get_queryset(self):
+        queryset = Quote.objects.select_related("customer").prefetch_related("lines")
+        return access_for(self.request.user).scoped(QUOTE, queryset, listing=True).order_by("-id")
+
+    def get_object(self):
+        return access_for(self.request.user).get(QUOTE, self.kwargs["pk"], queryset=Quote.objects.select_related(
+            "customer"))
+
+    def _data(self, customer):
+        data = self.valid(s.QuoteWriteSerializer)
+        lines = [dict(line) for line in data.pop("lines")]
+        opportunity = data.pop("opportunity", None)
+        data["opportunity"] = Opportunity.objects.filter(pk=opportunity).first() if opportunity else None
+        if opportunity and data["opportunity"] is None:
+            raise ValidationFailed(fields={"opportunity": [_("The opportunity does not exist.")]})
+        return data, lines
+
+    def create(self, request, *args, **kwargs):
+        customer = customer_get(user=request.user, pk=request.data.get("customer") or 0)
+        data, lines = self._data(customer)
+        quote = quotes.quote_create(actor=request.user, customer=customer, data=data, lines=lines)
+        return Response(s.QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        quote = self.get_object()
+        data, lines = self._data(quote.customer)
+        quote = quotes.quote_update(actor=request.user, quote=quote, data=data, lines=lines)
+        return Response(s.QuoteSerializer(quote).data)
+
+    @extend_schema(summary="Submit for approval (or ready to send when no flow applies)", request=None,
+                   responses={200: s.QuoteSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], required_action="edit")
+    def submit(self, request, pk=None):
+        quote = self.get_object()
+        quotes.quote_submit(actor=request.user, quote=quote)
+        return Response(s.QuoteSerializer(Quote.objects.get(pk=quote.pk)).data)
+
+    @extend_schema(summary="The customer's answer", request=s.QuoteAnswerSerializer,
+                   responses={200: s.QuoteSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], required_action="edit")
+    def answer(self, request, pk=None):
+        data = self.valid(s.QuoteAnswerSerializer)
+        quote = quotes.quote_answer(actor=request.user, quote=self.get_object(), action=data["answer"])
+        return Response(s.QuoteSerializer(quote).data)
+
+    @extend_schema(summary="Convert an accepted quote into a draft contract", request=None,
+                   responses={201: s.QuoteSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], required_action="edit")
+    def convert(self, request, pk=None):
+        quote = self.get_object()
+        quotes.quote_convert(actor=request.user, quote=quote)
+        return Response(s.QuoteSerializer(Quote.objects.get(pk=quote.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="The quote as a PDF", responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        quote = self.get_object()
+        response = HttpResponse(printing.quote_pdf(quote), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{quote.number}.pdf"'
+        return response

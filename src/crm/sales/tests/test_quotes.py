@@ -151,3 +151,25 @@ def test_an_expiring_quote_reminds_once(sales, customer):
     assert jobs.remind(None, today=datetime.date(2027, 1, 29))["quotes"] == 1
     assert jobs.remind(None, today=datetime.date(2027, 1, 30))["quotes"] == 0
     assert Notification.objects.filter(kind="quote", recipient=sales.manager).count() == 1
+
+
+def test_quotes_through_the_api(sales, customer):
+    from crm.testing import api_client, api_error
+
+    client = api_client(sales.manager)
+    body = {"customer": customer.pk, "title": "网络改造报价", "valid_until": "2027-01-31", "tax_rate": "13",
+            "lines": [{"description": "工业路由器", "quantity": "3", "unit_price": "1200", "discount": "10",
+                       "amount": "1"}]}
+    created = client.post("/api/v1/quotes/", body, format="json")
+    assert created.status_code == 201, created.content
+    quote = created.json()
+    assert quote["total"] == "3661.20" and quote["lines"][0]["amount"] == "3240.00"
+    api_error(client.post("/api/v1/quotes/", {**body, "lines": []}, format="json"), 400)
+    api_error(client.post("/api/v1/quotes/", {**body, "customer": 999999}, format="json"), 404)
+    assert client.post(f"/api/v1/quotes/{quote['id']}/submit/").json()["status"] == "approved"
+    assert client.post(f"/api/v1/quotes/{quote['id']}/answer/", {"answer": "accept"}).json()["status"] == "accepted"
+    converted = client.post(f"/api/v1/quotes/{quote['id']}/convert/").json()
+    assert converted["status"] == "converted" and converted["contract"]
+    pdf = client.get(f"/api/v1/quotes/{quote['id']}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf"
+    api_error(api_client(sales.other).get(f"/api/v1/quotes/{quote['id']}/"), 404)
