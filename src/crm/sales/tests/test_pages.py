@@ -102,3 +102,28 @@ def test_a_contract_is_visible_to_its_owner_and_through_its_customer(client, sal
     client.force_login(sales.colleague)
     assert client.get(reverse("customers:contract_detail", args=[owned.pk])).status_code == 404
     assert owned not in contract_list(user=sales.colleague)
+
+
+def test_receipts_and_invoices_export_within_the_scope(sales, customer, contract):
+    import csv
+    import io
+
+    from crm.core.errors import PermissionDenied
+    from crm.customers.services.files import contract_create
+    from crm.customers.testing import make_customer
+    from crm.imports.services import exports as service
+    from crm.sales.services.invoices import invoice_request
+    from crm.sales.tests.conftest import CREDIT_CODE
+
+    far = make_customer(manager=sales.other, name="深圳腾飞电子有限公司")
+    far_contract = contract_create(actor=sales.other, customer=far, data={"title": "合同", "amount": "100"})
+    receipt_create(actor=sales.manager, contract=contract, data={"amount": "1000", "received_on": "2027-01-10"})
+    receipt_create(actor=sales.other, contract=far_contract, data={"amount": "10", "received_on": "2027-01-10"})
+    invoice_request(actor=sales.manager, contract=contract, data={"amount": "1000", "name": "浦江", "tax_id": CREDIT_CODE})
+    with pytest.raises(PermissionDenied):  # managers have no export function for receipts
+        service.export_start(actor=sales.manager, record_type="receipts", fmt="csv")
+    exported = service.export_start(actor=sales.supervisor, record_type="receipts", fmt="csv")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert exported.rows == 1 and rows[1][2] == "上海浦江电子有限公司"
+    invoices = service.export_start(actor=sales.supervisor, record_type="invoices", fmt="xlsx")
+    assert invoices.rows == 1

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from crm.access.decorators import crm_view
+from crm.access.engine import access_for
 from crm.core.pagination import CappedPaginator
 from crm.sales import selectors
 from crm.sales.forms import ReceiptFilterForm
@@ -21,7 +22,8 @@ def receipt_list(request):
     queryset = selectors.receipt_list(user=request.user, filters=filters)
     page_obj = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "sales/receipts.html", {"form": form, "page_obj": page_obj}, status=status)
+    context = {"form": form, "page_obj": page_obj, "may_export": access_for(request.user).can(f"{RECEIPT}.export")}
+    return render(request, "sales/receipts.html", context, status=status)
 
 
 @crm_view(f"{INVOICE}.view")
@@ -31,7 +33,8 @@ def invoice_list(request):
         status = InvoiceStatus.REQUESTED
     queryset = selectors.invoice_list(user=request.user, filters={"status": status})
     page_obj = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page_obj": page_obj, "status": status, "statuses": InvoiceStatus.choices}
+    context = {"page_obj": page_obj, "status": status, "statuses": InvoiceStatus.choices,
+               "may_export": access_for(request.user).can(f"{INVOICE}.export")}
     return render(request, "sales/invoices.html", context)
 
 
