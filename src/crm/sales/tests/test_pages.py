@@ -119,7 +119,8 @@ def test_receipts_and_invoices_export_within_the_scope(sales, customer, contract
     far_contract = contract_create(actor=sales.other, customer=far, data={"title": "合同", "amount": "100"})
     receipt_create(actor=sales.manager, contract=contract, data={"amount": "1000", "received_on": "2027-01-10"})
     receipt_create(actor=sales.other, contract=far_contract, data={"amount": "10", "received_on": "2027-01-10"})
-    invoice_request(actor=sales.manager, contract=contract, data={"amount": "1000", "name": "浦江", "tax_id": CREDIT_CODE})
+    buyer = {"name": "浦江", "tax_id": CREDIT_CODE}
+    invoice_request(actor=sales.manager, contract=contract, data={"amount": "1000", **buyer})
     with pytest.raises(PermissionDenied):  # managers have no export function for receipts
         service.export_start(actor=sales.manager, record_type="receipts", fmt="csv")
     exported = service.export_start(actor=sales.supervisor, record_type="receipts", fmt="csv")
