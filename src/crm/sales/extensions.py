@@ -1,13 +1,13 @@
 """The sales app on other apps' pages: the contract's payments and invoices, the customer 360 tab,
 the workbench (payments due), and the timeline."""
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.access.engine import access_for
-from crm.core.extensions import WorkbenchPanel, register_panel
+from crm.core.extensions import SearchHit, SearchProvider, WorkbenchPanel, register_panel, register_search
 from crm.customers.extensions import by_old_manager, register_handover_hook, register_merge_hook
 from crm.customers.models import Contract
 from crm.customers.sections import RowAction, Section, register_contract_section, register_row_action, register_section
@@ -142,3 +142,20 @@ def _handover_plans(*, actor, customer_ids, old_managers, new_manager) -> dict:
 
 
 register_handover_hook("sales.plans", _handover_plans)
+
+
+def _search(user, query: str, limit: int) -> list[SearchHit]:
+    """Quotes by number (prefix) or title (fragment), in scope."""
+    query = query.strip()[:50]
+    if len(query) < 2:
+        return []
+    quotes = access_for(user).scoped(QUOTE, Quote.objects.select_related("customer"))
+    found = quotes.filter(Q(number__istartswith=query) | Q(title__icontains=query)).order_by("-id")[:limit]
+    return [
+        SearchHit(label=f"{quote.customer.name} · {quote.title}", url=reverse("sales:quote_detail", args=[quote.pk]),
+                  kind=str(_("Quote")), detail=f"{quote.number} · {quote.get_status_display()}")
+        for quote in found
+    ]
+
+
+register_search(SearchProvider(key="quotes", search=_search, permission=f"{QUOTE}.view", order=35))

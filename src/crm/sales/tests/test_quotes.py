@@ -173,3 +173,12 @@ def test_quotes_through_the_api(sales, customer):
     pdf = client.get(f"/api/v1/quotes/{quote['id']}/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
     api_error(api_client(sales.other).get(f"/api/v1/quotes/{quote['id']}/"), 404)
+
+
+def test_quotes_in_the_global_search_within_the_scope(sales, customer):
+    from crm.core.extensions import search_providers
+
+    quote = make_quote(sales, customer)
+    search = next(p for p in search_providers() if p.key == "quotes").search
+    assert [hit.detail.split(" · ")[0] for hit in search(sales.manager, quote.number, 5)] == [quote.number]
+    assert search(sales.manager, "网络改造", 5) and not search(sales.other, quote.number, 5)
