@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "crm.leads",
     "crm.service",
     "crm.portal",
+    "crm.reports",
     "crm.imports",
     "crm.console",
 ]

@@ -1,0 +1,105 @@
+"""/api/v1/reports/…: the four reports of s003/5 §3.4, with the pages' filters and scope.
+
+contribution and churn are paged lists (`count`, `next`, `previous`, `results`); composition and
+services answer their few groups at once with the total."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework.response import Response
+
+from crm.churn.models import ChurnWarning
+from crm.core.api.pagination import ListPagination
+from crm.core.api.viewsets import ERRORS, CrmViewSet
+from crm.customers.models import Customer
+from crm.reports import selectors
+from crm.reports.api import serializers as s
+from crm.reports.permissions import CHURN, COMPOSITION, CONTRIBUTION, SERVICES
+
+
+class ContributionViewSet(mixins.ListModelMixin, CrmViewSet):
+    resource = CONTRIBUTION
+    required_action = "view"
+    serializer_class = s.ContributionRowSerializer
+    pagination_class = ListPagination
+    queryset = Customer.objects.none()
+
+    @extend_schema(
+        summary="Customer contribution (客户贡献分析)",
+        description="Every customer in your data scope with its total of shipped and paid orders.",
+        parameters=[s.ContributionFilterSerializer],
+        responses={200: s.ContributionRowSerializer(many=True), **ERRORS},
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.for_schema:
+            return Customer.objects.none()
+        filters = self.valid(s.ContributionFilterSerializer, self.request.query_params)
+        return selectors.contribution(
+            user=self.request.user,
+            customer=filters.get("customer", ""),
+            year=filters.get("year"),
+            ordering=filters.get("ordering", ""),
+        )
+
+
+class CompositionViewSet(CrmViewSet):
+    resource = COMPOSITION
+    required_action = "view"
+    serializer_class = s.CompositionSerializer
+
+    @extend_schema(
+        summary="Customer composition (客户构成分析)",
+        description="Customers of your data scope counted by level, credit or satisfaction, with shares.",
+        parameters=[s.CompositionFilterSerializer],
+        responses={200: s.CompositionSerializer, **ERRORS},
+    )
+    def list(self, request):
+        by = self.valid(s.CompositionFilterSerializer, request.query_params).get("by") or "level"
+        groups = selectors.composition(user=request.user, by=by)
+        data = {"by": by, "total": sum(group.count for group in groups), "results": groups}
+        return Response(s.CompositionSerializer(data).data)
+
+
+class ServicesViewSet(CrmViewSet):
+    resource = SERVICES
+    required_action = "view"
+    serializer_class = s.ServicesSerializer
+
+    @extend_schema(
+        summary="Service composition (客户服务分析)",
+        description="Services of your data scope counted by type, of one year (by creation) or of all.",
+        parameters=[s.YearSerializer],
+        responses={200: s.ServicesSerializer, **ERRORS},
+    )
+    def list(self, request):
+        year = self.valid(s.YearSerializer, request.query_params).get("year")
+        groups = selectors.service_composition(user=request.user, year=year)
+        data = {"year": year, "total": sum(group.count for group in groups), "results": groups}
+        return Response(s.ServicesSerializer(data).data)
+
+
+class ChurnViewSet(mixins.ListModelMixin, CrmViewSet):
+    resource = CHURN
+    required_action = "view"
+    serializer_class = s.ChurnRecordSerializer
+    pagination_class = ListPagination
+    queryset = ChurnWarning.objects.none()
+
+    @extend_schema(
+        summary="Churn analysis (客户流失分析)",
+        description="The confirmed churn records of your data scope, newest confirmation first.",
+        parameters=[s.ChurnFilterSerializer],
+        responses={200: s.ChurnRecordSerializer(many=True), **ERRORS},
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.for_schema:
+            return ChurnWarning.objects.none()
+        filters = self.valid(s.ChurnFilterSerializer, self.request.query_params)
+        return selectors.churn_records(
+            user=self.request.user, customer=filters.get("customer", ""), manager=filters.get("manager", "")
+        )
