@@ -1,7 +1,8 @@
 """/api/v1/reports/…: the four reports of s003/5 §3.4, with the pages' filters and scope.
 
 contribution and churn are paged lists (`count`, `next`, `previous`, `results`); composition and
-services answer their few groups at once with the total."""
+services answer their few groups at once with the total (an action named `report`, not `list`:
+the schema would describe a paged list)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
@@ -55,7 +56,7 @@ class CompositionViewSet(CrmViewSet):
         parameters=[s.CompositionFilterSerializer],
         responses={200: s.CompositionSerializer, **ERRORS},
     )
-    def list(self, request):
+    def report(self, request):
         by = self.valid(s.CompositionFilterSerializer, request.query_params).get("by") or "level"
         groups = selectors.composition(user=request.user, by=by)
         data = {"by": by, "total": sum(group.count for group in groups), "results": groups}
@@ -73,7 +74,7 @@ class ServicesViewSet(CrmViewSet):
         parameters=[s.YearSerializer],
         responses={200: s.ServicesSerializer, **ERRORS},
     )
-    def list(self, request):
+    def report(self, request):
         year = self.valid(s.YearSerializer, request.query_params).get("year")
         groups = selectors.service_composition(user=request.user, year=year)
         data = {"year": year, "total": sum(group.count for group in groups), "results": groups}
