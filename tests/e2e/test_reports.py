@@ -24,7 +24,7 @@ def click_bar(page, index: int) -> None:
     x, y = chart.evaluate(
         """(el, index) => {
             const chart = echarts.getInstanceByDom(el);
-            const value = chart.getOption().series[0].data[index];
+            const value = chart.getOption().series[0].data[index].value;
             return chart.convertToPixel({seriesIndex: 0}, [index, value / 2]);
         }""",
         index,
@@ -50,6 +50,12 @@ def test_a_supervisor_reads_filters_drills_and_exports_the_four_reports(sales, o
     expect(rows.first).to_have_attribute("data-customer", "苏州园林科技有限公司")
     expect(page.get_by_test_id("report-grand-total")).to_contain_text("¥14,485.85")
     screenshots(page, "reports-contribution")
+    page.emulate_media(media="print")  # printable: no menu, no filters, no buttons; the filters as text
+    expect(page.locator("#sidebar")).to_be_hidden()
+    expect(page.get_by_test_id("report-print")).to_be_hidden()
+    expect(page.get_by_text("年份: 所有年份")).to_be_visible()
+    screenshots(page, "reports-contribution-print", widths=(1366,))
+    page.emulate_media(media="screen")
     page.get_by_test_id("report-customer").fill("浦江")
     page.get_by_test_id("report-year").fill("2025")
     page.get_by_role("button", name="搜索").click()

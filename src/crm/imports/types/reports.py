@@ -4,6 +4,7 @@ its own export function (`reports.<report>.export`) and the viewer's data scope.
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.imports import registry
 from crm.imports.exports import Column
@@ -11,7 +12,7 @@ from crm.reports import selectors
 from crm.reports.forms import ChurnForm, CompositionForm, ContributionForm, ServicesForm
 from crm.reports.permissions import CHURN, COMPOSITION, CONTRIBUTION, SERVICES
 
-SHARE = Column("share", _("Share"))
+SHARE = Column("share", pgettext_lazy("part of a whole", "Share"))
 
 
 def contribution_query(actor, params):

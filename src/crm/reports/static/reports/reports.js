@@ -4,32 +4,41 @@
 (function () {
   "use strict";
 
+  function items(data) {
+    return data.labels.map(function (label, i) { return { name: label, value: data.values[i], link: data.links[i] }; });
+  }
+
   function option(data) {
     var tooltip = { trigger: data.kind === "pie" ? "item" : "axis", confine: true };
+    // No animation: the chart is whole at once, on screen, in print and in screenshots.
     if (data.kind === "pie") {
       return {
+        animation: false,
         tooltip: tooltip,
         legend: { type: "scroll", bottom: 0 },
         series: [{
           name: data.series,
           type: "pie",
-          radius: ["35%", "65%"],
+          radius: ["30%", "55%"],
           center: ["50%", "45%"],
           label: { formatter: "{b}\n{d}%" },
-          data: data.labels.map(function (label, i) { return { name: label, value: data.values[i] }; })
+          // Empty items stay in the table; a slice of 0 would only crowd the labels.
+          data: items(data).filter(function (item) { return item.value > 0; })
         }]
       };
     }
     var horizontal = data.kind === "hbar";
     var categories = { type: "category", data: data.labels, inverse: horizontal,
       axisLabel: { width: horizontal ? 110 : 80, overflow: "truncate", interval: 0, rotate: horizontal ? 0 : 30 } };
-    var numbers = { type: "value" };
+    var numbers = { type: "value", minInterval: data.kind === "bar" ? 1 : 0 };  // counts: whole numbers
     return {
+      animation: false,
       tooltip: tooltip,
       grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
       xAxis: horizontal ? numbers : categories,
       yAxis: horizontal ? categories : numbers,
-      series: [{ name: data.series, type: "bar", data: data.values, itemStyle: { color: "#0d6efd" }, cursor: "pointer" }]
+      series: [{ name: data.series, type: "bar", data: items(data), barMaxWidth: 48, itemStyle: { color: "#0d6efd" },
+        cursor: "pointer" }]
     };
   }
 
@@ -43,7 +52,7 @@
     var chart = echarts.init(element, null, { renderer: "canvas" });
     chart.setOption(option(data));
     chart.on("click", function (params) {
-      var link = data.links[params.dataIndex];
+      var link = params.data && params.data.link;
       if (link) { window.location.href = link; }
     });
     window.addEventListener("resize", function () { chart.resize(); });
