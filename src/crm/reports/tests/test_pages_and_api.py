@@ -196,3 +196,29 @@ def test_exports_hold_the_reports_rows_and_need_the_export_function(client, repo
     assert client.get(url, {"type": "reports-churn", "format": "xlsx"}).status_code == 403
     page = client.get(reverse("reports:churn")).content.decode()
     assert 'data-testid="report-export"' not in page
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_report_page_reads_a_fixed_number_of_queries_whatever_its_rows(client, report_data, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm.churn.models import ChurnWarning
+    from crm.customers.testing import make_customer
+    from crm.orders.testing import make_order
+
+    client.force_login(report_data.sales.executive)
+
+    def queries() -> int:
+        client.get(reverse(name))  # warm: the session, the menu's caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(3):
+        customer = make_customer(manager=report_data.sales.other, name=f"广州白云第{n}贸易有限公司")
+        make_order(customer)
+        ChurnWarning.objects.create(customer=customer, state="confirmed", last_order_on="2025-01-01",
+                                    confirmed_at="2026-10-01T10:00:00+08:00")
+    assert queries() == before

@@ -175,3 +175,23 @@ def test_without_the_function_a_report_is_empty(report_data):
     assert sum(group.count for group in selectors.composition(user=agent)) == 0
     assert sum(group.count for group in selectors.service_composition(user=agent)) == 0
     assert list(selectors.churn_records(user=agent)) == []
+
+
+def test_the_benchmark_operations_run_the_reports_for_both_personas(report_data):
+    """bench/ops/reports.py on this data: every call answers (the numbers are measured at scale 1)."""
+    from bench.context import Context
+    from bench.registry import operations
+
+    ctx = Context()
+    reports = [op for op in operations() if op.key.startswith("reports.")]
+    assert {op.key for op in reports} == {"reports.contribution", "reports.composition", "reports.services",
+                                          "reports.churn"}
+    for op in reports:
+        for persona in op.personas:
+            ctx.current = op.key
+            calls = op.setup(ctx, persona)
+            assert calls, (op.key, persona)
+            for call in calls:
+                call()
+    executive = Context().personas["executive"]
+    assert executive == report_data.sales.executive.pk
