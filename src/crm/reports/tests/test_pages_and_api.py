@@ -3,12 +3,14 @@ asked, bounded inputs answered with a form error (pages) or a 400 in JSON (API),
 
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from crm.reports import selectors
+from crm.service.models import Service
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +68,12 @@ def test_composition_and_services_drill_down_to_the_lists(client, report_data):
     assert "created_after=2025-01-01" in link and "created_before=2025-12-31" in link
     listed = client.get(link).content.decode()
     assert 'data-testid="service-narrowed"' in listed
+    # The list holds exactly the services behind the bar: that type, created in 2025.
+    type_id = int(re.search(r"type=(\d+)", link).group(1))
+    behind = Service.objects.filter(type_id=type_id, created_at__year=2025)
+    assert behind.exists()
+    for service in Service.objects.all():
+        assert (service.number in listed) == (service in behind), service.number
 
 
 def test_the_churn_page_filters_by_customer_and_manager(client, report_data):
