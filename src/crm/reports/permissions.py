@@ -17,42 +17,15 @@ CHURN = "reports.churn"
 
 ACTIONS = ("view", "export")
 
-register(
-    Resource(
-        code=CONTRIBUTION,
-        label=_("Customer contribution report"),
-        model="customers.Customer",
-        actions=ACTIONS,
-        parent=("customers.customer", "pk"),
-    )
+# (resource, label, model, the resource of the records it reads)
+REPORTS = (
+    (CONTRIBUTION, _("Customer contribution report"), "customers.Customer", "customers.customer"),
+    (COMPOSITION, _("Customer composition report"), "customers.Customer", "customers.customer"),
+    (SERVICES, _("Service composition report"), "service.Service", "service.service"),
+    (CHURN, _("Churn analysis report"), "churn.ChurnWarning", "churn.warning"),
 )
-register(
-    Resource(
-        code=COMPOSITION,
-        label=_("Customer composition report"),
-        model="customers.Customer",
-        actions=ACTIONS,
-        parent=("customers.customer", "pk"),
-    )
-)
-register(
-    Resource(
-        code=SERVICES,
-        label=_("Service composition report"),
-        model="service.Service",
-        actions=ACTIONS,
-        parent=("service.service", "pk"),
-    )
-)
-register(
-    Resource(
-        code=CHURN,
-        label=_("Churn analysis report"),
-        model="churn.ChurnWarning",
-        actions=ACTIONS,
-        parent=("churn.warning", "pk"),
-    )
-)
+for code, label, model, records in REPORTS:
+    register(Resource(code=code, label=label, model=model, actions=ACTIONS, parent=(records, "pk")))
 
 register_item(
     "reports", MenuItem(_("Customer contribution"), "reports:contribution", "bar-chart", f"{CONTRIBUTION}.view", 10)

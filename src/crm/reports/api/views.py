@@ -17,12 +17,27 @@ from crm.reports.api import serializers as s
 from crm.reports.permissions import CHURN, COMPOSITION, CONTRIBUTION, SERVICES
 
 
-class ContributionViewSet(mixins.ListModelMixin, CrmViewSet):
-    resource = CONTRIBUTION
+class PagedReportViewSet(mixins.ListModelMixin, CrmViewSet):
+    """A report answered as a paged list: `filters` checks the query string, `read` the selector."""
+
     required_action = "view"
-    serializer_class = s.ContributionRowSerializer
     pagination_class = ListPagination
+    filters = None  # the serializer of the query parameters
+
+    def read(self, user, filters: dict):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        if self.for_schema:
+            return self.queryset
+        return self.read(self.request.user, self.valid(self.filters, self.request.query_params))
+
+
+class ContributionViewSet(PagedReportViewSet):
+    resource = CONTRIBUTION
+    serializer_class = s.ContributionRowSerializer
     queryset = Customer.objects.none()
+    filters = s.ContributionFilterSerializer
 
     @extend_schema(
         summary="Customer contribution (客户贡献分析)",
@@ -33,16 +48,9 @@ class ContributionViewSet(mixins.ListModelMixin, CrmViewSet):
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    def get_queryset(self):
-        if self.for_schema:
-            return Customer.objects.none()
-        filters = self.valid(s.ContributionFilterSerializer, self.request.query_params)
-        return selectors.contribution(
-            user=self.request.user,
-            customer=filters.get("customer", ""),
-            year=filters.get("year"),
-            ordering=filters.get("ordering", ""),
-        )
+    def read(self, user, filters: dict):
+        customer, ordering = filters.get("customer", ""), filters.get("ordering", "")
+        return selectors.contribution(user=user, customer=customer, year=filters.get("year"), ordering=ordering)
 
 
 class CompositionViewSet(CrmViewSet):
@@ -81,12 +89,11 @@ class ServicesViewSet(CrmViewSet):
         return Response(s.ServicesSerializer(data).data)
 
 
-class ChurnViewSet(mixins.ListModelMixin, CrmViewSet):
+class ChurnViewSet(PagedReportViewSet):
     resource = CHURN
-    required_action = "view"
     serializer_class = s.ChurnRecordSerializer
-    pagination_class = ListPagination
     queryset = ChurnWarning.objects.none()
+    filters = s.ChurnFilterSerializer
 
     @extend_schema(
         summary="Churn analysis (客户流失分析)",
@@ -97,10 +104,6 @@ class ChurnViewSet(mixins.ListModelMixin, CrmViewSet):
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    def get_queryset(self):
-        if self.for_schema:
-            return ChurnWarning.objects.none()
-        filters = self.valid(s.ChurnFilterSerializer, self.request.query_params)
-        return selectors.churn_records(
-            user=self.request.user, customer=filters.get("customer", ""), manager=filters.get("manager", "")
-        )
+    def read(self, user, filters: dict):
+        customer, manager = filters.get("customer", ""), filters.get("manager", "")
+        return selectors.churn_records(user=user, customer=customer, manager=manager)
