@@ -230,3 +230,14 @@ def test_a_report_page_reads_a_fixed_number_of_queries_whatever_its_rows(client,
         ChurnWarning.objects.create(customer=customer, state="confirmed", last_order_on="2025-01-01",
                                     confirmed_at="2026-10-01T10:00:00+08:00")
     assert queries() == before
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "9" * 30, "2"])
+def test_any_page_number_answers_without_a_500(client, report_data, page):
+    client.force_login(report_data.sales.executive)
+    for name in ("reports:contribution", "reports:churn"):
+        assert client.get(reverse(name), {"page": page}).status_code == 200
+    for path in ("contribution/", "churn/"):
+        response = client.get(API + path, {"page": page})
+        assert response.status_code in (200, 404)
+        assert "error" in response.json() or "results" in response.json()
