@@ -169,9 +169,9 @@ def _with_shares(groups: list[Group]) -> list[Group]:
 
 
 def composition(*, user, by: str = DEFAULT_COMPOSITION_BY) -> list[Group]:
-    """客户构成分析: how many customers in scope have each level (every active level listed, in the
-    dictionary's order, then any inactive one still in use), each credit or each satisfaction
-    rating (5 to 1), with each item's share of the whole. One GROUP BY."""
+    """客户构成分析: how many customers in scope have each level (every active level, and an inactive
+    one still in use, in the dictionary's order), each credit or each satisfaction rating (5 to 1),
+    with each item's share of the whole. One GROUP BY."""
     if by not in COMPOSITION_BY:
         raise ValueError(by)
     column = "level_id" if by == "level" else by
