@@ -16,6 +16,7 @@ urlpatterns = [
     path("v1/", include("crm.customers.api.urls")),
     path("v1/", include("crm.opportunities.api.urls")),
     path("v1/", include("crm.leads.api.urls")),
+    path("v1/", include("crm.sales.api.urls")),
     path("v1/", include("crm.service.api.urls")),
     path("v1/", include("crm.churn.api.urls")),
     path("v1/", include("crm.orders.api.integration_urls")),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("customers/", include("crm.customers.urls")),
     path("opportunities/", include("crm.opportunities.urls")),
     path("leads/", include("crm.leads.urls")),
+    path("sales/", include("crm.sales.urls")),
     path("services/", include("crm.service.urls")),
     path("churn/value/", include("crm.churn.urls_value")),
     path("orders/", include("crm.orders.urls")),

@@ -8,4 +8,4 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self) -> None:
-        from crm.approvals import panels, permissions  # noqa: F401  (registrations)
+        from crm.approvals import panels, permissions, receivers  # noqa: F401  (registrations)

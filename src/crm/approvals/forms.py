@@ -54,9 +54,21 @@ class ConditionRows:
         self.condition_specs, self.condition_rows = fields, rows
         field_choices = [("", "—"), *((key, spec.label) for key, spec in fields.items())]
         for n in range(rows):
-            self.fields[f"c{n}_field"] = forms.ChoiceField(label=_("Condition"), choices=field_choices, required=False)
-            self.fields[f"c{n}_op"] = forms.ChoiceField(label=_("Operator"), choices=OP_CHOICES, required=False)
-            self.fields[f"c{n}_value"] = forms.CharField(label=_("Value"), required=False, max_length=200)
+            select = {"class": "form-select form-select-sm"}
+            self.fields[f"c{n}_field"] = forms.ChoiceField(
+                label=_("Condition"), choices=field_choices, required=False, widget=forms.Select(attrs=select)
+            )
+            self.fields[f"c{n}_op"] = forms.ChoiceField(
+                label=_("Operator"), choices=OP_CHOICES, required=False, widget=forms.Select(attrs=select)
+            )
+            self.fields[f"c{n}_value"] = forms.CharField(
+                label=_("Value"),
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(
+                    attrs={"class": "form-control form-control-sm", "placeholder": _("e.g. 100000, or A、B")}
+                ),
+            )
             if n < len(initial):
                 condition = initial[n]
                 self.initial[f"c{n}_field"], self.initial[f"c{n}_op"] = condition["field"], condition["op"]
@@ -150,7 +162,7 @@ class FlowForm(ConditionRows, BootstrapMixin, forms.Form):
 class StepForm(ConditionRows, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Step"), max_length=50, required=False)
     approver_kind = forms.ChoiceField(label=_("Approvers"), choices=[("", "—"), *ApproverKind.choices], required=False)
-    users = forms.ModelMultipleChoiceField(label=_("Users"), queryset=User.objects.none(), required=False)
+    users = forms.ModelMultipleChoiceField(label=_("Named approvers"), queryset=User.objects.none(), required=False)
     levels = forms.IntegerField(label=_("Levels up"), min_value=1, max_value=10, initial=1, required=False)
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False,
                                         help_text=_("Blank: the submitter's own department."))

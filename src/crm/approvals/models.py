@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.core.models import TimeStampedModel
 
@@ -119,8 +120,8 @@ class FlowStep(models.Model):
 
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("In approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("approval", "Approved")
+    REJECTED = "rejected", pgettext_lazy("approval", "Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -222,15 +223,15 @@ class ApprovalCc(models.Model):
 
 
 class LogAction(models.TextChoices):
-    SUBMIT = "submit", _("Submitted")
-    APPROVE = "approve", _("Approved")
-    REJECT = "reject", _("Rejected")
-    SEND_BACK = "send_back", _("Sent back")
-    ADD_APPROVER = "add_approver", _("Added an approver")
-    WITHDRAW = "withdraw", _("Withdrawn")
-    SKIP = "skip", _("Skipped")
-    CC = "cc", _("Copied")
-    COMPLETE = "complete", _("Approval completed")
+    SUBMIT = "submit", pgettext_lazy("approval log", "Submitted")
+    APPROVE = "approve", pgettext_lazy("approval log", "Approved")
+    REJECT = "reject", pgettext_lazy("approval log", "Rejected")
+    SEND_BACK = "send_back", pgettext_lazy("approval log", "Sent back")
+    ADD_APPROVER = "add_approver", pgettext_lazy("approval log", "Added an approver")
+    WITHDRAW = "withdraw", pgettext_lazy("approval log", "Withdrawn")
+    SKIP = "skip", pgettext_lazy("approval log", "Skipped")
+    CC = "cc", pgettext_lazy("approval log", "Copied")
+    COMPLETE = "complete", pgettext_lazy("approval log", "Approval completed")
 
 
 class ApprovalLog(models.Model):

@@ -298,6 +298,7 @@ class ContractFilterForm(BootstrapMixin, forms.Form):
     signed_to = _date(label=_("Signed until"), required=False)
     amount_min = forms.DecimalField(label=_("Amount from"), required=False, max_digits=14, decimal_places=2)
     amount_max = forms.DecimalField(label=_("Amount up to"), required=False, max_digits=14, decimal_places=2)
+    unpaid = forms.BooleanField(label=_("Not fully paid"), required=False)
     ordering = forms.ChoiceField(required=False, choices=[(key, key) for key in CONTRACT_ORDERINGS])
 
     def __init__(self, *args, **kwargs):

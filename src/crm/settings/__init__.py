@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crm.orders",
     "crm.churn",
     "crm.leads",
+    "crm.sales",
     "crm.service",
     "crm.portal",
     "crm.reports",
@@ -274,6 +275,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UserStatusEnum": "crm.identity.models.UserStatus",
         "OpportunityLevelEnum": "crm.opportunities.models.Level",
+        "ApprovalStatusEnum": "crm.approvals.models.ApprovalStatus",
+        "ApprovalTaskStateEnum": "crm.approvals.models.TaskState",
+        "ApprovalLogActionEnum": "crm.approvals.models.LogAction",
+        "InvoiceKindEnum": "crm.sales.models.InvoiceKind",
+        "InvoiceStatusEnum": "crm.sales.models.InvoiceStatus",
+        "ReceiptStatusEnum": "crm.sales.models.ReceiptStatus",
+        "PaymentMethodEnum": "crm.sales.models.PaymentMethod",
+        "TaxRateEnum": "crm.sales.models.TAX_RATES",
     },
 }
 

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from crm.access.models import Role
+from crm.approvals import registry
 from crm.approvals.models import Approval, ApprovalLog, ApprovalTask, ApproverKind, Flow, StepMode
 from crm.identity.models import Department, User
 
@@ -83,7 +84,7 @@ class StepSerializer(serializers.Serializer):
 
 
 class FlowWriteSerializer(serializers.Serializer):
-    document_type = serializers.CharField(max_length=50)
+    document_type = serializers.ChoiceField(choices=[])
     name = serializers.CharField(max_length=100)
     is_active = serializers.BooleanField(required=False, default=True)
     priority = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=10)
@@ -100,6 +101,10 @@ class FlowWriteSerializer(serializers.Serializer):
     webhook_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     remind_after_hours = serializers.IntegerField(min_value=1, max_value=720, required=False, default=24)
     steps = StepSerializer(many=True, max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].choices = registry.choices()  # registered by the apps when they load
 
 
 class FlowStepReadSerializer(serializers.Serializer):

@@ -258,3 +258,14 @@ def test_the_flow_in_force_at_submission_is_kept(chain, customer):
     assert flow.version == 2 and flow.steps.count() == 1
     services.task_approve(actor=chain.supervisor, task_id=task_of(approval, chain.supervisor).pk)
     assert states(approval)[1] == (0, "exec", TaskState.PENDING)
+
+
+def test_a_departing_approver_hands_open_decisions_to_the_successor(chain, customer):
+    from crm.identity.services import user_depart
+
+    big_flow(chain)
+    approval = contract_submit(actor=chain.manager, contract=draft(customer, chain.manager))
+    user_depart(actor=chain.admin, user=chain.supervisor, successor=chain.colleague)
+    assert states(approval) == [(0, "mgr_b", TaskState.PENDING), (0, "exec", TaskState.WAITING)]
+    services.task_approve(actor=chain.colleague, task_id=task_of(approval, chain.colleague).pk)
+    assert task_of(approval, chain.executive)

@@ -45,7 +45,8 @@ def test_contradictory_flow_conditions_and_bad_shapes_are_refused(chain):
     assert "conditions" in refused(chain, data={"conditions": [{"field": "colour", "op": "gt", "value": "1"}]})
     assert "conditions" in refused(chain, data={"conditions": [{"field": "amount", "op": "in", "value": "1"}]})
     assert "conditions" in refused(chain, data={"conditions": [{"field": "amount", "op": "gt", "value": "abc"}]})
-    assert "conditions" in refused(chain, data={"conditions": [{"field": "customer_level", "op": "in", "value": ["x"]}]})
+    unknown_level = [{"field": "customer_level", "op": "in", "value": ["x"]}]
+    assert "conditions" in refused(chain, data={"conditions": unknown_level})
     assert "conditions" in refused(chain, data={"conditions": "amount > 1"})
     assert "fallback_approver" in refused(chain, data={"on_no_approver": "fallback"})
     assert "webhook_url" in refused(chain, data={"webhook_url": "file:///etc/passwd"})

@@ -12,7 +12,7 @@ from crm.access.decorators import crm_view
 from crm.approvals import registry, selectors, services
 from crm.approvals.forms import AddApproverForm, CommentForm, RejectForm
 from crm.approvals.models import ApprovalStatus
-from crm.core.errors import DomainError
+from crm.core.errors import DomainError, ValidationFailed
 from crm.core.pagination import CappedPaginator
 from crm.core.views.flows import dialog, go
 from crm.identity.models import User
@@ -66,19 +66,29 @@ def detail(request, pk):
     return render(request, "approvals/detail.html", context)
 
 
-@crm_view(None, methods=("POST",))
-def task_approve(request, pk):
-    task = selectors.my_task(user=request.user, pk=pk)
-    form = CommentForm(request.POST)
+def _act(request, act, success: str, approval_id):
+    """Carry out an act posted from the approval page; a refusal becomes the page's error message."""
     try:
-        if not form.is_valid():
-            raise DomainError(form.errors.get("comment", [_("Some of the values are not valid.")])[0])
-        services.task_approve(actor=request.user, task_id=task.pk, comment=form.cleaned_data["comment"])
+        act()
     except DomainError as exc:
         messages.error(request, exc.summary())
     else:
-        messages.success(request, _("Approved."))
-    return go(request, reverse("approvals:detail", args=[task.approval_id]))
+        messages.success(request, success)
+    return go(request, reverse("approvals:detail", args=[approval_id]))
+
+
+def _comment(request) -> str:
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(fields=form.errors)
+    return form.cleaned_data["comment"]
+
+
+@crm_view(None, methods=("POST",))
+def task_approve(request, pk):
+    task = selectors.my_task(user=request.user, pk=pk)
+    act = lambda: services.task_approve(actor=request.user, task_id=task.pk, comment=_comment(request))  # noqa: E731
+    return _act(request, act, _("Approved."), task.approval_id)
 
 
 @crm_view(None, methods=("GET", "POST"))
@@ -124,10 +134,7 @@ def task_add_approver(request, pk):
 @crm_view(None, methods=("POST",))
 def approval_withdraw(request, pk):
     approval = selectors.approval_get(user=request.user, pk=pk)
-    try:
-        services.approval_withdraw(actor=request.user, approval_id=approval.pk, comment=request.POST.get("comment", ""))
-    except DomainError as exc:
-        messages.error(request, exc.summary())
-    else:
-        messages.success(request, _("Withdrawn."))
-    return go(request, reverse("approvals:detail", args=[approval.pk]))
+    act = lambda: services.approval_withdraw(  # noqa: E731
+        actor=request.user, approval_id=approval.pk, comment=_comment(request)
+    )
+    return _act(request, act, _("Withdrawn."), approval.pk)

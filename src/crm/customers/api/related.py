@@ -12,7 +12,7 @@ is declared once, as a ChildApi naming its shape, selectors and services; its vi
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +23,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from crm.access.engine import access_for
 from crm.core.api.errors import ApiErrorSerializer
 from crm.core.api.pagination import ListPagination
 from crm.core.api.viewsets import ERRORS, CrmViewSet
@@ -33,6 +34,7 @@ from crm.customers.models import Customer, CustomerEvent
 from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT, CUSTOMER, FOLLOWUP, INTERACTION
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get
+from crm.customers.selectors.related import SIGNED
 from crm.customers.services import activities, contacts, files
 
 CUSTOMER_PK = OpenApiParameter("customer_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Customer id.")
@@ -362,6 +364,8 @@ class ContractViewSet(ChildRecordViewSet, mixins.ListModelMixin, mixins.CreateMo
             queryset = queryset.filter(customer_id=data["customer"])
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
+        if data.get("unpaid") and "amount" not in access_for(self.request.user).concealed_fields(CONTRACT):
+            queryset = queryset.filter(status__in=SIGNED, received_amount__lt=F("amount"))
         if data.get("owner"):
             queryset = queryset.filter(owner=self.request.user if data["owner"] == "me" else int(data["owner"]))
         if data.get("signed_from"):

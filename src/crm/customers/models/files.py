@@ -80,6 +80,11 @@ class Contract(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # Running totals kept by crm.sales under the contract's row lock, so lists filter and sort on
+    # them ("not fully paid") without summing a million payments.
+    planned_amount = models.DecimalField(_("planned"), max_digits=14, decimal_places=2, default=0, editable=False)
+    received_amount = models.DecimalField(_("received"), max_digits=14, decimal_places=2, default=0, editable=False)
+    invoiced_amount = models.DecimalField(_("invoiced"), max_digits=14, decimal_places=2, default=0, editable=False)
 
     class Meta:
         ordering = ["-id"]

@@ -4,6 +4,8 @@ Files are stored outside the database under random names and served only by a vi
 the permission engine first; their kind is checked by content, not only by name.
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -94,6 +96,11 @@ def contract_update(*, actor, contract: Contract, data: dict) -> Contract:
             _("A completed or terminated contract keeps its terms; only its notes can change."), code="closed"
         )
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in CONTRACT_FIELDS}
+    # The payment plans' total is read under the row lock crm.sales writes it under.
+    planned = Contract.objects.select_for_update().filter(pk=contract.pk).values_list("planned_amount", flat=True).get()
+    if values.get("amount") is not None and Decimal(str(values["amount"])) < planned:
+        message = _("The payment plans already add up to %(planned)s; lower them first.")
+        raise ValidationFailed(fields={"amount": [message % {"planned": planned}]})
     changes = model_update(instance=contract, data=values, fields=list(values))
     _touch_deal(contract)
     audit_update(actor=actor, instance=contract, changes=changes)

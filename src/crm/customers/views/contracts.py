@@ -18,6 +18,7 @@ from crm.customers import search
 from crm.customers.forms_admin import ContractFilterForm, ContractForm
 from crm.customers.models import Contract, ContractStatus, Customer
 from crm.customers.permissions import CONTRACT, CUSTOMER
+from crm.customers.sections import contract_sections
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get, customer_permissions
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
@@ -51,6 +52,7 @@ def contract_list(request):
         "query_string": request.GET.urlencode(),
         "may": access.abilities(CONTRACT),
         "amount_hidden": "amount" in access.hidden_fields(CONTRACT),
+        "amount_concealed": "amount" in access.concealed_fields(CONTRACT),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "customers/contracts/list.html", context, status=status)
@@ -148,10 +150,24 @@ def _detail_context(request, contract: Contract) -> dict:
             "submit_contract": on_contract["edit"] and contract.status == ContractStatus.DRAFT,
         },
         "approval": in_approval,
+        "panels": _contract_panels(request.user, contract),
         "closed": contract.status in CLOSED,
         "show_contract": False,
         "next_url": reverse("customers:contract_detail", args=[contract.pk]),
     }
+
+
+def _contract_panels(user, contract: Contract) -> list[dict]:
+    """Other apps' panels on the contract (crm.customers.sections.register_contract_section)."""
+    panels = []
+    access = access_for(user)
+    for section in contract_sections():
+        if section.permission and not access.can(section.permission):
+            continue
+        context = section.context(user, contract)
+        if context is not None:
+            panels.append({"section": section, "context": context})
+    return panels
 
 
 @crm_view(f"{CONTRACT}.view")

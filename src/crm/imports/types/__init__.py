@@ -9,5 +9,6 @@ from crm.imports.types import (  # noqa: F401  (registrations)
     leads,
     opportunities,
     reports,
+    sales,
     services,
 )
