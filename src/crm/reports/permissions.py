@@ -31,9 +31,9 @@ register_item(
     "reports", MenuItem(_("Customer contribution"), "reports:contribution", "bar-chart", f"{CONTRIBUTION}.view", 10)
 )
 register_item(
-    "reports", MenuItem(_("Customer composition"), "reports:composition", "pie-chart", f"{COMPOSITION}.view", 20)
+    "reports", MenuItem(_("Customer composition"), "reports:composition", "pie-chart", f"{COMPOSITION}.view", 12)
 )
 register_item(
-    "reports", MenuItem(_("Service composition"), "reports:services", "headset", f"{SERVICES}.view", 30)
+    "reports", MenuItem(_("Service composition"), "reports:services", "headset", f"{SERVICES}.view", 14)
 )
-register_item("reports", MenuItem(_("Churn analysis"), "reports:churn", "person-x", f"{CHURN}.view", 40))
+register_item("reports", MenuItem(_("Churn analysis"), "reports:churn", "person-x", f"{CHURN}.view", 16))
