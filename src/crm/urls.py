@@ -24,6 +24,7 @@ urlpatterns = [
     path("portal-accounts/", include("crm.portal.urls_staff")),
     path("competitors/", include("crm.competitors.urls")),
     path("knowledge/", include("crm.knowledge.urls")),
+    path("reports/", include("crm.reports.urls")),
     path("data/", include("crm.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

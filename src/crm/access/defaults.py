@@ -103,6 +103,7 @@ DEFAULT_ROLES = [
             "dictionary.item.view",
             "identity.user.view",
             "identity.department.view",
+            "reports.*.view",  # the four reports of s003/5 §3.4 over their own customers
         ),
         denies=(*CUSTOMER_SETTINGS, "customers.tag.edit", "customers.customer.manage"),
     ),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "crm.sales",
     "crm.service",
     "crm.portal",
+    "crm.reports",
     "crm.imports",
     "crm.console",
 ]

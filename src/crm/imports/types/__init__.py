@@ -8,6 +8,7 @@ from crm.imports.types import (  # noqa: F401  (registrations)
     erp,
     leads,
     opportunities,
+    reports,
     sales,
     services,
 )

@@ -96,11 +96,21 @@ def service_list(request):
     if view not in selectors.VIEWS:
         view = "all"
     statuses = [(status.value, status.label) for status in ServiceStatus]
+    # The reports' drill-down (客户服务分析) narrows to a type and a created date range.
+    form = ArchiveFilterForm(request.GET or None)
+    narrowed = {
+        name: value
+        for name, value in form.valid_filters().items()
+        if name in ("type", "created_after", "created_before")
+    }
+    narrowed_type = form.cleaned_data.get("type") if narrowed.get("type") else None
     return _page(
         request,
         key="all",
-        filters={"view": view, "q": _query(request)},
-        extra={"views": [*statuses, ("all", _("All"))], "view": view},
+        filters={"view": view, "q": _query(request), **narrowed},
+        extra={
+            "views": [*statuses, ("all", _("All"))], "view": view, "narrowed": narrowed, "narrowed_type": narrowed_type,
+        },
     )
 
 
