@@ -221,6 +221,9 @@ class Customer(TimeStampedModel):
             models.Index(fields=["next_followup_on"], name="customer_next_followup_idx"),
             models.Index(fields=["last_followup_at"], name="customer_last_followup_idx"),
             models.Index(fields=["name_pinyin"], name="customer_pinyin_idx"),
+            # The list's two quick filters sorted by name, for those who see every customer: their
+            # deep pages read ids from this index alone (docs/benchmarks.md, finding 5).
+            models.Index(fields=["region", "status", "name_pinyin", "id"], name="customer_region_name_idx"),
             models.Index(fields=["city"], name="customer_city_idx"),
             models.Index(fields=["updated_at"], name="customer_updated_idx"),
         ]
