@@ -80,57 +80,75 @@ def customer_create(ctx, persona):
     return [call]
 
 
+def _edits(ctx, persona, originals: dict, edit, changed):
+    """Calls editing each record of `originals` (pk -> the values it had) as the persona, with the
+    values `changed()` gives: `edit(user, pk, data)` loads the record as the page does and saves it
+    through the service. The administrator puts the original values back afterwards."""
+    user_id = ctx.user_id(persona)
+
+    def restore():
+        admin = _admin()
+        for pk, data in originals.items():
+            edit(admin, pk, data)
+
+    ctx.after(restore)
+    return [lambda pk=pk: edit(ctx.fresh_user(user_id), pk, changed()) for pk in originals]
+
+
+def _adds(ctx, persona, add, model, delete):
+    """Calls adding a record to each of the persona's customers: `add(user, customer)` returns it;
+    the administrator deletes what was added afterwards, through the service (`delete(actor, row)`)."""
+    from crm.customers.selectors.customers import customer_get
+
+    user_id = ctx.user_id(persona)
+    created: list[int] = []
+
+    def call(pk):
+        user = ctx.fresh_user(user_id)
+        created.append(add(user, customer_get(user=user, pk=pk)).pk)
+
+    def remove():
+        admin = _admin()
+        for row in model.objects.filter(pk__in=created).select_related("customer"):
+            delete(admin, row)
+
+    ctx.after(remove)
+    return [lambda pk=pk: call(pk) for pk in (row["pk"] for row in _editable_customers(ctx, persona))]
+
+
 @_write("writes.customer.update", "Edit a customer (phone and address)")
 def customer_update(ctx, persona):
     """A change of a duplicate key (the phone): the check, the keys rewritten, the tokens renewed."""
     from crm.customers.selectors.customers import customer_get
     from crm.customers.services.customers import customer_update as update
 
-    user_id, rng = ctx.user_id(persona), ctx.rng
+    rng = ctx.rng
     rows = _editable_customers(ctx, persona)
     originals = {row["pk"]: {"phone": row["phone"], "address": row["address"]} for row in rows}
 
-    def call(pk):
-        user = ctx.fresh_user(user_id)
-        customer = customer_get(user=user, pk=pk)
-        data = {"phone": _mobile(rng), "address": f"人民路 {rng.randrange(999)} 号"}
-        update(actor=user, customer=customer, data=data, confirm_duplicates=True)
+    def edit(user, pk, data):
+        update(actor=user, customer=customer_get(user=user, pk=pk), data=data, confirm_duplicates=True)
 
-    def restore():
-        user = _admin()
-        for pk, data in originals.items():
-            update(actor=user, customer=customer_get(user=user, pk=pk), data=data, confirm_duplicates=True)
+    def changed():
+        return {"phone": _mobile(rng), "address": f"人民路 {rng.randrange(999)} 号"}
 
-    ctx.after(restore)
-    return [lambda pk=pk: call(pk) for pk in originals]
+    return _edits(ctx, persona, originals, edit, changed)
 
 
 # --- contacts -----------------------------------------------------------------------------------------------
 @_write("writes.contact.create", "Add a contact")
 def contact_create(ctx, persona):
     from crm.customers.models import Contact
-    from crm.customers.selectors.customers import customer_get
     from crm.customers.services.contacts import contact_create as create
     from crm.customers.services.contacts import contact_delete
 
-    user_id, rng = ctx.user_id(persona), ctx.rng
-    customers = [row["pk"] for row in _editable_customers(ctx, persona)]
-    created: list[int] = []
+    rng = ctx.rng
 
-    def call(pk):
-        user = ctx.fresh_user(user_id)
-        customer = customer_get(user=user, pk=pk)
+    def add(user, customer):
         data = {"name": "王晓明", "gender": "male", "position": "采购经理", "mobile": _mobile(rng)}
-        data["office_phone"] = "021-62345678"
-        created.append(create(actor=user, customer=customer, data=data).pk)
+        return create(actor=user, customer=customer, data={**data, "office_phone": "021-62345678"})
 
-    def remove():
-        user = _admin()
-        for contact in Contact.objects.filter(pk__in=created).select_related("customer"):
-            contact_delete(actor=user, contact=contact)
-
-    ctx.after(remove)
-    return [lambda pk=pk: call(pk) for pk in customers]
+    return _adds(ctx, persona, add, Contact, lambda actor, contact: contact_delete(actor=actor, contact=contact))
 
 
 @_write("writes.contact.update", "Edit a contact (mobile)")
@@ -139,58 +157,32 @@ def contact_update(ctx, persona):
     from crm.customers.selectors.related import contact_get
     from crm.customers.services.contacts import contact_update as update
 
-    user_id, rng = ctx.user_id(persona), ctx.rng
+    rng = ctx.rng
     customers = [row["pk"] for row in _editable_customers(ctx, persona)]
-    contacts = list(
-        Contact.objects.filter(customer_id__in=customers, is_primary=True).values_list("pk", "mobile", "position")
-    )
-    originals = {pk: {"mobile": mobile, "position": position} for pk, mobile, position in contacts}
+    primary = Contact.objects.filter(customer_id__in=customers, is_primary=True)
+    originals = {pk: {"mobile": m, "position": p} for pk, m, p in primary.values_list("pk", "mobile", "position")}
 
-    def call(pk):
-        user = ctx.fresh_user(user_id)
-        update(actor=user, contact=contact_get(user=user, pk=pk), data={"mobile": _mobile(rng), "position": "总监"})
+    def edit(user, pk, data):
+        update(actor=user, contact=contact_get(user=user, pk=pk), data=data)
 
-    def restore():
-        user = _admin()
-        for pk, data in originals.items():
-            update(actor=user, contact=contact_get(user=user, pk=pk), data=data)
-
-    ctx.after(restore)
-    return [lambda pk=pk: call(pk) for pk in originals]
+    return _edits(ctx, persona, originals, edit, lambda: {"mobile": _mobile(rng), "position": "总监"})
 
 
 # --- follow-ups ---------------------------------------------------------------------------------------------
-def _followup_method():
-    from crm.dictionary.models import DictionaryItem
-
-    return DictionaryItem.objects.filter(category="followup_method").order_by("sort_order", "id").first()
-
-
 @_write("writes.followup.create", "Record a follow-up")
 def followup_create(ctx, persona):
     from crm.customers.models import FollowUp
-    from crm.customers.selectors.customers import customer_get
     from crm.customers.services.activities import followup_create as create
     from crm.customers.services.activities import followup_delete
+    from crm.dictionary.models import DictionaryItem
 
-    user_id = ctx.user_id(persona)
-    method = _followup_method()
-    customers = [row["pk"] for row in _editable_customers(ctx, persona)]
-    created: list[int] = []
+    method = DictionaryItem.objects.filter(category="followup_method").order_by("sort_order", "id").first()
 
-    def call(pk):
-        user = ctx.fresh_user(user_id)
-        customer = customer_get(user=user, pk=pk)
+    def add(user, customer):
         data = {"method": method, "content": "电话沟通报价，客户考虑中", "result": "待回复"}
-        created.append(create(actor=user, customer=customer, data=data).pk)
+        return create(actor=user, customer=customer, data=data)
 
-    def remove():
-        user = _admin()
-        for followup in FollowUp.objects.filter(pk__in=created).select_related("customer"):
-            followup_delete(actor=user, followup=followup)
-
-    ctx.after(remove)
-    return [lambda pk=pk: call(pk) for pk in customers]
+    return _adds(ctx, persona, add, FollowUp, lambda actor, followup: followup_delete(actor=actor, followup=followup))
 
 
 @_write("writes.followup.update", "Edit a follow-up")
@@ -199,23 +191,15 @@ def followup_update(ctx, persona):
     from crm.customers.selectors.related import followup_get
     from crm.customers.services.activities import followup_update as update
 
-    user_id, rng = ctx.user_id(persona), ctx.rng
+    rng = ctx.rng
     customers = [row["pk"] for row in _editable_customers(ctx, persona)]
-    followups = {}
+    first = {}  # one follow-up per customer
     for pk, customer_id, content in FollowUp.objects.filter(customer_id__in=customers).values_list(
         "pk", "customer_id", "content"
     ):
-        followups.setdefault(customer_id, (pk, content))  # one follow-up per customer
-    originals = dict(followups.values())
+        first.setdefault(customer_id, (pk, {"content": content}))
 
-    def call(pk):
-        user = ctx.fresh_user(user_id)
-        update(actor=user, followup=followup_get(user=user, pk=pk), data={"content": f"再次沟通 {rng.randrange(999)}"})
+    def edit(user, pk, data):
+        update(actor=user, followup=followup_get(user=user, pk=pk), data=data)
 
-    def restore():
-        user = _admin()
-        for pk, content in originals.items():
-            update(actor=user, followup=followup_get(user=user, pk=pk), data={"content": content})
-
-    ctx.after(restore)
-    return [lambda pk=pk: call(pk) for pk in originals]
+    return _edits(ctx, persona, dict(first.values()), edit, lambda: {"content": f"再次沟通 {rng.randrange(999)}"})
