@@ -11,13 +11,14 @@ PYTEST_ARGS ?=
 setup: system-packages python-deps assets messages
 	$(BIN)/crm migrate --noinput -v 0
 
-# Chromium and a CJK font (browser tests and screenshots), gettext (catalogues). Installed
+# Chromium and a CJK font (browser tests and screenshots), gettext (catalogues), pango (PDFs). Installed
 # only when missing; needs root, as on CI. Elsewhere install them yourself (README.md).
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || missing="$$missing fonts-wqy-microhei"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing:$$missing"; \

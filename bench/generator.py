@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from bench import data, words
+from bench.contracts import generate_contracts, seed_numbers, wipe_contracts
 from bench.orders import generate_orders, wipe_orders
 from bench.sales import generate_sales, wipe_sales
 from bench.service import generate_services, wipe_services
@@ -233,6 +234,7 @@ def wipe(log) -> None:
     from crm.identity.models import Department, User
 
     _check_deferred(connection)
+    wipe_contracts(log)  # contracts, payments and approvals refer to the customers
     wipe_sales(log)  # opportunities, leads and services refer to the customers
     wipe_services(log)
     wipe_orders(log)
@@ -448,6 +450,7 @@ def generate(options: Options, log=print) -> Result:
     from crm.customers.search import ensure_search_index
     from crm.customers.services.customers import NUMBER_KEY
     from crm.customers.services.indexing import blocked_key_kinds
+    from crm.identity.models import User
 
     seconds: dict[str, float] = {}
     started = time.monotonic()
@@ -543,6 +546,10 @@ def generate(options: Options, log=print) -> Result:
     sales = generate_sales(customers=customers, seed=options.seed, today=today, log=log)
     sales.update(generate_services(customers=customers, seed=options.seed, today=today, log=log))
     sales.update(generate_orders(customers=customers, today=today, log=log))
+    executive = User.objects.filter(roles__code="executive", status="normal").order_by("username").first()
+    if executive is not None:  # the executive persona's inbox (bench.context)
+        sales.update(generate_contracts(customers=customers, today=today, approver=executive.pk, log=log))
+        seed_numbers(customers)
     seconds["sales"] = time.monotonic() - started
     started = time.monotonic()
     analyze(connection, [*tables, *SALES_TABLES], vacuum=rebuild)

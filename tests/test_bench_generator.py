@@ -162,3 +162,22 @@ def test_orders_are_generated_set_based_with_lines_totals_and_quiet_customers(ge
     quiet = [row for row in last if row["last"] < TODAY - datetime.timedelta(days=190)]
     assert 10 <= len(quiet) <= 40  # one customer in eight went quiet
     assert Order.objects.filter(status=3).exists()
+
+
+def test_contracts_payments_and_approvals_as_the_services_keep_them(generated):
+    """Issue 16 §7: one customer in five has a contract with two instalments and three receipts; the
+    running totals equal their rows; the executive persona has approvals waiting."""
+    from crm.approvals.models import ApprovalTask, TaskState
+    from crm.customers.models import Contract
+    from crm.sales.models import Allocation, PaymentPlan, Receipt
+
+    assert Contract.objects.count() == 200 // 5
+    assert PaymentPlan.objects.count() == 2 * 40 and Receipt.objects.count() == 3 * 40
+    for contract in Contract.objects.all():
+        plans = PaymentPlan.objects.filter(contract=contract)
+        assert contract.planned_amount == plans.aggregate(s=Sum("amount"))["s"] == contract.amount
+        assert contract.received_amount == Receipt.objects.filter(contract=contract).aggregate(s=Sum("amount"))["s"]
+        for plan in plans:
+            assert plan.received == Allocation.objects.filter(plan=plan).aggregate(s=Sum("amount"))["s"]
+    assert ApprovalTask.objects.filter(state=TaskState.PENDING).count() == Contract.objects.filter(
+        status="in_approval").count() > 0

@@ -35,7 +35,7 @@ CUSTOMER_SETTINGS = (
 
 SALES_MODULES = (
     "customers", "contacts", "opportunities", "leads", "competitors", "service", "churn", "contracts", "followups",
-    "pool", "calendar", "marketing",
+    "pool", "calendar", "marketing", "sales",
 )
 
 DEFAULT_ROLES = [

@@ -8,4 +8,4 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from crm.customers import panels, permissions, receivers, sections  # noqa: F401  (registrations)
+        from crm.customers import approval_types, panels, permissions, receivers, sections  # noqa: F401  (registrations)

@@ -243,7 +243,12 @@ class ContractForm(BootstrapMixin, forms.Form):
         min_value=0,
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
-    status = forms.ChoiceField(label=_("Status"), choices=ContractStatus.choices, initial=ContractStatus.DRAFT)
+    # "In approval" is set by submitting the contract for approval, never by hand.
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in ContractStatus.choices if c[0] != ContractStatus.IN_APPROVAL],
+        initial=ContractStatus.DRAFT,
+    )
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     signed_on = _date(label=_("Signed on"), required=False)
     start_on = _date(label=_("Starts on"), required=False)
@@ -293,6 +298,7 @@ class ContractFilterForm(BootstrapMixin, forms.Form):
     signed_to = _date(label=_("Signed until"), required=False)
     amount_min = forms.DecimalField(label=_("Amount from"), required=False, max_digits=14, decimal_places=2)
     amount_max = forms.DecimalField(label=_("Amount up to"), required=False, max_digits=14, decimal_places=2)
+    unpaid = forms.BooleanField(label=_("Not fully paid"), required=False)
     ordering = forms.ChoiceField(required=False, choices=[(key, key) for key in CONTRACT_ORDERINGS])
 
     def __init__(self, *args, **kwargs):

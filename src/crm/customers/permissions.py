@@ -75,6 +75,8 @@ register(
         label=_("Contracts"),
         model="customers.Contract",
         actions=("view", "create", "edit", "delete", "export"),
+        # Its owner sees it, and whoever sees its customer (ADR 0017; issue 16 §6).
+        owner_fields=("owner",),
         parent=_PARENT,
         protected_fields={"amount": "number"},
     )

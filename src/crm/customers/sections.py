@@ -54,10 +54,21 @@ class RowAction:
 
 _sections: dict[str, Section] = {}
 _row_actions: dict[str, RowAction] = {}
+_contract_sections: dict[str, Section] = {}
 
 
 def register_section(section: Section) -> None:
     _sections[section.key] = section
+
+
+def register_contract_section(section: Section) -> None:
+    """A panel on the contract's page from another app (payments, invoices): `context(user, contract)`,
+    None to hide it."""
+    _contract_sections[section.key] = section
+
+
+def contract_sections() -> list[Section]:
+    return sorted(_contract_sections.values(), key=lambda s: s.order)
 
 
 def register_row_action(action: RowAction) -> None:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crm.jobs",
     "crm.notifications",
     "crm.workcalendar",
+    "crm.approvals",
     "crm.customers",
     "crm.competitors",
     "crm.knowledge",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "crm.orders",
     "crm.churn",
     "crm.leads",
+    "crm.sales",
     "crm.service",
     "crm.portal",
     "crm.imports",
@@ -272,6 +274,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UserStatusEnum": "crm.identity.models.UserStatus",
         "OpportunityLevelEnum": "crm.opportunities.models.Level",
+        "ApprovalStatusEnum": "crm.approvals.models.ApprovalStatus",
+        "ApprovalTaskStateEnum": "crm.approvals.models.TaskState",
+        "ApprovalLogActionEnum": "crm.approvals.models.LogAction",
+        "InvoiceKindEnum": "crm.sales.models.InvoiceKind",
+        "InvoiceStatusEnum": "crm.sales.models.InvoiceStatus",
+        "ReceiptStatusEnum": "crm.sales.models.ReceiptStatus",
+        "PaymentMethodEnum": "crm.sales.models.PaymentMethod",
+        "TaxRateEnum": "crm.sales.models.TAX_RATES",
     },
 }
 

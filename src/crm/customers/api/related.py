@@ -12,17 +12,18 @@ is declared once, as a ChildApi naming its shape, selectors and services; its vi
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from crm.access.engine import access_for
 from crm.core.api.errors import ApiErrorSerializer
 from crm.core.api.pagination import ListPagination
 from crm.core.api.viewsets import ERRORS, CrmViewSet
@@ -33,6 +34,7 @@ from crm.customers.models import Customer, CustomerEvent
 from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT, CUSTOMER, FOLLOWUP, INTERACTION
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get
+from crm.customers.selectors.related import SIGNED
 from crm.customers.services import activities, contacts, files
 
 CUSTOMER_PK = OpenApiParameter("customer_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Customer id.")
@@ -362,6 +364,8 @@ class ContractViewSet(ChildRecordViewSet, mixins.ListModelMixin, mixins.CreateMo
             queryset = queryset.filter(customer_id=data["customer"])
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
+        if data.get("unpaid") and "amount" not in access_for(self.request.user).concealed_fields(CONTRACT):
+            queryset = queryset.filter(status__in=SIGNED, received_amount__lt=F("amount"))
         if data.get("owner"):
             queryset = queryset.filter(owner=self.request.user if data["owner"] == "me" else int(data["owner"]))
         if data.get("signed_from"):
@@ -373,6 +377,21 @@ class ContractViewSet(ChildRecordViewSet, mixins.ListModelMixin, mixins.CreateMo
             queryset = queryset.filter(Q(number__istartswith=search) | Q(title__icontains=search))
         ordering = data.get("ordering") or "-id"
         return queryset.order_by(ordering, "-id" if ordering.startswith("-") else "id")
+
+    @extend_schema(
+        summary="Submit a draft contract for approval",
+        description="Starts the approval flow that applies (201 with the approval's id); with none, the contract "
+        "enters into force at once (200). A contract in approval is frozen: changes answer 409 frozen.",
+        request=None,
+        responses={200: s.ContractSerializer, 201: s.ContractSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], required_action="edit")
+    def submit(self, request, pk=None):
+        contract = self.get_object()
+        approval = files.contract_submit(actor=request.user, contract=contract)
+        contract.refresh_from_db()
+        data = dict(self.get_serializer(contract).data, approval=approval.pk if approval else None)
+        return Response(data, status=status.HTTP_201_CREATED if approval else status.HTTP_200_OK)
 
     def parent(self, serializer) -> Customer:
         customer = serializer.validated_data.get("customer")

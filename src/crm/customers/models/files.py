@@ -51,6 +51,7 @@ class Attachment(models.Model):
 
 class ContractStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    IN_APPROVAL = "in_approval", _("In approval")
     ACTIVE = "active", _("In force")
     COMPLETED = "completed", _("Completed")
     TERMINATED = "terminated", _("Terminated")
@@ -79,6 +80,11 @@ class Contract(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # Running totals kept by crm.sales under the contract's row lock, so lists filter and sort on
+    # them ("not fully paid") without summing a million payments.
+    planned_amount = models.DecimalField(_("planned"), max_digits=14, decimal_places=2, default=0, editable=False)
+    received_amount = models.DecimalField(_("received"), max_digits=14, decimal_places=2, default=0, editable=False)
+    invoiced_amount = models.DecimalField(_("invoiced"), max_digits=14, decimal_places=2, default=0, editable=False)
 
     class Meta:
         ordering = ["-id"]

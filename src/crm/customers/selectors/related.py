@@ -7,7 +7,16 @@ from django.db.models import F, Q, QuerySet
 from crm.access.engine import access_for
 from crm.core.errors import NotFound
 from crm.customers import search
-from crm.customers.models import Attachment, Contact, Contract, Customer, CustomerEvent, FollowUp, Interaction
+from crm.customers.models import (
+    Attachment,
+    Contact,
+    Contract,
+    ContractStatus,
+    Customer,
+    CustomerEvent,
+    FollowUp,
+    Interaction,
+)
 from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT, FOLLOWUP, INTERACTION
 from crm.customers.selectors.scope import customer_queryset
 
@@ -47,17 +56,27 @@ def contract_list(*, user, customer: Customer | None = None, filters: dict | Non
     queryset = Contract.objects.select_related("customer", "owner")
     if customer is not None:
         queryset = queryset.filter(customer=customer)
-    filters = filters or {}
+    filters = dict(filters or {})
+    if "amount" in access_for(user).concealed_fields(CONTRACT):
+        # An amount the user sees masked or not at all cannot be found out by filtering or sorting on it.
+        filters = {k: v for k, v in filters.items() if k not in AMOUNT_FILTERS}
+        if (filters.get("ordering") or "").lstrip("-") == "amount":
+            filters["ordering"] = "-id"
     query = (filters.get("q") or "").strip()
     if query:
         queryset = _contract_search(queryset, query)
     for name, lookup in CONTRACT_FILTERS.items():
         if filters.get(name) not in (None, ""):
             queryset = queryset.filter(**{lookup: filters[name]})
+    if filters.get("unpaid"):
+        queryset = queryset.filter(status__in=SIGNED, received_amount__lt=F("amount"))
     ordering = CONTRACT_ORDERINGS.get(filters.get("ordering") or "-id") or CONTRACT_ORDERINGS["-id"]
-    return _visible(user, CONTRACT, queryset).order_by(*_nulls_last(ordering))
+    return access_for(user).scoped(CONTRACT, queryset, listing=customer is None).order_by(*_nulls_last(ordering))
 
 
+# Filters that reveal the amount; "unpaid": signed contracts not fully paid (received below the amount).
+AMOUNT_FILTERS = ("amount_min", "amount_max", "unpaid")
+SIGNED = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
 CONTRACT_FILTERS = {
     "status": "status",
     "signed_from": "signed_on__gte",
@@ -115,4 +134,5 @@ def attachment_get(*, user, pk) -> Attachment:
 
 
 def contract_get(*, user, pk) -> Contract:
-    return _get(user, CONTRACT, Contract, pk, ("owner",))
+    """A contract its owner sees, and whoever sees its customer (ADR 0017)."""
+    return access_for(user).get(CONTRACT, pk, queryset=Contract.objects.select_related("customer", "owner"))

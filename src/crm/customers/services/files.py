@@ -4,10 +4,13 @@ Files are stored outside the database under random names and served only by a vi
 the permission engine first; their kind is checked by content, not only by name.
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
+from crm.approvals.services import approval_submit, ensure_editable, flow_for
 from crm.audit.services import audit_create, audit_delete, audit_update
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.numbering import next_number
@@ -17,6 +20,7 @@ from crm.customers.models import Attachment, AttachmentKind, Contract, ContractS
 from crm.customers.permissions import ATTACHMENT, CONTRACT
 from crm.customers.services.events import event_record
 
+APPROVAL_DOCUMENT = "contract"  # crm.customers.approval_types
 CONTRACT_FIELDS = ["title", "amount", "signed_on", "start_on", "end_on", "status", "owner", "notes"]
 
 
@@ -85,15 +89,57 @@ def contract_create(*, actor, customer: Customer, data: dict) -> Contract:
 @transaction.atomic
 def contract_update(*, actor, contract: Contract, data: dict) -> Contract:
     access_for(actor).check_parent(CONTRACT, "edit", contract.customer)
+    ensure_editable(APPROVAL_DOCUMENT, contract)
+    _check_status_change(actor, contract, data)
     if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED) and set(data) - {"status", "notes"}:
         raise Conflict(
             _("A completed or terminated contract keeps its terms; only its notes can change."), code="closed"
         )
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in CONTRACT_FIELDS}
+    # The payment plans' total is read under the row lock crm.sales writes it under.
+    planned = Contract.objects.select_for_update().filter(pk=contract.pk).values_list("planned_amount", flat=True).get()
+    if values.get("amount") is not None and Decimal(str(values["amount"])) < planned:
+        message = _("The payment plans already add up to %(planned)s; lower them first.")
+        raise ValidationFailed(fields={"amount": [message % {"planned": planned}]})
     changes = model_update(instance=contract, data=values, fields=list(values))
     _touch_deal(contract)
     audit_update(actor=actor, instance=contract, changes=changes)
     return contract
+
+
+def _check_status_change(actor, contract: Contract, data: dict) -> None:
+    """"In approval" is the engine's to set; and where an approval flow applies to the contract as it
+    would be saved, it leaves draft only through approval (contract_submit)."""
+    status = data.get("status", contract.status)
+    if status == contract.status:
+        return
+    if status == ContractStatus.IN_APPROVAL:
+        raise ValidationFailed(fields={"status": [_("Submit the contract for approval instead.")]})
+    if contract.status == ContractStatus.DRAFT:
+        proposed = Contract(**{**{f: getattr(contract, f) for f in ("customer_id", "amount")}, **_amount_only(data)})
+        if flow_for(APPROVAL_DOCUMENT, proposed, actor) is not None:
+            raise ValidationFailed(
+                fields={"status": [_("This contract needs approval before it leaves draft: submit it for approval.")]}
+            )
+
+
+def _amount_only(data: dict) -> dict:
+    return {"amount": data["amount"]} if data.get("amount") is not None else {}
+
+
+@transaction.atomic
+def contract_submit(*, actor, contract: Contract, comment: str = ""):
+    """Submit a draft for approval; with no flow applying, it enters the approved status at once."""
+    access_for(actor).check_parent(CONTRACT, "edit", contract.customer)
+    contract = Contract.objects.select_for_update().select_related("customer").get(pk=contract.pk)
+    if contract.status != ContractStatus.DRAFT:
+        raise Conflict(_("Only a draft contract can be submitted for approval."), code="not_draft")
+    before = contract.status
+    approval = approval_submit(actor=actor, document_type=APPROVAL_DOCUMENT, obj=contract, comment=comment)
+    contract.refresh_from_db(fields=["status"])
+    _touch_deal(contract)
+    audit_update(actor=actor, instance=contract, changes={"status": [before, contract.status]})
+    return approval
 
 
 @transaction.atomic

@@ -19,6 +19,8 @@ from crm.identity.models import UserStatus
 
 BATCH = 1000
 
+OPEN_CONTRACTS = [ContractStatus.DRAFT, ContractStatus.IN_APPROVAL, ContractStatus.ACTIVE]
+
 
 @transaction.atomic
 def customer_share(*, actor, customer: Customer, users, can_edit: bool = False) -> list:
@@ -72,7 +74,7 @@ def _move(*, actor, owners: dict[int, int], to_manager, note: str, kind: str) ->
         Customer.objects.filter(pk__in=chunk).update(
             manager=to_manager, owned_since=now, pool_warned_at=None, updated_at=now
         )
-        Contract.objects.filter(customer_id__in=chunk, status__in=[ContractStatus.DRAFT, ContractStatus.ACTIVE]).update(
+        Contract.objects.filter(customer_id__in=chunk, status__in=OPEN_CONTRACTS).update(
             owner=to_manager
         )
         shares_drop(CUSTOMER, chunk, user=to_manager)

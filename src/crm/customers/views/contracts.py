@@ -2,6 +2,7 @@
 paging with a bounded count; exported through crm.imports), create (from a customer, or after picking one), detail with
 its attachments, edit, delete (drafts only)."""
 
+from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,12 +10,15 @@ from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
+from crm.approvals.services import pending_approval
+from crm.core.errors import DomainError
 from crm.core.pagination import CappedPaginator
-from crm.core.views.flows import delete_flow, dialog, safe_next
+from crm.core.views.flows import delete_flow, dialog, go, safe_next
 from crm.customers import search
 from crm.customers.forms_admin import ContractFilterForm, ContractForm
 from crm.customers.models import Contract, ContractStatus, Customer
 from crm.customers.permissions import CONTRACT, CUSTOMER
+from crm.customers.sections import contract_sections
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get, customer_permissions
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
@@ -48,6 +52,7 @@ def contract_list(request):
         "query_string": request.GET.urlencode(),
         "may": access.abilities(CONTRACT),
         "amount_hidden": "amount" in access.hidden_fields(CONTRACT),
+        "amount_concealed": "amount" in access.concealed_fields(CONTRACT),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "customers/contracts/list.html", context, status=status)
@@ -132,6 +137,7 @@ def contract_customer_search(request):
 def _detail_context(request, contract: Contract) -> dict:
     may = customer_permissions(user=request.user, customer=contract.customer)
     on_contract = access_for(request.user).abilities(CONTRACT, parent=contract.customer)
+    in_approval = pending_approval(files.APPROVAL_DOCUMENT, contract.pk)
     attachments = related.attachment_list(user=request.user, customer=contract.customer).filter(contract=contract)
     return {
         "contract": contract,
@@ -139,13 +145,29 @@ def _detail_context(request, contract: Contract) -> dict:
         "attachments": list(attachments[:100]),
         "may": {
             **may,
-            "edit_contract": on_contract["edit"],
+            "edit_contract": on_contract["edit"] and in_approval is None,
             "delete_contract": on_contract["delete"] and contract.status == ContractStatus.DRAFT,
+            "submit_contract": on_contract["edit"] and contract.status == ContractStatus.DRAFT,
         },
+        "approval": in_approval,
+        "panels": _contract_panels(request.user, contract),
         "closed": contract.status in CLOSED,
         "show_contract": False,
         "next_url": reverse("customers:contract_detail", args=[contract.pk]),
     }
+
+
+def _contract_panels(user, contract: Contract) -> list[dict]:
+    """Other apps' panels on the contract (crm.customers.sections.register_contract_section)."""
+    panels = []
+    access = access_for(user)
+    for section in contract_sections():
+        if section.permission and not access.can(section.permission):
+            continue
+        context = section.context(user, contract)
+        if context is not None:
+            panels.append({"section": section, "context": context})
+    return panels
 
 
 @crm_view(f"{CONTRACT}.view")
@@ -185,6 +207,23 @@ def contract_edit(request, pk):
             "intro": closed_note if closed else "",
         },
     )
+
+
+@crm_view(f"{CONTRACT}.edit", methods=("POST",))
+def contract_submit(request, pk):
+    """提交审批: into the approval flow that applies, or straight into force when none does."""
+    contract = related.contract_get(user=request.user, pk=pk)
+    try:
+        approval = files.contract_submit(actor=request.user, contract=contract)
+    except DomainError as exc:
+        messages.error(request, exc.summary())
+        return go(request, reverse("customers:contract_detail", args=[pk]))
+    if approval is None:
+        message = _("No approval is needed: contract %(number)s is in force.")
+        messages.success(request, message % {"number": contract.number})
+        return go(request, reverse("customers:contract_detail", args=[pk]))
+    messages.success(request, _("Contract %(number)s submitted for approval.") % {"number": contract.number})
+    return go(request, reverse("approvals:detail", args=[approval.pk]))
 
 
 @crm_view(f"{CONTRACT}.delete", methods=("POST",))

@@ -8,5 +8,6 @@ from crm.imports.types import (  # noqa: F401  (registrations)
     erp,
     leads,
     opportunities,
+    sales,
     services,
 )

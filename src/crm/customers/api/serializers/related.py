@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.access.drf import FieldRulesMixin
+from crm.access.engine import access_for
 from crm.customers.api.serializers.fields import DATE_HELP, PicklistField, UserNameField, enum_field
 from crm.customers.models import (
     Attachment,
@@ -155,6 +156,9 @@ class AttachmentUploadSerializer(serializers.Serializer):
     )
 
 
+MONEY_TOTALS = ["planned_amount", "received_amount", "invoiced_amount"]
+
+
 class ContractSerializer(FieldRulesMixin, serializers.ModelSerializer):
     """A contract (CUS-16). `customer` is needed when creating through /api/v1/contracts/."""
 
@@ -181,14 +185,24 @@ class ContractSerializer(FieldRulesMixin, serializers.ModelSerializer):
             *CONTRACT_FIELDS,
             "status_label",
             "owner_name",
+            *MONEY_TOTALS,
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at", *MONEY_TOTALS]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and "amount" in access_for(request.user).concealed_fields(CONTRACT):
+            for name in MONEY_TOTALS:  # the payment totals reveal the amount they are parts of
+                data.pop(name, None)
+        return data
 
 
 class ContractFilterSerializer(serializers.Serializer):
     customer = serializers.IntegerField(required=False, min_value=1)
+    unpaid = serializers.BooleanField(required=False, help_text=_("Signed contracts not fully paid."))
     status = serializers.ChoiceField(choices=ContractStatus.choices, required=False)
     owner = serializers.RegexField(r"^(\d+|me)$", required=False, help_text=_('A user id or "me".'))
     signed_from = serializers.DateField(required=False, help_text=DATE_HELP)

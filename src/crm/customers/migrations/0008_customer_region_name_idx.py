@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_website_http_only'),
+        ('customers', '0007_contract_invoiced_amount_contract_planned_amount_and_more'),
         ('dictionary', '0002_seed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,89 @@
+"""Reading payments and invoices, always through the permission engine (a contract's money is
+visible where the contract is): per contract, lists, payments due, and the receivables ageing."""
+
+import datetime
+
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from crm.access.engine import access_for
+from crm.sales.models import Invoice, PaymentPlan, Receipt
+from crm.sales.permissions import INVOICE, PLAN, RECEIPT
+
+BUCKETS = ("not_due", "d0_30", "d31_60", "d61_90", "over_90")
+GROUPS = {"customer": ("contract__customer_id", "contract__customer__name"), "owner": ("owner_id", "owner__name")}
+ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def plans_of(*, user, contract) -> QuerySet:
+    return access_for(user).scoped(PLAN, PaymentPlan.objects.filter(contract=contract)).select_related("owner")
+
+
+def receipts_of(*, user, contract) -> QuerySet:
+    return access_for(user).scoped(RECEIPT, Receipt.objects.filter(contract=contract)).select_related("created_by")
+
+
+def invoices_of(*, user, contract) -> QuerySet:
+    return access_for(user).scoped(INVOICE, Invoice.objects.filter(contract=contract))
+
+
+def receipt_list(*, user, filters: dict | None = None) -> QuerySet:
+    filters = filters or {}
+    queryset = access_for(user).scoped(RECEIPT, Receipt.objects.all(), listing=True)
+    if filters.get("received_from"):
+        queryset = queryset.filter(received_on__gte=filters["received_from"])
+    if filters.get("received_to"):
+        queryset = queryset.filter(received_on__lte=filters["received_to"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("contract"):
+        queryset = queryset.filter(contract_id=filters["contract"])
+    return queryset.select_related("contract", "contract__customer").order_by("-received_on", "-id")
+
+
+def invoice_list(*, user, filters: dict | None = None) -> QuerySet:
+    filters = filters or {}
+    queryset = access_for(user).scoped(INVOICE, Invoice.objects.all(), listing=True)
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("contract"):
+        queryset = queryset.filter(contract_id=filters["contract"])
+    return queryset.select_related("contract", "contract__customer").order_by("-id")
+
+
+def plans_due(*, user, today: datetime.date, days: int = 7) -> QuerySet:
+    """Open instalments of the user's own (as plan owner) due within `days` or already overdue."""
+    return (
+        PaymentPlan.objects.filter(owner=user, received__lt=F("amount"), due_on__lte=today + datetime.timedelta(days))
+        .select_related("contract", "contract__customer")
+        .order_by("due_on", "id")
+    )
+
+
+def _outstanding(condition: Q):
+    return Coalesce(Sum(Case(When(condition, then=F("amount") - F("received")), default=ZERO)), ZERO)
+
+
+def ageing(*, user, today: datetime.date, group: str = "customer") -> QuerySet:
+    """应收账龄: the open part of every instalment in scope, by days past its due date (not yet due,
+    0–30, 31–60, 61–90, over 90), summed per customer or per owner in one grouped query."""
+    key, label = GROUPS[group]
+    day = datetime.timedelta(days=1)
+    conditions = {
+        "not_due": Q(due_on__gt=today),
+        "d0_30": Q(due_on__lte=today, due_on__gte=today - 30 * day),
+        "d31_60": Q(due_on__lt=today - 30 * day, due_on__gte=today - 60 * day),
+        "d61_90": Q(due_on__lt=today - 60 * day, due_on__gte=today - 90 * day),
+        "over_90": Q(due_on__lt=today - 90 * day),
+    }
+    plans = access_for(user).scoped(PLAN, PaymentPlan.objects.filter(received__lt=F("amount")))
+    return (
+        plans.values(group_id=F(key), group_name=F(label))
+        .annotate(**{bucket: _outstanding(condition) for bucket, condition in conditions.items()})
+        .annotate(total=Coalesce(Sum(F("amount") - F("received")), ZERO))
+        .order_by("-total", "group_id")
+    )
+
+
+def ageing_totals(rows) -> dict:
+    return {bucket: sum((row[bucket] for row in rows), 0) for bucket in (*BUCKETS, "total")}

@@ -1,0 +1,34 @@
+"""The money demo: flows, instalments, receipts and invoices on the contracts in force; the running
+totals equal their rows; loaded once."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from crm.approvals.models import Flow
+from crm.customers.models import Contract, ContractStatus
+from crm.customers.testing import make_customer
+from crm.sales.demo import load
+from crm.sales.models import Invoice, PaymentPlan, Receipt
+
+
+def test_demo_money_on_the_contracts_in_force(sales, admin_user):
+    admin_user.username = "admin"
+    admin_user.save(update_fields=["username"])
+    for index in range(6):
+        customer = make_customer(manager=sales.manager, name=f"演示客户{index}有限公司")
+        Contract.objects.create(
+            number=f"HT9{index:05d}", customer=customer, title="年度采购合同", amount=Decimal(300000 + index),
+            status=ContractStatus.ACTIVE, owner=sales.manager, signed_on=datetime.date(2026, 1, 5),
+        )
+    lines = []
+    load(lines.append)
+    assert Flow.objects.count() == 2 and PaymentPlan.objects.exists() and Receipt.objects.exists()
+    for contract in Contract.objects.all():
+        plans = PaymentPlan.objects.filter(contract=contract).aggregate(s=Sum("amount"))["s"]
+        received = Receipt.objects.filter(contract=contract).aggregate(s=Sum("amount"))["s"] or 0
+        assert contract.planned_amount == plans == contract.amount and contract.received_amount == received
+    invoices = Invoice.objects.count()
+    load(lines.append)
+    assert Invoice.objects.count() == invoices and lines[-1] == "sales: already loaded"
