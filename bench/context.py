@@ -13,6 +13,7 @@ class Context:
     rng: random.Random = field(init=False)
     current: str = ""  # the operation being set up (bench.run sets it)
     notes: dict = field(default_factory=dict)  # (operation, persona) -> {what: value}
+    cleanups: list = field(default_factory=list)  # zero-argument calls run after the operation's timing
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -20,6 +21,14 @@ class Context:
     def note(self, persona: str, what: str, value) -> None:
         """Something worth printing next to the numbers (the queries used, the rows counted)."""
         self.notes.setdefault((self.current, persona), {})[what] = value
+
+    def after(self, cleanup) -> None:
+        """Run `cleanup` once the operation is timed (writes put the data back as generated)."""
+        self.cleanups.append(cleanup)
+
+    def clean_up(self) -> None:
+        while self.cleanups:
+            self.cleanups.pop()()
 
     # --- personas ---------------------------------------------------------------------------------------
     @cached_property

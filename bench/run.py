@@ -32,6 +32,7 @@ class Timing:
     error: str = ""
     slowest_sql: str = ""
     slowest_ms: float | None = None
+    statements: list[str] = field(default_factory=list)  # of the first call, for --explain every
 
     @property
     def p50(self) -> float:
@@ -70,6 +71,7 @@ def time_operation(ctx, op, persona: str, *, warmup: int, repeat: int) -> Timing
         with CaptureQueriesContext(connection) as captured:
             calls[0]()
         timing.queries = len(captured)
+        timing.statements = [q["sql"] for q in captured.captured_queries]
         slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default=None)
         if slowest:
             timing.slowest_sql, timing.slowest_ms = slowest["sql"], float(slowest["time"]) * 1000
@@ -82,23 +84,43 @@ def time_operation(ctx, op, persona: str, *, warmup: int, repeat: int) -> Timing
             timing.samples_ms.append((time.perf_counter() - started) * 1000)
     except Exception as exc:
         timing.error = f"{type(exc).__name__}: {exc}"[:300]
+    finally:
+        ctx.clean_up()
     timing.notes = ctx.notes.get((op.key, persona), {})
     return timing
 
 
-def explain(timing: Timing) -> str:
-    """The plan of the operation's slowest query (EXPLAIN ANALYZE on PostgreSQL)."""
-    from django.db import connection
+def explain(sql: str) -> str:
+    """The plan of one captured statement (EXPLAIN ANALYZE on PostgreSQL). A write is explained in a
+    transaction rolled back afterwards: EXPLAIN ANALYZE runs the statement."""
+    from django.db import connection, transaction
 
-    if not timing.slowest_sql:
+    if not sql:
         return ""
     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(prefix + timing.slowest_sql)
-            return "\n".join(" | ".join(str(c) for c in row) for row in cursor.fetchall())
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(prefix + sql)
+            plan = "\n".join(" | ".join(str(c) for c in row) for row in cursor.fetchall())
+            transaction.set_rollback(True)
+        return plan
     except Exception as exc:  # a query that cannot be explained as captured
         return f"(not explained: {exc})"
+
+
+def _explainable(sql: str) -> bool:
+    return sql.split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+
+def explain_every(timing: Timing) -> str:
+    """The plan of every statement of the operation's first call."""
+    parts = [f"## {timing.key} [{timing.persona}]: {timing.queries} statements\n"]
+    for number, sql in enumerate(timing.statements, 1):
+        if _explainable(sql):
+            parts.append(f"{number}. `{sql[:2000]}`\n\n```\n{explain(sql)}\n```\n")
+        else:
+            parts.append(f"{number}. `{sql[:200]}`\n")
+    return "\n".join(parts)
 
 
 def run_load_tests(
@@ -295,9 +317,10 @@ def parse(argv=None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--explain",
-        choices=("missed", "all", "none"),
+        choices=("missed", "all", "every", "none"),
         default="missed",
-        help="write the plan of the slowest query of operations that miss their target (default), or of all",
+        help="write the plan of the slowest query of operations that miss their target (default), or of all; "
+        "every: the plan of every statement of each operation",
     )
     return parser.parse_args(argv)
 
@@ -386,12 +409,15 @@ def main(argv=None) -> None:
         ],
         "http": loads,
     }
-    plans = [
-        f"## {t.key} [{t.persona}] p95 {_ms(t.p95)} ms; slowest query {t.slowest_ms or 0:.1f} ms\n\n"
-        f"{t.slowest_sql}\n\n{explain(t)}\n"
-        for t in timings
-        if args.explain == "all" or (args.explain == "missed" and t.met is False)
-    ]
+    if args.explain == "every":
+        plans = [explain_every(t) for t in timings]
+    else:
+        plans = [
+            f"## {t.key} [{t.persona}] p95 {_ms(t.p95)} ms; slowest query {t.slowest_ms or 0:.1f} ms\n\n"
+            f"{t.slowest_sql}\n\n{explain(t.slowest_sql)}\n"
+            for t in timings
+            if args.explain == "all" or (args.explain == "missed" and t.met is False)
+        ]
     if plans:
         Path(f"{stem}-explain.md").write_text("\n".join(plans))
         log(f"plans of the slowest queries: {stem}-explain.md")

@@ -5,22 +5,34 @@ concurrent creates never get the same number; a rolled-back create gives its num
 Bulk writers (imports) reserve a block with one call.
 """
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from crm.core.models import NumberSequence
+
+
+def _bump(key: str, count: int) -> int | None:
+    """The counter's new value, bumped and read in one statement (PostgreSQL and SQLite ≥ 3.35
+    both know RETURNING); None if the counter does not exist yet."""
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    last = connection.ops.quote_name("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + %s WHERE {connection.ops.quote_name('key')} = %s RETURNING {last}",  # noqa: S608
+            [count, key],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def reserve_numbers(key: str, count: int = 1) -> range:
     """`count` consecutive values of the counter `key`; call inside the transaction that uses them."""
     if count < 1:
         return range(0)
-    with transaction.atomic():
-        updated = NumberSequence.objects.filter(key=key).update(last=F("last") + count)
-        if not updated:
+    last = _bump(key, count)
+    if last is None:
+        with transaction.atomic():
             NumberSequence.objects.get_or_create(key=key)
-            NumberSequence.objects.filter(key=key).update(last=F("last") + count)
-        last = NumberSequence.objects.filter(key=key).values_list("last", flat=True).get()
+        last = _bump(key, count)
     return range(last - count + 1, last + 1)
 
 

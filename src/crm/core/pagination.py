@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
+DEEP_ROWS = 1_000  # rows skipped from which a page is found by its ids first (CappedPaginator._rows)
 TAB_CAP = 1_000
 
 
@@ -72,14 +73,27 @@ class CappedPaginator(Paginator):
         return CappedPage(*args, **kwargs)
 
     def page(self, number):
-        if not self.is_capped:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])  # past the end: an empty page
+        if not self.is_capped:  # as Django's Paginator.page
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self._rows(bottom, top), number, self)
+        rows = list(self._rows(bottom, bottom + self.per_page + 1))  # past the end: an empty page
         page = self._get_page(rows[: self.per_page], number, self)
         page.has_more = len(rows) > self.per_page and bottom + self.per_page < self.reach
         return page
+
+
+    def _rows(self, bottom: int, top: int):
+        """Rows bottom to top. A deep page is found by its ids first, in the same statement: to skip
+        10,000 rows the database reads each of them, and whole rows of a wide table (SQLite sorts
+        them all) cost far more than ids, which an index may give alone (docs/benchmarks.md)."""
+        rows = self.object_list
+        if bottom < DEEP_ROWS or not hasattr(rows, "values"):
+            return rows[bottom:top]
+        return rows.filter(pk__in=rows.values("pk")[bottom:top])
 
 
 class ListPaginator(CappedPaginator):

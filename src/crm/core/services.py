@@ -22,9 +22,21 @@ def model_update(*, instance: models.Model, data: dict, fields: list[str]) -> di
         if before != after:
             changes[name] = [before, after]
     if changes:
-        full_clean(instance)
+        full_clean(instance, exclude=unchanged_lookups(instance, changes))
         instance.save(update_fields=[*changes, *_auto_now_fields(instance)])
     return changes
+
+
+def unchanged_lookups(instance: models.Model, changed) -> list[str]:
+    """The fields an update left as they were whose validation asks the database: foreign keys (does
+    the row exist?) and unique fields (is the value taken?). Valid when stored, they need not cost a
+    statement each again. Fields a constraint names stay validated: a changed partner may break it."""
+    constrained = {name for constraint in instance._meta.constraints for name in getattr(constraint, "fields", ())}
+    return [
+        field.name
+        for field in instance._meta.concrete_fields
+        if (field.is_relation or field.unique) and field.name not in changed and field.name not in constrained
+    ]
 
 
 def full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:

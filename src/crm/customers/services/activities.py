@@ -6,7 +6,6 @@ the list filters and the pool rules read.
 """
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,12 +25,22 @@ def _strip(data: dict, fields) -> dict:
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in fields}
 
 
+DATE_FIELDS = {"followed_at", "next_followup_on"}  # what the customer's follow-up dates come from
+
+
 def _refresh_followup_dates(customer: Customer) -> None:
-    """The customer's last follow-up time and the next date its latest follow-up planned."""
-    latest = FollowUp.objects.filter(customer=customer).order_by("-followed_at", "-id").first()
-    last = FollowUp.objects.filter(customer=customer).aggregate(last=Max("followed_at"))["last"]
+    """The customer's last follow-up time and the next date its latest follow-up planned (the
+    latest one's time is the last time)."""
+    latest = (
+        FollowUp.objects.filter(customer=customer)
+        .order_by("-followed_at", "-id")
+        .values("followed_at", "next_followup_on")
+        .first()
+    )
     Customer.objects.filter(pk=customer.pk).update(
-        last_followup_at=last, next_followup_on=latest.next_followup_on if latest else None, pool_warned_at=None
+        last_followup_at=latest["followed_at"] if latest else None,
+        next_followup_on=latest["next_followup_on"] if latest else None,
+        pool_warned_at=None,
     )
 
 
@@ -46,7 +55,8 @@ def followup_create(*, actor, customer: Customer, data: dict) -> FollowUp:
         raise ValidationFailed(fields={"next_followup_on": [_("The next follow-up cannot be in the past.")]})
     if followup.contact_id and followup.contact.customer_id != customer.pk:
         raise ValidationFailed(fields={"contact": [_("The contact belongs to another customer.")]})
-    full_clean(followup)
+    # The actor may edit the customer (asked above) and is the creator: neither needs looking up.
+    full_clean(followup, exclude=["customer", "created_by"])
     followup.save()
     _refresh_followup_dates(customer)
     audit_create(actor=actor, instance=followup, fields=[*FOLLOWUP_FIELDS, "customer"])
@@ -65,7 +75,7 @@ def followup_update(*, actor, followup: FollowUp, data: dict) -> FollowUp:
     access_for(actor).check_parent(FOLLOWUP, "edit", followup.customer)
     values = _strip(data, FOLLOWUP_FIELDS)
     changes = model_update(instance=followup, data=values, fields=list(values))
-    if changes:
+    if DATE_FIELDS & set(changes):
         _refresh_followup_dates(followup.customer)
     audit_update(actor=actor, instance=followup, changes=changes)
     return followup

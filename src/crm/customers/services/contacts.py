@@ -42,9 +42,10 @@ def contact_create(*, actor, customer: Customer, data: dict, custom: dict | None
         contact.is_primary = True  # the first contact is the primary one
     if contact.is_primary:
         _make_primary(contact)  # first, or the one-primary constraint refuses the new contact
-    full_clean(contact)
+    # The actor may edit the customer (asked above) and is the creator: neither needs looking up.
+    full_clean(contact, exclude=["created_by"])
     contact.save()
-    indexing.write_contact_keys(contact)
+    indexing.write_contact_keys(contact, new=True)
     indexing.refresh_tokens(customer)
     audit_create(actor=actor, instance=contact, fields=[*CONTACT_FIELDS, "customer"])
     event_record(
