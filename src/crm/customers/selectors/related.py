@@ -106,7 +106,15 @@ def _contract_search(queryset, query: str):
 
 
 def _nulls_last(names) -> list:
-    return [F(n[1:]).desc(nulls_last=True) if n.startswith("-") else F(n).asc(nulls_last=True) for n in names]
+    """Empty dates last; a column that cannot be empty keeps the plain order, which its index
+    serves (`id DESC NULLS LAST` is not the primary key's order on PostgreSQL: it sorted every row)."""
+    return [_ordered(n[1:], descending=True) if n.startswith("-") else _ordered(n, descending=False) for n in names]
+
+
+def _ordered(name: str, *, descending: bool):
+    if not Contract._meta.get_field(name).null:
+        return F(name).desc() if descending else F(name).asc()
+    return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
 
 
 def _get(user, resource: str, model, pk, related=()):
