@@ -10,7 +10,7 @@ timeline). An app above registers its types when it loads:
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
@@ -53,7 +53,6 @@ class DocumentType:
     on_decided: Callable = _nothing  # (actor, obj, approval, status): status after approval, or "" when not
     on_event: Callable = _nothing  # (actor, obj, approval, action, comment): the document's timeline
     submit_action: str = "edit"
-    extra: dict = field(default_factory=dict)
 
     def model_class(self):
         return apps.get_model(self.model)

@@ -1,6 +1,6 @@
 """Reading approvals: the inbox's four boxes and one approval, only for those in its chain."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from crm.approvals.models import Approval, ApprovalCc, ApprovalStatus, ApprovalTask, TaskState
 from crm.approvals.services import participant_filter
@@ -66,17 +66,6 @@ def steps_view(approval: Approval) -> list[dict]:
             }
         )
     return steps
-
-
-def documents_in_approval(document_type: str, object_ids) -> QuerySet:
-    """For lists: which of these documents are in approval (one query)."""
-    return Approval.objects.filter(
-        document_type=document_type, object_id__in=list(object_ids), status=ApprovalStatus.PENDING
-    ).values_list("object_id", flat=True)
-
-
-def has_open_task(user) -> Exists:
-    return Exists(ApprovalTask.objects.filter(approval=OuterRef("pk"), approver=user, state=TaskState.PENDING))
 
 
 def my_task(*, user, pk) -> ApprovalTask:

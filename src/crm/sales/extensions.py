@@ -13,7 +13,7 @@ from crm.customers.models import Contract
 from crm.customers.sections import RowAction, Section, register_contract_section, register_row_action, register_section
 from crm.customers.timeline import EventType, register_event_type
 from crm.sales import selectors
-from crm.sales.models import INVOICE_STATES, InvoicingDetails, PaymentPlan, Quote
+from crm.sales.models import INVOICE_STATES, InvoicingDetails, PaymentPlan
 from crm.sales.permissions import INVOICE, PLAN, QUOTE, RECEIPT
 from crm.sales.services.payments import EVENT_RECEIPT
 
@@ -88,8 +88,7 @@ def _customer_money(user, customer):
 
 
 def _customer_quotes(user, customer):
-    quotes = access_for(user).scoped(QUOTE, Quote.objects.filter(customer=customer)).select_related("owner")
-    return {"quotes": list(quotes.order_by("-id")[:50]), "customer": customer}
+    return {"quotes": list(selectors.quote_list(user=user, customer=customer)[:50]), "customer": customer}
 
 
 register_section(Section("quotes", _("Quotes"), "sales/partials/customer_quotes.html", _customer_quotes,
@@ -149,8 +148,8 @@ def _search(user, query: str, limit: int) -> list[SearchHit]:
     query = query.strip()[:50]
     if len(query) < 2:
         return []
-    quotes = access_for(user).scoped(QUOTE, Quote.objects.select_related("customer"))
-    found = quotes.filter(Q(number__istartswith=query) | Q(title__icontains=query)).order_by("-id")[:limit]
+    quotes = selectors.quote_list(user=user)
+    found = quotes.filter(Q(number__istartswith=query) | Q(title__icontains=query))[:limit]
     return [
         SearchHit(label=f"{quote.customer.name} · {quote.title}", url=reverse("sales:quote_detail", args=[quote.pk]),
                   kind=str(_("Quote")), detail=f"{quote.number} · {quote.get_status_display()}")

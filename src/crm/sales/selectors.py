@@ -7,8 +7,8 @@ from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, Whe
 from django.db.models.functions import Coalesce
 
 from crm.access.engine import access_for
-from crm.sales.models import Invoice, PaymentPlan, Receipt
-from crm.sales.permissions import INVOICE, PLAN, RECEIPT
+from crm.sales.models import Invoice, PaymentPlan, Quote, QuoteStatus, Receipt
+from crm.sales.permissions import INVOICE, PLAN, QUOTE, RECEIPT
 
 BUCKETS = ("not_due", "d0_30", "d31_60", "d61_90", "over_90")
 GROUPS = {"customer": ("contract__customer_id", "contract__customer__name"), "owner": ("owner_id", "owner__name")}
@@ -49,6 +49,20 @@ def invoice_list(*, user, filters: dict | None = None) -> QuerySet:
     if filters.get("contract"):
         queryset = queryset.filter(contract_id=filters["contract"])
     return queryset.select_related("contract", "contract__customer").order_by("-id")
+
+
+def quote_list(*, user, customer=None, status: str = "", listing: bool = False) -> QuerySet:
+    """Quotes the user sees (their own, and their customers'), newest first."""
+    queryset = Quote.objects.select_related("customer", "owner")
+    if customer is not None:
+        queryset = queryset.filter(customer=customer)
+    if status in QuoteStatus.values:
+        queryset = queryset.filter(status=status)
+    return access_for(user).scoped(QUOTE, queryset, listing=listing).order_by("-id")
+
+
+def quote_get(*, user, pk) -> Quote:
+    return access_for(user).get(QUOTE, pk, queryset=Quote.objects.select_related("customer", "owner", "contract"))
 
 
 def plans_due(*, user, today: datetime.date, days: int = 7) -> QuerySet:

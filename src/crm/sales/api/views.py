@@ -247,12 +247,10 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     http_method_names = ["get", "post", "put", "head", "options"]
 
     def get_queryset(self):
-        queryset = Quote.objects.select_related("customer").prefetch_related("lines")
-        return access_for(self.request.user).scoped(QUOTE, queryset, listing=True).order_by("-id")
+        return selectors.quote_list(user=self.request.user, listing=True).prefetch_related("lines")
 
     def get_object(self):
-        return access_for(self.request.user).get(QUOTE, self.kwargs["pk"], queryset=Quote.objects.select_related(
-            "customer"))
+        return selectors.quote_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def _data(self, customer):
         data = self.valid(s.QuoteWriteSerializer)

@@ -18,7 +18,7 @@ from crm.core.pagination import CappedPaginator
 from crm.core.views.flows import go
 from crm.customers.selectors.customers import customer_get
 from crm.opportunities.models import Opportunity
-from crm.sales import printing
+from crm.sales import printing, selectors
 from crm.sales.forms import PrintTemplateForm, QuoteForm, QuoteLineFormSet
 from crm.sales.models import QUOTE_STATES, Quote, QuoteStatus
 from crm.sales.permissions import QUOTE
@@ -35,16 +35,14 @@ TEMPLATE_HELP = gettext_lazy(
 
 
 def _quote(user, pk) -> Quote:
-    return access_for(user).get(QUOTE, pk, queryset=Quote.objects.select_related("customer", "owner", "contract"))
+    return selectors.quote_get(user=user, pk=pk)
 
 
 @crm_view(f"{QUOTE}.view")
 def quote_list(request):
     status = request.GET.get("status") or ""
-    queryset = access_for(request.user).scoped(QUOTE, Quote.objects.select_related("customer", "owner"), listing=True)
-    if status in QuoteStatus.values:
-        queryset = queryset.filter(status=status)
-    page_obj = CappedPaginator(queryset.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = selectors.quote_list(user=request.user, status=status, listing=True)
+    page_obj = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page_obj": page_obj, "status": status, "statuses": QuoteStatus.choices, "today": timezone.localdate()}
     return render(request, "sales/quotes.html", context)
 
