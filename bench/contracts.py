@@ -64,9 +64,10 @@ def generate_contracts(*, customers: int, today: datetime.date, approver: int, l
         cursor.execute(
             "INSERT INTO customers_contract (id, created_at, updated_at, number, customer_id, title, amount, "
             "signed_on, start_on, end_on, status, owner_id, notes, created_by_id, planned_amount, received_amount, "
-            "invoiced_amount) "
+            "invoiced_amount, status_reason, has_lines, expiry_reminded, expired_reminded) "
             f"SELECT s.g, {now}, {now}, 'HT' || (1000000 + s.g), c.id, '年度服务合同' || s.g, {amount}, {signed}, "
-            f"{signed}, NULL, {status}, c.manager_id, '', c.manager_id, {amount}, {received}, 0 "
+            f"{signed}, NULL, {status}, c.manager_id, '', c.manager_id, {amount}, {received}, 0, '', "
+            f"{_bool(False)}, {_bool(False)}, {_bool(False)} "
             f"FROM {_series(count)} JOIN bench_customer_rank c ON c.rn = 1 + ((s.g - 1) * {CUSTOMERS_PER_CONTRACT}) "
             f"% {int(customers)}"
         )

@@ -10,7 +10,7 @@ from jsonschema import Draft7Validator
 
 from crm.customers.models import Tag
 from crm.customers.services.activities import followup_create
-from crm.customers.services.files import contract_create
+from crm.customers.services.contracts import contract_create
 from crm.customers.services.pool import customer_release
 from crm.customers.testing import make_contact, make_customer, picklist
 

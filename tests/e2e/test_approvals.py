@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from crm.approvals.models import Approval, ApprovalStatus
-from crm.customers.services.files import contract_create
+from crm.customers.services.contracts import contract_create
 from crm.customers.testing import make_customer
 from crm.testing import make_user, screenshots
 

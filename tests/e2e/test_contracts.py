@@ -12,7 +12,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from crm.customers.models import Attachment, Contract
-from crm.customers.services.files import contract_create
+from crm.customers.services.contracts import contract_create
 from crm.customers.testing import make_customer
 from crm.testing import make_user
 

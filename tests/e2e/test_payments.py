@@ -13,7 +13,7 @@ import pypdfium2
 import pytest
 from playwright.sync_api import expect
 
-from crm.customers.models import Contract
+from crm.customers.models import Contract, ContractStatusRule
 from crm.customers.testing import make_customer
 from crm.sales.models import Invoice, InvoiceStatus
 from crm.testing import make_user, screenshots
@@ -28,6 +28,7 @@ def test_contract_to_payments_and_invoice(org, login, page, live_server):
     manager = make_user("mgr", role="manager", department=org.sales1, name="刘洋", superior=supervisor)
     customer = make_customer(manager=manager, name="上海浦江电子有限公司")
     today = datetime.date.today()
+    ContractStatusRule.objects.all().delete()  # whatever an earlier test left: this contract has no signing date
 
     login("mgr")
     page.goto(f"{live_server.url}/customers/{customer.pk}/")

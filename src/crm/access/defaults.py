@@ -30,6 +30,7 @@ KNOWLEDGE_WRITE = ("knowledge.article.view", "knowledge.article.create")
 CUSTOMER_SETTINGS = (
     "customers.pool.create", "customers.pool.edit", "customers.pool.delete", "customers.customfield.create",
     "customers.customfield.edit", "customers.customfield.delete", "customers.duplicaterule.edit",
+    "customers.contractrule.edit",
     "leads.settings.edit", "opportunities.pipeline.edit", "service.agreement.edit",
 )
 

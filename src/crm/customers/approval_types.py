@@ -9,13 +9,15 @@ from crm.approvals.models import LogAction
 from crm.approvals.registry import ConditionField, DocumentType, register
 from crm.customers.models import Contract, ContractStatus
 from crm.customers.permissions import CONTRACT
+from crm.customers.sections import contract_snapshot_parts
+from crm.customers.services.contracts import EVENT_STATUS
 from crm.customers.services.events import event_record
 from crm.customers.timeline import EventType, register_event_type
 from crm.dictionary.selectors import choices as dictionary_choices
 
 DOCUMENT = "contract"
 EVENT = "contract.approval"
-APPROVED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
+APPROVED_STATUSES = (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.COMPLETED)
 
 
 def _snapshot(contract: Contract) -> dict:
@@ -28,6 +30,7 @@ def _snapshot(contract: Contract) -> dict:
         str(_("Term")): " – ".join(d.isoformat() for d in (contract.start_on, contract.end_on) if d),
         str(_("Owner")): str(contract.owner or ""),
         str(_("Notes")): contract.notes,
+        **contract_snapshot_parts(contract),
     }
 
 
@@ -87,3 +90,4 @@ def _link(event) -> str | None:
 
 
 register_event_type(EventType(EVENT, _("Contract approval"), "check2-square", _link))
+register_event_type(EventType(EVENT_STATUS, _("Contract status"), "file-earmark-check", _link))

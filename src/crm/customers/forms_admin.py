@@ -255,11 +255,13 @@ class ContractForm(BootstrapMixin, forms.Form):
     end_on = _date(label=_("Ends on"), required=False)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    # A completed or terminated contract keeps its terms (crm.customers.services.files.contract_update).
-    OPEN_WHEN_CLOSED = ("status", "notes")
+    # A closed contract keeps its terms (crm.customers.services.contracts.contract_update).
+    OPEN_WHEN_CLOSED = ("notes",)
 
-    def __init__(self, *args, owners=None, closed=False, locked=(), removed=(), **kwargs):
+    def __init__(self, *args, owners=None, closed=False, locked=(), removed=(), statuses=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if statuses is not None:  # where the status may go from here (the flow's table)
+            self.fields["status"].choices = [(s.value, s.label) for s in statuses]
         if owners is not None:
             self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda user: (
@@ -287,6 +289,30 @@ class ContractForm(BootstrapMixin, forms.Form):
         if "notes" in data:
             data["notes"] = data["notes"] or ""
         return data
+
+
+class ContractRulesForm(forms.Form):
+    """Per status, what a contract must have before it enters it (crm.customers.contract_rules)."""
+
+    def __init__(self, *args, statuses=(), requirements=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(requirement.key, requirement.label) for requirement in requirements]
+        for status in statuses:
+            self.fields[status.value] = forms.MultipleChoiceField(
+                label=status.label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple,
+                initial=(current or {}).get(status.value, []),
+            )
+
+
+class ContractTransitionForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, needs_reason=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = needs_reason
+        if not needs_reason:
+            del self.fields["reason"]
 
 
 class ContractFilterForm(BootstrapMixin, forms.Form):

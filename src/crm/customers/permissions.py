@@ -17,6 +17,7 @@ TAG = "customers.tag"
 CUSTOM_FIELD = "customers.customfield"
 DUPLICATE_RULE = "customers.duplicaterule"
 TRANSFER = "customers.transfer"
+CONTRACT_RULE = "customers.contractrule"
 
 register(
     Resource(
@@ -79,6 +80,12 @@ register(
         owner_fields=("owner",),
         parent=_PARENT,
         protected_fields={"amount": "number"},
+    )
+)
+register(
+    Resource(
+        code=CONTRACT_RULE, label=_("Contract status rules"), model="customers.ContractStatusRule",
+        actions=("view", "edit"),
     )
 )
 register(Resource(code=POOL, label=_("Public pools"), model="customers.Pool"))

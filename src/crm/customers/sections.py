@@ -67,6 +67,22 @@ def register_contract_section(section: Section) -> None:
     _contract_sections[section.key] = section
 
 
+_contract_snapshots: list = []
+
+
+def register_contract_snapshot(part) -> None:
+    """`part(contract) -> {label: text}`: what another app adds to the snapshot an approval keeps of a
+    contract (crm.sales: its lines)."""
+    _contract_snapshots.append(part)
+
+
+def contract_snapshot_parts(contract) -> dict:
+    parts = {}
+    for part in _contract_snapshots:
+        parts.update(part(contract))
+    return parts
+
+
 def contract_sections() -> list[Section]:
     return sorted(_contract_sections.values(), key=lambda s: s.order)
 

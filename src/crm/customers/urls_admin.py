@@ -19,4 +19,5 @@ urlpatterns = [
     path("settings/fields/<int:pk>/toggle/", settings.custom_field_toggle, name="settings_field_toggle"),
     path("settings/fields/<int:pk>/delete/", settings.custom_field_delete, name="settings_field_delete"),
     path("settings/duplicates/", settings.duplicate_rules, name="settings_duplicates"),
+    path("settings/contracts/", settings.contract_rules_page, name="settings_contracts"),
 ]

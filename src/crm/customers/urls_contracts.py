@@ -12,6 +12,7 @@ urlpatterns = [
     path("contracts/<int:pk>/edit/", contracts.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/delete/", contracts.contract_delete, name="contract_delete"),
     path("contracts/<int:pk>/submit/", contracts.contract_submit, name="contract_submit"),
+    path("contracts/<int:pk>/status/<slug:action>/", contracts.contract_transition, name="contract_transition"),
     path("contracts/<int:pk>/attachments/", contracts.contract_attachments, name="contract_attachments"),
     path("contracts/<int:pk>/attachments/new/", files.contract_attachment_upload, name="contract_attachment_upload"),
     path("<int:pk>/attachments/new/", files.attachment_upload, name="attachment_upload"),

@@ -14,7 +14,7 @@ from crm.approvals.models import Flow
 from crm.core.demo import DemoLoader, register_demo
 from crm.customers.models import Contract, ContractStatus
 from crm.customers.normalise import credit_code_check_char
-from crm.customers.services.files import contract_submit
+from crm.customers.services.contracts import contract_submit
 from crm.identity.models import User
 from crm.sales.services.invoices import invoice_request
 from crm.sales.services.payments import plan_create, receipt_create

@@ -7,14 +7,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.access.engine import access_for
+from crm.approvals.services import pending_approval
 from crm.core.extensions import SearchHit, SearchProvider, WorkbenchPanel, register_panel, register_search
+from crm.customers.contract_rules import Requirement, register_requirement
 from crm.customers.extensions import by_old_manager, register_handover_hook, register_merge_hook
-from crm.customers.models import Contract
-from crm.customers.sections import RowAction, Section, register_contract_section, register_row_action, register_section
+from crm.customers.models import Contract, ContractStatus
+from crm.customers.permissions import CONTRACT
+from crm.customers.sections import (
+    RowAction,
+    Section,
+    register_contract_section,
+    register_contract_snapshot,
+    register_row_action,
+    register_section,
+)
 from crm.customers.timeline import EventType, register_event_type
 from crm.sales import selectors
 from crm.sales.models import INVOICE_STATES, InvoicingDetails, PaymentPlan
 from crm.sales.permissions import INVOICE, PLAN, QUOTE, RECEIPT
+from crm.sales.services.contract_lines import CONTRACT_DOCUMENT
 from crm.sales.services.payments import EVENT_RECEIPT
 
 PANEL_SIZE = 8
@@ -70,6 +81,33 @@ def _invoices(user, contract: Contract):
     }
 
 
+def _lines(user, contract: Contract):
+    editable = access_for(user).abilities(CONTRACT, parent=contract.customer)["edit"]
+    if not contract.has_lines and not editable:
+        return None
+    return {
+        "contract": contract,
+        "lines": selectors.contract_lines(contract),
+        "amounts": _amounts_visible(user),
+        "may_edit": editable and contract.status == ContractStatus.DRAFT
+        and pending_approval(CONTRACT_DOCUMENT, contract.pk) is None,
+    }
+
+
+register_contract_section(Section("lines", _("Lines"), "sales/partials/contract_lines.html", _lines,
+                                  f"{CONTRACT}.view", 5))
+def _snapshot_lines(contract: Contract) -> dict:
+    lines = selectors.contract_lines(contract)
+    if not lines:
+        return {}
+    text = "\n".join(f"{line.position}. {line.description} × {line.quantity.normalize():f} @ {line.unit_price} "
+                     f"(-{line.discount.normalize():f}%) = {line.amount}" for line in lines)
+    return {str(_("Lines")): text}
+
+
+register_contract_snapshot(_snapshot_lines)
+register_requirement(Requirement("lines", _("At least one line"),
+                                 lambda contract: contract.pk is not None and contract.lines.exists()))
 register_contract_section(Section("payments", _("Payments"), "sales/partials/payments.html", _payments,
                                   f"{PLAN}.view", 10))
 register_contract_section(Section("invoices", _("Invoices"), "sales/partials/invoices.html", _invoices,

@@ -110,7 +110,11 @@ class QuoteForm(BootstrapMixin, forms.Form):
         self.fields["opportunity"].queryset = opportunities if opportunities is not None else Opportunity.objects.none()
 
 
-class QuoteLineForm(BootstrapMixin, forms.Form):
+class LineForm(BootstrapMixin, forms.Form):
+    """A priced line of a quote or a contract; `product` is the ERP product's code, picked from the
+    suggestions while typing (crm.sales.views.lines)."""
+
+    product = forms.CharField(label=_("Product code"), max_length=64, required=False)
     description = forms.CharField(label=_("Item"), max_length=200, required=False)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=Decimal("0.001"),
                                   required=False)
@@ -121,13 +125,14 @@ class QuoteLineForm(BootstrapMixin, forms.Form):
 
     def line(self) -> dict | None:
         data = self.cleaned_data
-        if not data or not (data.get("description") or data.get("quantity") or data.get("unit_price")):
+        if not data or not any(data.get(name) for name in ("product", "description", "quantity", "unit_price")):
             return None
-        return {"description": data.get("description") or "", "quantity": data.get("quantity"),
-                "unit_price": data.get("unit_price"), "discount": data.get("discount") or 0}
+        return {"product_code": (data.get("product") or "").strip(), "description": data.get("description") or "",
+                "quantity": data.get("quantity"), "unit_price": data.get("unit_price"),
+                "discount": data.get("discount") or 0}
 
 
-QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=3, max_num=50, validate_max=True)
+LineFormSet = forms.formset_factory(LineForm, extra=3, max_num=50, validate_max=True)
 
 
 class PrintTemplateForm(BootstrapMixin, forms.Form):

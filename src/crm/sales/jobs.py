@@ -1,5 +1,6 @@
-"""Payment reminders (issue 16 §4): each open instalment reminds its owner once before it falls due
-and once when it is overdue; a reminder is claimed by a conditional UPDATE, so it is sent once
+"""Reminders (issue 16 §2–§4): each open instalment reminds its owner once before it falls due and
+once when it is overdue; a quote once before it expires; a contract in force once a month before it
+ends and once when it has ended. A reminder is claimed by a conditional UPDATE, so it is sent once
 however often or in parallel the job runs."""
 
 import datetime
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.customers.models import Contract, ContractStatus
 from crm.jobs.registry import job
 from crm.notifications.services import notify
 from crm.sales.models import PaymentPlan, Quote
@@ -18,6 +20,7 @@ from crm.sales.services.money import money
 from crm.sales.services.quotes import expiring
 
 DAYS_AHEAD = 3
+CONTRACT_DAYS_AHEAD = 30
 
 
 def _remind(plans, flag: str, title: str) -> int:
@@ -38,7 +41,8 @@ def _remind(plans, flag: str, title: str) -> int:
     return sent
 
 
-@job(name="sales.remind", label=gettext_lazy("Remind owners of payments due and overdue, and of quotes expiring"),
+@job(name="sales.remind",
+     label=gettext_lazy("Remind owners of payments due and overdue, quotes expiring, contracts ending"),
      schedule=crontab(minute=0, hour=8))
 def remind(run, today=None, **kwargs):
     today = timezone.localdate() if today is None else datetime.date.fromisoformat(str(today))
@@ -49,7 +53,38 @@ def remind(run, today=None, **kwargs):
         "due": _remind(due, "due_reminded", _("Payment due soon: %(customer)s %(amount)s")),
         "overdue": _remind(overdue, "overdue_reminded", _("Payment overdue: %(customer)s %(amount)s")),
         "quotes": _remind_quotes(today),
+        **_remind_contracts(today),
     }
+
+
+def _remind_contracts(today: datetime.date) -> dict:
+    in_force = Contract.objects.filter(status=ContractStatus.ACTIVE, owner__isnull=False, end_on__isnull=False)
+    soon = in_force.filter(expiry_reminded=False, end_on__gte=today,
+                           end_on__lte=today + datetime.timedelta(CONTRACT_DAYS_AHEAD))
+    ended = in_force.filter(expired_reminded=False, end_on__lt=today)
+    return {
+        "contracts_expiring": _remind_contract(soon, "expiry_reminded",
+                                               _("Contract ending soon: %(customer)s %(number)s")),
+        "contracts_expired": _remind_contract(ended, "expired_reminded",
+                                              _("Contract ended: %(customer)s %(number)s")),
+    }
+
+
+def _remind_contract(contracts, flag: str, title: str) -> int:
+    sent = 0
+    for contract in contracts.select_related("customer", "owner").iterator(chunk_size=500):
+        if not Contract.objects.filter(pk=contract.pk, **{flag: False}).update(**{flag: True}):
+            continue
+        notify(
+            recipients=[contract.owner],
+            title=title % {"customer": contract.customer.name, "number": contract.number},
+            body=_("%(title)s ends on %(date)s: renew it, or complete or terminate it.")
+            % {"title": contract.title, "date": contract.end_on.isoformat()},
+            link=reverse("customers:contract_detail", args=[contract.pk]),
+            kind="contract",
+        )
+        sent += 1
+    return sent
 
 
 def _remind_quotes(today: datetime.date) -> int:

@@ -281,8 +281,9 @@ class Quote(TimeStampedModel):
         return f"{self.number} {self.title}"
 
 
-class QuoteLine(models.Model):
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+class PricedLine(models.Model):
+    """A priced line, the same on a quote and a contract (crm.sales.services.lines prices it)."""
+
     position = models.PositiveSmallIntegerField()
     product = models.ForeignKey(
         "orders.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -295,12 +296,30 @@ class QuoteLine(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
 
     class Meta:
+        abstract = True
+
+
+class QuoteLine(PricedLine):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
         ordering = ["quote", "position"]
         constraints = [models.UniqueConstraint(fields=["quote", "position"], name="quoteline_position_unique")]
 
 
+class ContractLine(PricedLine):
+    """A line of a contract (issue 16 §3), priced like a quote's; while a contract has lines, its amount
+    is their sum (crm.sales.services.contract_lines)."""
+
+    contract = models.ForeignKey("customers.Contract", on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
+        ordering = ["contract", "position"]
+        constraints = [models.UniqueConstraint(fields=["contract", "position"], name="contractline_position_unique")]
+
+
 class PrintTemplate(models.Model):
-    """An administrator's template for printing a document type (the quote): HTML with placeholders."""
+    """An administrator's template for printing a document type (quote, contract): HTML with placeholders."""
 
     key = models.CharField(max_length=30, primary_key=True)
     body = models.TextField(_("template"))

@@ -7,7 +7,7 @@ from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, Whe
 from django.db.models.functions import Coalesce
 
 from crm.access.engine import access_for
-from crm.sales.models import Invoice, PaymentPlan, Quote, QuoteStatus, Receipt
+from crm.sales.models import ContractLine, Invoice, PaymentPlan, Quote, QuoteStatus, Receipt
 from crm.sales.permissions import INVOICE, PLAN, QUOTE, RECEIPT
 
 BUCKETS = ("not_due", "d0_30", "d31_60", "d61_90", "over_90")
@@ -101,3 +101,8 @@ def ageing(*, user, today: datetime.date, group: str = "customer") -> QuerySet:
 
 def ageing_totals(rows) -> dict:
     return {bucket: sum((row[bucket] for row in rows), 0) for bucket in (*BUCKETS, "total")}
+
+
+def contract_lines(contract) -> list:
+    """The lines of a contract the caller already holds (read through the permission engine)."""
+    return list(ContractLine.objects.filter(contract=contract).select_related("product").order_by("position"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.sales.views import contracts, lists, quotes
+from crm.sales.views import contracts, lines, lists, printing, quotes
 
 app_name = "sales"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("ageing/", lists.ageing, name="ageing"),
     path("quotes/", quotes.quote_list, name="quotes"),
     path("quotes/new/", quotes.quote_create, name="quote_create"),
-    path("quotes/template/", quotes.print_template, name="print_template"),
+    path("print-templates/", printing.print_template, name="print_template"),
     path("quotes/<int:pk>/", quotes.quote_detail, name="quote_detail"),
     path("quotes/<int:pk>/edit/", quotes.quote_edit, name="quote_edit"),
     path("quotes/<int:pk>/submit/", quotes.quote_submit, name="quote_submit"),
@@ -18,6 +18,10 @@ urlpatterns = [
     path("quotes/<int:pk>/print/", quotes.quote_print, name="quote_print"),
     path("quotes/<int:pk>/pdf/", quotes.quote_pdf, name="quote_pdf"),
     path("quotes/<int:pk>/<str:action>/", quotes.quote_answer, name="quote_answer"),
+    path("products/options/", lines.product_options, name="product_options"),
+    path("contracts/<int:pk>/lines/", lines.contract_lines, name="contract_lines"),
+    path("contracts/<int:pk>/print/", printing.contract_print, name="contract_print"),
+    path("contracts/<int:pk>/pdf/", printing.contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/plans/new/", contracts.plan_create, name="plan_create"),
     path("plans/<int:pk>/edit/", contracts.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/delete/", contracts.plan_delete, name="plan_delete"),

@@ -1,9 +1,10 @@
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from crm.approvals.flows import flow_save
-from crm.customers.services.files import contract_create
+from crm.customers.services.contracts import contract_create
 from crm.customers.testing import make_customer
 
 
@@ -40,4 +41,5 @@ def customer(sales):
 
 
 def draft(customer, actor, amount="250000"):
-    return contract_create(actor=actor, customer=customer, data={"title": "年度服务合同", "amount": Decimal(amount)})
+    return contract_create(actor=actor, customer=customer, data={
+        "title": "年度服务合同", "amount": Decimal(amount), "signed_on": datetime.date(2026, 11, 30)})

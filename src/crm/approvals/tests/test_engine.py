@@ -2,6 +2,7 @@
 rejection, sending back (退回), adding an approver (加签), withdrawal, the frozen document, and who
 may act."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from crm.approvals.models import Approval, ApprovalStatus, ApprovalTask, LogActi
 from crm.approvals.tests.conftest import big_flow, draft
 from crm.core.errors import Conflict, NotFound, ValidationFailed
 from crm.customers.models import Contract, ContractStatus, CustomerEvent
-from crm.customers.services.files import contract_submit, contract_update
+from crm.customers.services.contracts import contract_submit, contract_update
 from crm.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,8 @@ def test_a_draft_leaves_draft_only_through_approval_when_a_flow_applies(chain, c
     with pytest.raises(ValidationFailed):
         contract_update(actor=chain.manager, contract=contract, data={"status": ContractStatus.IN_APPROVAL})
     small = draft(customer, chain.manager, amount="5000")  # no flow applies: the status is free
-    contract_update(actor=chain.manager, contract=small, data={"status": ContractStatus.ACTIVE})
+    contract_update(actor=chain.manager, contract=small,
+                    data={"status": ContractStatus.ACTIVE, "signed_on": datetime.date(2026, 1, 5)})
     assert Contract.objects.get(pk=small.pk).status == ContractStatus.ACTIVE
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from crm.approvals import jobs, services
 from crm.approvals.models import ApprovalTask, Flow, TaskState
 from crm.approvals.tests.conftest import big_flow, draft
-from crm.customers.services.files import contract_submit
+from crm.customers.services.contracts import contract_submit
 from crm.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

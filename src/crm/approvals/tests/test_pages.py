@@ -7,7 +7,7 @@ from django.urls import reverse
 from crm.approvals.models import ApprovalStatus, ApprovalTask, Flow, TaskState
 from crm.approvals.tests.conftest import big_flow, draft
 from crm.customers.models import ContractStatus
-from crm.customers.services.files import contract_submit
+from crm.customers.services.contracts import contract_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -60,6 +60,8 @@ def dialog(
     context = {"form": form, "title": title, "action": action, "submit": submit, "intro": intro, "multipart": multipart}
     if is_htmx(request):
         return render(request, "core/partials/dialog.html", context)
+    # As a page, the form posts plainly: saved, the browser goes on to `next_url`.
+    context["as_page"] = True
     return render(request, "core/dialog_page.html", context, status=400 if request.method == "POST" else 200)
 
 

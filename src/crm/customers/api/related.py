@@ -35,7 +35,7 @@ from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT, CUSTOMER, F
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get
 from crm.customers.selectors.related import SIGNED
-from crm.customers.services import activities, contacts, files
+from crm.customers.services import activities, contacts, contracts, files
 
 CUSTOMER_PK = OpenApiParameter("customer_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Customer id.")
 
@@ -101,9 +101,9 @@ CONTRACTS = ChildApi(
     s.ContractSerializer,
     list=related.contract_list,
     get=related.contract_get,
-    create=files.contract_create,
-    update=files.contract_update,
-    delete=files.contract_delete,
+    create=contracts.contract_create,
+    update=contracts.contract_update,
+    delete=contracts.contract_delete,
 )
 
 
@@ -388,10 +388,27 @@ class ContractViewSet(ChildRecordViewSet, mixins.ListModelMixin, mixins.CreateMo
     @action(detail=True, methods=["post"], required_action="edit")
     def submit(self, request, pk=None):
         contract = self.get_object()
-        approval = files.contract_submit(actor=request.user, contract=contract)
+        approval = contracts.contract_submit(actor=request.user, contract=contract)
         contract.refresh_from_db()
         data = dict(self.get_serializer(contract).data, approval=approval.pk if approval else None)
         return Response(data, status=status.HTTP_201_CREATED if approval else status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Move a contract along its status flow",
+        description="sign (draft → signed), activate (→ in force), complete, terminate or void (both with a reason). "
+        "A step the flow does not allow answers 409 illegal_transition; what the new status requires and is "
+        "missing, 400 on `status`.",
+        request=s.ContractTransitionSerializer,
+        responses={200: s.ContractSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], required_action="edit")
+    def transition(self, request, pk=None):
+        contract = self.get_object()
+        data = self.valid(s.ContractTransitionSerializer, request.data)
+        contracts.contract_transition(actor=request.user, contract=contract, action=data["action"],
+                                      reason=data.get("reason", ""))
+        contract.refresh_from_db()
+        return Response(self.get_serializer(contract).data)
 
     def parent(self, serializer) -> Customer:
         customer = serializer.validated_data.get("customer")

@@ -13,11 +13,21 @@ from crm.customers.models.config import (
 from crm.customers.models.contact import Contact, Gender
 from crm.customers.models.customer import Customer, CustomerQuerySet, CustomerStatus
 from crm.customers.models.duplicates import CustomerKey, KeyKind, MergeRecord, TransferRequest, TransferStatus
-from crm.customers.models.files import Attachment, AttachmentKind, Contract, ContractStatus
+from crm.customers.models.files import (
+    CLOSED_CONTRACT,
+    CONTRACT_STATES,
+    REASON_ACTIONS,
+    Attachment,
+    AttachmentKind,
+    Contract,
+    ContractStatus,
+    ContractStatusRule,
+)
 from crm.customers.models.pool import Pool
 
 __all__ = [
-    "Attachment", "AttachmentKind", "Contact", "Contract", "ContractStatus", "CustomField", "CustomFieldType",
+    "CLOSED_CONTRACT", "CONTRACT_STATES", "REASON_ACTIONS", "Attachment", "AttachmentKind", "Contact", "Contract",
+    "ContractStatus", "ContractStatusRule", "CustomField", "CustomFieldType",
     "Customer", "CustomerEvent", "CustomerKey", "CustomerQuerySet", "CustomerStatus", "DuplicateMode", "DuplicateRule",
     "DuplicateRuleKind", "EventKind", "FollowUp", "Gender", "Interaction", "KeyKind", "MergeRecord", "Pool",
     "SavedView", "Tag", "TransferRequest", "TransferStatus",

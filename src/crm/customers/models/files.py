@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.core.models import TimeStampedModel
+from crm.core.states import StateMachine
 
 
 def attachment_path(instance, filename: str) -> str:
@@ -52,9 +54,30 @@ class Attachment(models.Model):
 class ContractStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_APPROVAL = "in_approval", _("In approval")
+    SIGNED = "signed", pgettext_lazy("contract status", "Signed")
     ACTIVE = "active", _("In force")
     COMPLETED = "completed", _("Completed")
     TERMINATED = "terminated", _("Terminated")
+    VOID = "void", pgettext_lazy("contract status", "Void")
+
+
+# The contract's status flow (ADR 0018's state machines as data). "In approval" is entered only by
+# submitting (crm.approvals decides where it goes next); the closed statuses never change again.
+CONTRACT_STATES = StateMachine(
+    ContractStatus,
+    [
+        ("sign", [ContractStatus.DRAFT], ContractStatus.SIGNED),
+        ("activate", [ContractStatus.DRAFT, ContractStatus.SIGNED], ContractStatus.ACTIVE),
+        ("complete", [ContractStatus.ACTIVE], ContractStatus.COMPLETED),
+        ("terminate", [ContractStatus.SIGNED, ContractStatus.ACTIVE], ContractStatus.TERMINATED),
+        ("void", [ContractStatus.DRAFT, ContractStatus.SIGNED, ContractStatus.ACTIVE], ContractStatus.VOID),
+    ],
+    labels={"sign": _("Sign"), "activate": _("Put in force"), "complete": _("Complete"),
+            "terminate": _("Terminate"), "void": _("Void")},
+)
+CLOSED_CONTRACT = (ContractStatus.COMPLETED, ContractStatus.TERMINATED, ContractStatus.VOID)
+# Leaving by these needs a reason, kept on the contract.
+REASON_ACTIONS = ("terminate", "void")
 
 
 class Contract(TimeStampedModel):
@@ -68,6 +91,8 @@ class Contract(TimeStampedModel):
     start_on = models.DateField(_("starts on"), null=True, blank=True)
     end_on = models.DateField(_("ends on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    status_reason = models.CharField(_("reason"), max_length=200, blank=True,
+                                     help_text=_("Why the contract was terminated or voided."))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -85,6 +110,11 @@ class Contract(TimeStampedModel):
     planned_amount = models.DecimalField(_("planned"), max_digits=14, decimal_places=2, default=0, editable=False)
     received_amount = models.DecimalField(_("received"), max_digits=14, decimal_places=2, default=0, editable=False)
     invoiced_amount = models.DecimalField(_("invoiced"), max_digits=14, decimal_places=2, default=0, editable=False)
+    # True while crm.sales keeps the amount as the sum of the contract's lines.
+    has_lines = models.BooleanField(default=False, editable=False)
+    # The expiry reminders (crm.sales.jobs), each sent once: ahead of the end date, and after it.
+    expiry_reminded = models.BooleanField(default=False, editable=False)
+    expired_reminded = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-id"]
@@ -108,3 +138,19 @@ class Contract(TimeStampedModel):
             errors["end_on"] = [_("The end date is before the start date.")]
         if errors:
             raise ValidationError(errors)
+
+
+class ContractStatusRule(models.Model):
+    """What a contract must have before it may enter a status (issue 16 §3), set by administrators:
+    field names of the contract and the requirements other apps register (crm.customers.contract_rules)."""
+
+    status = models.CharField(_("status"), max_length=12, choices=ContractStatus.choices, primary_key=True)
+    required = models.JSONField(_("required"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contract status rule")
+        verbose_name_plural = _("contract status rules")
+
+    def __str__(self) -> str:
+        return self.get_status_display()

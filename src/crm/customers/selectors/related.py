@@ -76,7 +76,7 @@ def contract_list(*, user, customer: Customer | None = None, filters: dict | Non
 
 # Filters that reveal the amount; "unpaid": signed contracts not fully paid (received below the amount).
 AMOUNT_FILTERS = ("amount_min", "amount_max", "unpaid")
-SIGNED = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
+SIGNED = (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.COMPLETED)
 CONTRACT_FILTERS = {
     "status": "status",
     "signed_from": "signed_on__gte",

@@ -19,7 +19,7 @@ from crm.identity.models import UserStatus
 
 BATCH = 1000
 
-OPEN_CONTRACTS = [ContractStatus.DRAFT, ContractStatus.IN_APPROVAL, ContractStatus.ACTIVE]
+OPEN_CONTRACTS = [ContractStatus.DRAFT, ContractStatus.IN_APPROVAL, ContractStatus.SIGNED, ContractStatus.ACTIVE]
 
 
 @transaction.atomic

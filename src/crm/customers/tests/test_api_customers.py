@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 from crm.access.services import role_create
 from crm.customers.models import Contract, Customer, CustomField, Tag
 from crm.customers.services.activities import followup_create
+from crm.customers.services.contracts import contract_create
 from crm.customers.services.customers import customer_set_status, customer_update
-from crm.customers.services.files import contract_create
 from crm.customers.testing import make_customer, picklist
 from crm.dictionary.models import Region
 from crm.testing import DEMO_PASSWORD, api_client, api_error

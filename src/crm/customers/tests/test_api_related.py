@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from crm.customers.models import Attachment, Contact, Contract, Customer, FollowUp, Interaction
 from crm.customers.services.activities import followup_create, interaction_create
-from crm.customers.services.files import attachment_upload, contract_create
+from crm.customers.services.contracts import contract_create
+from crm.customers.services.files import attachment_upload
 from crm.customers.testing import make_contact, make_customer, picklist
 from crm.customers.tests.test_api_customers import CUSTOMERS, client_for, error
 

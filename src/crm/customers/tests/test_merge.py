@@ -9,7 +9,7 @@ from crm.core.errors import NotFound, PermissionDenied
 from crm.customers.models import Contact, Customer, CustomerKey, EventKind, FollowUp, MergeRecord, Tag
 from crm.customers.selectors.duplicates import duplicate_groups
 from crm.customers.services.activities import followup_create, interaction_create
-from crm.customers.services.files import contract_create
+from crm.customers.services.contracts import contract_create
 from crm.customers.services.merge import customers_merge
 from crm.customers.services.ownership import customer_share
 from crm.customers.testing import make_contact, make_customer, picklist

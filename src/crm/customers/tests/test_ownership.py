@@ -1,15 +1,17 @@
 """Sharing (CUS-6), handover singly and in bulk with history (CUS-7), employee departure (ORG-7),
 and transfer requests after a blocked create (CUS-8)."""
 
+import datetime
+
 import pytest
 
 from crm.audit.models import AuditAction, AuditEvent
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.customers.models import ContractStatus, Customer, EventKind, TransferStatus
 from crm.customers.selectors.customers import customer_get, customer_list
+from crm.customers.services.contracts import contract_create
 from crm.customers.services.customers import customer_update
 from crm.customers.services.duplicates import customer_from_transfer_token, duplicate_rule_set, transfer_token
-from crm.customers.services.files import contract_create
 from crm.customers.services.ownership import customer_share, customer_unshare, customers_handover
 from crm.customers.services.transfers import transfer_request_create, transfer_request_decide
 from crm.customers.testing import make_customer
@@ -38,7 +40,8 @@ def test_handover_moves_customers_and_their_open_contracts_and_keeps_history(sal
     contract = contract_create(
         actor=sales.manager,
         customer=first,
-        data={"title": "年度供货", "amount": "120000", "status": ContractStatus.ACTIVE},
+        data={"title": "年度供货", "amount": "120000", "status": ContractStatus.ACTIVE,
+              "signed_on": datetime.date(2026, 1, 5)},
     )
     with pytest.raises(PermissionDenied):
         customers_handover(

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from crm.customers.models import Attachment, Contract, ContractStatus
-from crm.customers.services.files import attachment_upload, contract_create
+from crm.customers.services.contracts import contract_create
+from crm.customers.services.files import attachment_upload
 from crm.customers.testing import make_customer
 
 LIST = reverse("customers:contract_list")
@@ -134,7 +135,7 @@ def test_the_list_costs_the_same_number_of_queries_for_5_and_30_contracts(client
 
 
 def test_export_needs_its_permission_and_keeps_to_the_scope(client, sales, customers):
-    mine = _contract(customers.mine, status=ContractStatus.ACTIVE)
+    mine = _contract(customers.mine, status=ContractStatus.ACTIVE, signed_on=datetime.date(2026, 1, 5))
     theirs = _contract(customers.theirs, title="深圳项目")
     client.force_login(sales.manager)
     assert client.get(reverse("imports:export_new"), {"type": "contracts", "format": "csv"}).status_code == 403
@@ -259,7 +260,8 @@ def test_an_open_contract_is_edited(client, sales, customers):
     client.force_login(sales.manager)
     url = reverse("customers:contract_edit", args=[contract.pk])
     response = client.post(
-        url, {"title": "年度维保合同（续）", "amount": "2000", "status": "active", "owner": sales.manager.pk}
+        url, {"title": "年度维保合同（续）", "amount": "2000", "status": "active", "owner": sales.manager.pk,
+              "signed_on": "2026-01-05"}
     )
     assert response.status_code == 302
     contract.refresh_from_db()
@@ -270,7 +272,7 @@ def test_an_open_contract_is_edited(client, sales, customers):
 
 def test_only_drafts_are_deleted(client, sales, customers):
     draft = _contract(customers.mine)
-    active = _contract(customers.mine, status=ContractStatus.ACTIVE)
+    active = _contract(customers.mine, status=ContractStatus.ACTIVE, signed_on=datetime.date(2026, 1, 5))
     client.force_login(sales.manager)
     assert client.post(reverse("customers:contract_delete", args=[draft.pk])).status_code == 403
     client.force_login(sales.supervisor)
@@ -279,7 +281,7 @@ def test_only_drafts_are_deleted(client, sales, customers):
         client.get(reverse("customers:contract_detail", args=[active.pk]))
     )
     response = client.post(reverse("customers:contract_delete", args=[active.pk]), follow=True)
-    assert zh("Only draft contracts can be deleted; terminate a contract in force instead.") in _html(response)
+    assert zh("Only draft contracts can be deleted; void a contract that is no longer wanted.") in _html(response)
     response = client.post(reverse("customers:contract_delete", args=[draft.pk]))
     assert response.status_code == 302 and response.url == LIST
     assert list(Contract.objects.values_list("pk", flat=True)) == [active.pk]

@@ -4,6 +4,7 @@ its attachments, edit, delete (drafts only)."""
 
 from django.contrib import messages
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,19 +16,18 @@ from crm.core.errors import DomainError
 from crm.core.pagination import CappedPaginator
 from crm.core.views.flows import delete_flow, dialog, go, safe_next
 from crm.customers import search
-from crm.customers.forms_admin import ContractFilterForm, ContractForm
-from crm.customers.models import Contract, ContractStatus, Customer
+from crm.customers.forms_admin import ContractFilterForm, ContractForm, ContractTransitionForm
+from crm.customers.models import CLOSED_CONTRACT, CONTRACT_STATES, REASON_ACTIONS, Contract, ContractStatus, Customer
 from crm.customers.permissions import CONTRACT, CUSTOMER
 from crm.customers.sections import contract_sections
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get, customer_permissions
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
-from crm.customers.services import files
+from crm.customers.services import contracts
 from crm.identity.models import User
 
 PAGE_SIZE = 20
 PICKER_LIMIT = 20
-CLOSED = (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
 
 
 # --- the list --------------------------------------------------------------------------------------------
@@ -110,12 +110,13 @@ def contract_create(request):
         request.POST or None,
         owners=_owners(request.user, customer),
         initial={"owner": customer.manager_id or request.user.pk, "status": ContractStatus.DRAFT},
+        statuses=contracts.CREATE_STATUSES,
         **_contract_form_fields(request.user),
     )
     return _contract_dialog(
         request,
         form,
-        save=lambda: files.contract_create(actor=request.user, customer=customer, data=form.service_data()),
+        save=lambda: contracts.contract_create(actor=request.user, customer=customer, data=form.service_data()),
         message=_("Contract %(number)s created."),
         context={
             "title": _("New contract with %(name)s") % {"name": customer.name},
@@ -137,7 +138,7 @@ def contract_customer_search(request):
 def _detail_context(request, contract: Contract) -> dict:
     may = customer_permissions(user=request.user, customer=contract.customer)
     on_contract = access_for(request.user).abilities(CONTRACT, parent=contract.customer)
-    in_approval = pending_approval(files.APPROVAL_DOCUMENT, contract.pk)
+    in_approval = pending_approval(contracts.APPROVAL_DOCUMENT, contract.pk)
     attachments = related.attachment_list(user=request.user, customer=contract.customer).filter(contract=contract)
     return {
         "contract": contract,
@@ -149,12 +150,22 @@ def _detail_context(request, contract: Contract) -> dict:
             "delete_contract": on_contract["delete"] and contract.status == ContractStatus.DRAFT,
             "submit_contract": on_contract["edit"] and contract.status == ContractStatus.DRAFT,
         },
+        "status_actions": _status_actions(contract) if on_contract["edit"] and in_approval is None else [],
         "approval": in_approval,
         "panels": _contract_panels(request.user, contract),
-        "closed": contract.status in CLOSED,
+        "closed": contract.status in CLOSED_CONTRACT,
         "show_contract": False,
         "next_url": reverse("customers:contract_detail", args=[contract.pk]),
     }
+
+
+def _status_actions(contract: Contract) -> list[dict]:
+    """The steps of the status flow the contract may take now, as buttons."""
+    return [
+        {"action": action, "label": CONTRACT_STATES.labels[action], "reason": action in REASON_ACTIONS,
+         "url": reverse("customers:contract_transition", args=[contract.pk, action])}
+        for action in CONTRACT_STATES.actions(contract.status)
+    ]
 
 
 def _contract_panels(user, contract: Contract) -> list[dict]:
@@ -187,20 +198,24 @@ def contract_attachments(request, pk):
 def contract_edit(request, pk):
     contract = related.contract_get(user=request.user, pk=pk)
     access_for(request.user).check(CUSTOMER, "edit", contract.customer)
-    closed = contract.status in CLOSED
-    initial = {name: getattr(contract, name) for name in files.CONTRACT_FIELDS}
+    closed = contract.status in CLOSED_CONTRACT
+    initial = {name: getattr(contract, name) for name in contracts.CONTRACT_FIELDS}
+    fields = _contract_form_fields(request.user)
+    if contract.has_lines:  # the sum of its lines (crm.sales)
+        fields["locked"] = {*fields["locked"], "amount"}
     form = ContractForm(
         request.POST or None,
         initial=initial,
         owners=_owners(request.user, contract.customer, contract.owner_id),
         closed=closed,
-        **_contract_form_fields(request.user),
+        statuses=_edit_statuses(contract),
+        **fields,
     )
-    closed_note = _("A completed or terminated contract keeps its terms; only its status and notes can change.")
+    closed_note = _("A closed contract keeps its terms; only its notes can change.")
     return _contract_dialog(
         request,
         form,
-        save=lambda: files.contract_update(actor=request.user, contract=contract, data=form.service_data()),
+        save=lambda: contracts.contract_update(actor=request.user, contract=contract, data=form.service_data()),
         message=_("Contract %(number)s saved."),
         context={
             "title": _("Edit contract %(number)s") % {"number": contract.number},
@@ -209,18 +224,53 @@ def contract_edit(request, pk):
     )
 
 
+def _edit_statuses(contract: Contract) -> list:
+    """The status field in the edit form: where it is and where the flow lets it go without a reason
+    (terminating and voiding ask for one in their own dialog)."""
+    targets = [CONTRACT_STATES.target(contract.status, action) for action in CONTRACT_STATES.actions(contract.status)
+               if action not in REASON_ACTIONS]
+    return [ContractStatus(contract.status), *targets]
+
+
+@crm_view(f"{CONTRACT}.edit", methods=("GET", "POST"))
+def contract_transition(request, pk, action):
+    """One step of the status flow (签订, 生效, 完成, 终止, 作废) in the shared dialog; terminating and
+    voiding ask for the reason."""
+    contract = related.contract_get(user=request.user, pk=pk)
+    if action not in CONTRACT_STATES.transitions:
+        raise Http404
+    label = CONTRACT_STATES.labels[action]
+    form = ContractTransitionForm(request.POST or None, needs_reason=action in REASON_ACTIONS)
+    return dialog(
+        request,
+        form=form,
+        title=_("%(action)s contract %(number)s") % {"action": label, "number": contract.number},
+        submit=label,
+        intro=_("The contract becomes “%(status)s”.") % {
+            "status": ContractStatus(CONTRACT_STATES.transitions[action].target).label},
+        save=lambda: contracts.contract_transition(actor=request.user, contract=contract, action=action,
+                                                   reason=form.cleaned_data.get("reason", "")),
+        success=lambda c: _("Contract %(number)s is now “%(status)s”.") % {
+            "number": c.number, "status": c.get_status_display()},
+        next_url=reverse("customers:contract_detail", args=[pk]),
+        field_map={"status": None, "status_reason": "reason"},
+        leave=True,
+    )
+
+
 @crm_view(f"{CONTRACT}.edit", methods=("POST",))
 def contract_submit(request, pk):
     """提交审批: into the approval flow that applies, or straight into force when none does."""
     contract = related.contract_get(user=request.user, pk=pk)
     try:
-        approval = files.contract_submit(actor=request.user, contract=contract)
+        approval = contracts.contract_submit(actor=request.user, contract=contract)
     except DomainError as exc:
         messages.error(request, exc.summary())
         return go(request, reverse("customers:contract_detail", args=[pk]))
     if approval is None:
-        message = _("No approval is needed: contract %(number)s is in force.")
-        messages.success(request, message % {"number": contract.number})
+        contract.refresh_from_db(fields=["status"])
+        message = _("No approval is needed: contract %(number)s is now “%(status)s”.")
+        messages.success(request, message % {"number": contract.number, "status": contract.get_status_display()})
         return go(request, reverse("customers:contract_detail", args=[pk]))
     messages.success(request, _("Contract %(number)s submitted for approval.") % {"number": contract.number})
     return go(request, reverse("approvals:detail", args=[approval.pk]))
@@ -231,7 +281,7 @@ def contract_delete(request, pk):
     contract = related.contract_get(user=request.user, pk=pk)
     return delete_flow(
         request,
-        delete=lambda: files.contract_delete(actor=request.user, contract=contract),
+        delete=lambda: contracts.contract_delete(actor=request.user, contract=contract),
         success=_("Contract %(number)s deleted.") % {"number": contract.number},
         done=safe_next(request, reverse("customers:contract_list")),
         refused=reverse("customers:contract_detail", args=[pk]),

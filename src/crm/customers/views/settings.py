@@ -17,9 +17,18 @@ from crm.access.engine import access_for
 from crm.core.errors import DomainError
 from crm.core.forms import errors_onto_form
 from crm.core.views.flows import delete_flow, form_flow
-from crm.customers.forms_admin import TAG_COLOURS, CustomFieldForm, DuplicateRulesForm, PoolForm, TagForm, options_text
+from crm.customers import contract_rules
+from crm.customers.forms_admin import (
+    TAG_COLOURS,
+    ContractRulesForm,
+    CustomFieldForm,
+    DuplicateRulesForm,
+    PoolForm,
+    TagForm,
+    options_text,
+)
 from crm.customers.models import Customer, CustomField, DuplicateRuleKind, Pool, Tag
-from crm.customers.permissions import CUSTOM_FIELD, CUSTOMER, DUPLICATE_RULE, POOL, TAG
+from crm.customers.permissions import CONTRACT_RULE, CUSTOM_FIELD, CUSTOMER, DUPLICATE_RULE, POOL, TAG
 from crm.customers.services import config, duplicates
 from crm.customers.services import pool as pools
 from crm.identity.models import Department
@@ -30,6 +39,7 @@ TABS = (
     ("tags", gettext_lazy("Tags"), TAG, "customers:settings_tags", "tags"),
     ("fields", gettext_lazy("Custom fields"), CUSTOM_FIELD, "customers:settings_fields", "input-cursor-text"),
     ("duplicates", gettext_lazy("Duplicate rules"), DUPLICATE_RULE, "customers:settings_duplicates", "intersect"),
+    ("contracts", gettext_lazy("Contract statuses"), CONTRACT_RULE, "customers:settings_contracts", "file-check"),
 )
 
 
@@ -301,3 +311,23 @@ def duplicate_rules(request):
         "may_merge": access_for(request.user).can(f"{CUSTOMER}.merge"),
     }
     return _page(request, "customers/settings/duplicate_rules.html", "duplicates", context, status=status)
+
+
+# --- contract status rules ----------------------------------------------------------------------------------
+@crm_view(f"{CONTRACT_RULE}.*", methods=("GET", "POST"))
+def contract_rules_page(request):
+    """合同状态规则: what a contract needs before it may enter each status (issue 16 §3)."""
+    may = access_for(request.user).abilities(CONTRACT_RULE)
+    form = ContractRulesForm(request.POST or None, statuses=contract_rules.RULED_STATUSES,
+                             requirements=contract_rules.requirements(), current=contract_rules.rules())
+    status = 200
+    if request.method == "POST":
+        if not may["edit"]:
+            raise PermissionDenied
+        if form.is_valid():
+            contract_rules.rules_save(actor=request.user, required=form.cleaned_data)
+            messages.success(request, _("Contract status rules saved."))
+            return redirect("customers:settings_contracts")
+        status = 400
+    return _page(request, "customers/settings/contract_rules.html", "contracts", {"form": form, "may": may},
+                 status=status)

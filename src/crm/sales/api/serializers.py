@@ -141,6 +141,11 @@ class QuoteLineSerializer(serializers.Serializer):
     position = serializers.IntegerField(read_only=True)
 
 
+class ContractLinesSerializer(serializers.Serializer):
+    lines = QuoteLineSerializer(many=True, max_length=50, allow_empty=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+
 class QuoteWriteSerializer(serializers.Serializer):
     customer = serializers.IntegerField(min_value=1, required=False)
     title = serializers.CharField(max_length=100)

@@ -16,6 +16,7 @@ router.register("quotes", views.QuoteViewSet, basename="quote")
 
 urlpatterns = [
     *router.urls,
+    path("contracts/<int:contract_pk>/lines/", views.ContractLinesView.as_view(), name="contract-lines"),
     path("customers/<int:customer_pk>/invoicing/", views.InvoicingDetailsView.as_view(), name="customer-invoicing"),
     path("reports/ageing/", views.AgeingView.as_view(), name="report-ageing"),
 ]

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from crm.access.engine import access_for
 from crm.core.api.pagination import ListPagination
 from crm.core.api.viewsets import ERRORS, CrmViewSet
-from crm.core.errors import ValidationFailed
+from crm.core.errors import PermissionDenied, ValidationFailed
 from crm.customers.selectors import related
 from crm.customers.selectors.customers import customer_get
 from crm.opportunities.models import Opportunity
@@ -25,6 +25,7 @@ from crm.sales.api import serializers as s
 from crm.sales.models import Invoice, InvoicingDetails, PaymentPlan, Quote, Receipt
 from crm.sales.permissions import INVOICE, PLAN, QUOTE, RECEIPT
 from crm.sales.services import invoices, payments, quotes
+from crm.sales.services.contract_lines import contract_lines_save
 
 
 class ContractChild(CrmViewSet):
@@ -191,6 +192,34 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CrmViewSe
         return Response(s.InvoiceSerializer(invoice).data)
 
 
+class ContractLinesView(APIView):
+    """A contract's lines (合同明细): GET; PUT replaces them on a draft and sets the amount to their sum
+    (an empty list removes them). Priced on the server like a quote's lines."""
+
+    def _contract(self, request, pk):
+        contract = related.contract_get(user=request.user, pk=pk)
+        if "amount" in access_for(request.user).concealed_fields("customers.contract"):
+            raise PermissionDenied()  # the prices add up to the amount this caller may not see
+        return contract
+
+    def _answer(self, contract):
+        lines = selectors.contract_lines(contract)
+        return Response(s.ContractLinesSerializer({"lines": lines, "amount": contract.amount}).data)
+
+    @extend_schema(summary="A contract's lines", responses={200: s.ContractLinesSerializer, **ERRORS})
+    def get(self, request, contract_pk):
+        return self._answer(self._contract(request, contract_pk))
+
+    @extend_schema(summary="Replace a draft contract's lines", request=s.ContractLinesSerializer,
+                   responses={200: s.ContractLinesSerializer, **ERRORS})
+    def put(self, request, contract_pk):
+        contract = self._contract(request, contract_pk)
+        serializer = s.ContractLinesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contract_lines_save(actor=request.user, contract=contract, lines=serializer.validated_data["lines"])
+        return self._answer(contract)
+
+
 class InvoicingDetailsView(APIView):
     """A customer's invoicing details 开票信息 (GET; PUT replaces them, validated)."""
 
@@ -301,6 +330,6 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         quote = self.get_object()
-        response = HttpResponse(printing.quote_pdf(quote), content_type="application/pdf")
+        response = HttpResponse(printing.document_pdf("quote", quote), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{quote.number}.pdf"'
         return response

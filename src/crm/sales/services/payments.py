@@ -24,7 +24,7 @@ from crm.sales.services.money import locked, money, text
 
 EVENT_RECEIPT = "sales.receipt"
 RECEIPT_DOCUMENT = "receipt"
-CLOSED = (ContractStatus.TERMINATED,)
+CLOSED = (ContractStatus.TERMINATED, ContractStatus.VOID)
 
 
 def _date(value, field: str) -> datetime.date:
@@ -37,7 +37,7 @@ def _date(value, field: str) -> datetime.date:
 
 
 def _open(contract: Contract) -> None:
-    if contract.status in CLOSED or contract.status == "void":
+    if contract.status in CLOSED:
         raise Conflict(_("The contract is closed; its payments cannot change."), code="closed")
 
 

@@ -3,7 +3,7 @@ tax on the subtotal), approval when a flow for quotes applies (e.g. a discount a
 accepted or declined by the customer, and converted into a contract in one step."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,49 +16,16 @@ from crm.core.errors import Conflict, ValidationFailed
 from crm.core.numbering import next_number
 from crm.customers.models import Customer
 from crm.customers.permissions import CUSTOMER
+from crm.customers.services.contracts import contract_create
 from crm.customers.services.events import event_record
-from crm.customers.services.files import contract_create
 from crm.sales.models import QUOTE_STATES, TAX_RATES, Quote, QuoteLine, QuoteStatus
 from crm.sales.permissions import QUOTE
+from crm.sales.services.contract_lines import contract_lines_save
+from crm.sales.services.lines import CENT, priced_lines
 from crm.sales.services.money import MAX_AMOUNT, text
 
 QUOTE_DOCUMENT = "quote"
 EVENT_QUOTE = "sales.quote"
-MAX_LINES = 50
-CENT = Decimal("0.01")
-
-
-def _number(value, field: str, *, low=Decimal(0), high=MAX_AMOUNT, places="0.01") -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed(fields={field: [_("Enter a number.")]}) from None
-    if not number.is_finite() or number < low or number > high:
-        message = _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}
-        raise ValidationFailed(fields={field: [message]})
-    return number.quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
-def priced_lines(lines) -> list[dict]:
-    """The lines as stored: each checked and its amount computed here, never taken from the client."""
-    if not isinstance(lines, list) or not lines:
-        raise ValidationFailed(fields={"lines": [_("A quote needs at least one line.")]})
-    if len(lines) > MAX_LINES:
-        raise ValidationFailed(fields={"lines": [_("At most %(count)d lines.") % {"count": MAX_LINES}]})
-    priced = []
-    for index, line in enumerate(lines, start=1):
-        product = line.get("product")
-        description = text(line.get("description"), 200) or (product.name if product is not None else "")
-        if not description:
-            message = _("Line %(n)d: name the item or choose a product.") % {"n": index}
-            raise ValidationFailed(fields={"lines": [message]})
-        quantity = _number(line.get("quantity"), "lines", low=Decimal("0.001"), high=Decimal("1e9"), places="0.001")
-        price = _number(line.get("unit_price"), "lines")
-        discount = _number(line.get("discount") or 0, "lines", high=Decimal(100))
-        amount = (quantity * price * (100 - discount) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-        priced.append({"position": index, "product": product, "description": description, "quantity": quantity,
-                       "unit_price": price, "discount": discount, "amount": amount})
-    return priced
 
 
 def _totals(quote: Quote, lines: list[dict]) -> None:
@@ -165,11 +132,24 @@ def quote_convert(*, actor, quote: Quote):
         data={"title": quote.title, "amount": quote.total, "owner": quote.owner,
               "notes": _("From quote %(number)s.") % {"number": quote.number}},
     )
+    contract_lines_save(actor=actor, contract=contract, lines=_contract_lines(quote))
     Quote.objects.filter(pk=quote.pk).update(contract=contract)
     quote.status, quote.contract = QuoteStatus.CONVERTED, contract
     audit_update(actor=actor, instance=quote, changes={"status": [QuoteStatus.ACCEPTED, quote.status],
                                                        "contract": [None, contract.pk]})
     return contract
+
+
+def _contract_lines(quote: Quote) -> list[dict]:
+    """The quote's lines, and its tax as a line of its own, so the contract's lines add up to the
+    quote's total to the cent."""
+    lines = [{"product": line.product, "description": line.description, "quantity": line.quantity,
+              "unit_price": line.unit_price, "discount": line.discount}
+             for line in quote.lines.select_related("product").order_by("position")]
+    if quote.tax:
+        lines.append({"description": _("VAT %(rate)s%%") % {"rate": quote.tax_rate}, "quantity": 1,
+                      "unit_price": quote.tax, "discount": 0})
+    return lines
 
 
 def quote_decided(quote: Quote, status: str) -> None:

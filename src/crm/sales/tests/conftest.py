@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm.customers.services.files import contract_create
+from crm.customers.services.contracts import contract_create
 from crm.customers.testing import make_customer
 
 TODAY = datetime.date(2026, 12, 4)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm.customers.services.files import contract_create
+from crm.customers.services.contracts import contract_create
 from crm.customers.testing import make_customer
 from crm.notifications.models import Notification
 from crm.sales import jobs, selectors
@@ -67,6 +67,7 @@ def test_payment_reminders_are_sent_once(sales, book):
     first = jobs.remind(None, today=TODAY)
     # Due within three days: each contract's instalment due today (the one due in five days waits).
     overdue = [p for p in PaymentPlan.objects.all() if p.due_on < TODAY and p.received < p.amount]
-    assert first == {"due": 3, "overdue": len(overdue), "quotes": 0} and len(overdue) > 3
-    assert jobs.remind(None, today=TODAY) == {"due": 0, "overdue": 0, "quotes": 0}
+    nothing_else = {"quotes": 0, "contracts_expiring": 0, "contracts_expired": 0}
+    assert first == {"due": 3, "overdue": len(overdue), **nothing_else} and len(overdue) > 3
+    assert jobs.remind(None, today=TODAY) == {"due": 0, "overdue": 0, **nothing_else}
     assert Notification.objects.filter(kind="payment").count() == first["due"] + first["overdue"]

@@ -62,7 +62,7 @@ def test_not_fully_paid_filter_and_an_amount_no_one_may_find_out(client, sales, 
     from decimal import Decimal
 
     from crm.access.models import FieldRule, Role
-    from crm.customers.services.files import contract_create, contract_submit
+    from crm.customers.services.contracts import contract_create, contract_submit
     from crm.testing import api_client
 
     paid = contract_create(actor=sales.manager, customer=customer, data={"title": "已回清", "amount": Decimal("500")})
@@ -90,7 +90,7 @@ def test_a_contract_is_visible_to_its_owner_and_through_its_customer(client, sal
     from decimal import Decimal
 
     from crm.customers.selectors.related import contract_get, contract_list
-    from crm.customers.services.files import contract_create
+    from crm.customers.services.contracts import contract_create
 
     owned = contract_create(
         actor=sales.manager, customer=customer, data={"title": "代签合同", "amount": Decimal("1"), "owner": sales.other}
@@ -109,7 +109,7 @@ def test_receipts_and_invoices_export_within_the_scope(sales, customer, contract
     import io
 
     from crm.core.errors import PermissionDenied
-    from crm.customers.services.files import contract_create
+    from crm.customers.services.contracts import contract_create
     from crm.customers.testing import make_customer
     from crm.imports.services import exports as service
     from crm.sales.services.invoices import invoice_request

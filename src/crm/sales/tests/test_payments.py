@@ -12,7 +12,7 @@ from crm.approvals.models import ApprovalTask, TaskState
 from crm.approvals.services import task_approve, task_reject
 from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from crm.customers.models import Contract, CustomerEvent
-from crm.customers.services.files import contract_update
+from crm.customers.services.contracts import contract_update
 from crm.sales.models import PaymentPlan, Receipt, ReceiptStatus
 from crm.sales.services.payments import plan_create, plan_delete, plan_update, receipt_create, receipt_delete
 

@@ -85,17 +85,17 @@ def test_a_small_discount_is_ready_to_send_at_once(sales, customer):
 
 def test_the_pdf_embeds_the_chinese_text_and_renders(sales, customer):
     quote = make_quote(sales, customer)
-    pdf = printing.quote_pdf(quote)
+    pdf = printing.document_pdf("quote", quote)
     document = pypdfium2.PdfDocument(io.BytesIO(pdf))
     page = document[0]
     text = page.get_textpage().get_text_range()
     for expected in ("报价单", quote.number, "上海浦江电子有限公司", "工业路由器 R-200", "4,791.19"):
         assert expected in text
     image = page.render(scale=1).to_pil().convert("L")
-    dark = sum(1 for value in image.getdata() if value < 128)
+    dark = sum(1 for value in image.tobytes() if value < 128)
     # A4 at 72 dpi, and text drawn in a font that has the glyphs.
     assert image.size[0] in (595, 596) and image.size[1] in (841, 842) and dark > 2000
-    plain = printing.quote_pdf(quote, compressed=False)
+    plain = printing.document_pdf("quote", quote, compressed=False)
     assert b"/FontFile" in plain and b"WenQuanYi" in plain  # embedded: it prints the same everywhere
 
 
@@ -112,10 +112,11 @@ def test_the_print_template_refuses_what_it_must_not_do(body):
 def test_the_pdf_fetches_nothing(sales, customer, admin_user, tmp_path):
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not an image")
-    printing.template_save(actor=admin_user, body=f'<img src="file://{secret}"><img src="http://127.0.0.1:9/x.png">'
-                                                 "{{ quote.number }}")
+    printing.template_save(actor=admin_user, key="quote",
+                           body=f'<img src="file://{secret}"><img src="http://127.0.0.1:9/x.png">'
+                           "{{ quote.number }}")
     quote = make_quote(sales, customer)
-    text = pypdfium2.PdfDocument(io.BytesIO(printing.quote_pdf(quote)))[0].get_textpage().get_text_range()
+    text = pypdfium2.PdfDocument(io.BytesIO(printing.document_pdf("quote", quote)))[0].get_textpage().get_text_range()
     assert quote.number in text
 
 

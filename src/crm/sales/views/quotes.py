@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
@@ -19,21 +18,13 @@ from crm.core.views.flows import go
 from crm.customers.selectors.customers import customer_get
 from crm.opportunities.models import Opportunity
 from crm.sales import printing, selectors
-from crm.sales.forms import PrintTemplateForm, QuoteForm, QuoteLineFormSet
+from crm.sales.forms import LineFormSet, QuoteForm
 from crm.sales.models import QUOTE_STATES, Quote, QuoteStatus
 from crm.sales.permissions import QUOTE
 from crm.sales.services import quotes
+from crm.sales.views.lines import initial_rows, line_rows, picker_context
 
 PAGE_SIZE = 20
-TEMPLATE_HELP = gettext_lazy(
-    "HTML with placeholders: {{ company.name }}, {{ company.logo }}, {{ quote.number }}, {{ quote.customer }}, "
-    "{{ quote.title }}, {{ quote.date }}, {{ quote.valid_until }}, {{ quote.subtotal }}, {{ quote.tax_rate }}, "
-    "{{ quote.tax }}, {{ quote.total }}, {{ quote.notes }}, {{ quote.owner }}, and {% for line in lines %} with "
-    "line.position, line.description, line.quantity, line.unit_price, line.discount, line.amount. Only for, if and "
-    "with and a few text filters are allowed; nothing is fetched from files or the network."
-)
-
-
 def _quote(user, pk) -> Quote:
     return selectors.quote_get(user=user, pk=pk)
 
@@ -52,18 +43,17 @@ def _editor(request, *, customer, quote=None):
     if quote is not None:
         initial = {"title": quote.title, "valid_until": quote.valid_until, "tax_rate": quote.tax_rate,
                    "opportunity": quote.opportunity_id, "notes": quote.notes}
-        lines = [{"description": line.description, "quantity": line.quantity, "unit_price": line.unit_price,
-                  "discount": line.discount} for line in quote.lines.order_by("position")]
+        lines = initial_rows(quote.lines.select_related("product").order_by("position"))
     else:
         initial = {"valid_until": timezone.localdate() + timezone.timedelta(days=30),
                    "opportunity": request.GET.get("opportunity")}
         lines = []
     data = request.POST if request.method == "POST" else None
     form = QuoteForm(data, initial=initial, opportunities=opportunities)
-    formset = QuoteLineFormSet(data, prefix="lines", initial=lines)
+    formset = LineFormSet(data, prefix="lines", initial=lines)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        rows = [line for line in (f.line() for f in formset.forms) if line is not None]
         try:
+            rows = line_rows(request.user, formset)
             if quote is None:
                 quote = quotes.quote_create(actor=request.user, customer=customer, data=form.cleaned_data, lines=rows)
             else:
@@ -73,7 +63,7 @@ def _editor(request, *, customer, quote=None):
         else:
             messages.success(request, _("Quote %(number)s saved.") % {"number": quote.number})
             return go(request, reverse("sales:quote_detail", args=[quote.pk]))
-    context = {"form": form, "formset": formset, "customer": customer, "quote": quote}
+    context = {"form": form, "formset": formset, "customer": customer, "quote": quote, **picker_context(request.user)}
     return render(request, "sales/quote_form.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -145,28 +135,13 @@ def quote_convert(request, pk):
 @crm_view(f"{QUOTE}.view")
 def quote_print(request, pk):
     quote = _quote(request.user, pk)
-    return render(request, "sales/quote_print.html", {"quote": quote, "body": printing.quote_html(quote),
+    return render(request, "sales/quote_print.html", {"quote": quote, "body": printing.document_html("quote", quote),
                                                       "style": printing.STYLE})
 
 
 @crm_view(f"{QUOTE}.view")
 def quote_pdf(request, pk):
     quote = _quote(request.user, pk)
-    response = HttpResponse(printing.quote_pdf(quote), content_type="application/pdf")
+    response = HttpResponse(printing.document_pdf("quote", quote), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{quote.number}.pdf"'
     return response
-
-
-@crm_view(f"{QUOTE}.template", methods=("GET", "POST"))
-def print_template(request):
-    form = PrintTemplateForm(request.POST or None, initial={"body": printing.template_body()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            printing.template_save(actor=request.user, body=form.cleaned_data["body"])
-        except DomainError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, _("The quote's print template is saved."))
-            return go(request, reverse("sales:print_template"))
-    context = {"form": form, "help": TEMPLATE_HELP}
-    return render(request, "sales/print_template.html", context, status=400 if form.errors else 200)

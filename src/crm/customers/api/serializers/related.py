@@ -10,6 +10,7 @@ from crm.access.drf import FieldRulesMixin
 from crm.access.engine import access_for
 from crm.customers.api.serializers.fields import DATE_HELP, PicklistField, UserNameField, enum_field
 from crm.customers.models import (
+    CONTRACT_STATES,
     Attachment,
     AttachmentKind,
     Contact,
@@ -24,7 +25,7 @@ from crm.customers.permissions import ATTACHMENT, CONTACT, CONTRACT
 from crm.customers.selectors.scope import customer_queryset
 from crm.customers.services.activities import FOLLOWUP_FIELDS, INTERACTION_FIELDS
 from crm.customers.services.contacts import CONTACT_FIELDS
-from crm.customers.services.files import CONTRACT_FIELDS
+from crm.customers.services.contracts import CONTRACT_FIELDS
 from crm.identity.models import User
 
 AttachmentKindField = enum_field("AttachmentKindEnum", AttachmentKind.choices)
@@ -183,13 +184,15 @@ class ContractSerializer(FieldRulesMixin, serializers.ModelSerializer):
             "customer",
             "customer_name",
             *CONTRACT_FIELDS,
+            "status_reason",
             "status_label",
+            "has_lines",
             "owner_name",
             *MONEY_TOTALS,
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "created_at", "updated_at", *MONEY_TOTALS]
+        read_only_fields = ["id", "created_at", "updated_at", "has_lines", *MONEY_TOTALS]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -198,6 +201,12 @@ class ContractSerializer(FieldRulesMixin, serializers.ModelSerializer):
             for name in MONEY_TOTALS:  # the payment totals reveal the amount they are parts of
                 data.pop(name, None)
         return data
+
+
+class ContractTransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a, str(label)) for a, label in CONTRACT_STATES.labels.items()])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                   help_text=_("Needed to terminate or void."))
 
 
 class ContractFilterSerializer(serializers.Serializer):
