@@ -196,3 +196,33 @@ def _search(user, query: str, limit: int) -> list[SearchHit]:
 
 
 register_search(SearchProvider(key="quotes", search=_search, permission=f"{QUOTE}.view", order=35))
+
+
+def _by_number(queryset, query: str, limit: int):
+    """Receipts and invoices by their number's start (numbers are upper case: the unique index serves)."""
+    query = query.strip()[:30].upper()
+    if len(query) < 2:
+        return []
+    return list(queryset.filter(number__startswith=query).order_by("number")[:limit])
+
+
+def _search_receipts(user, query: str, limit: int) -> list[SearchHit]:
+    return [
+        SearchHit(label=f"{receipt.contract.customer.name} · {receipt.number}",
+                  url=reverse("customers:contract_detail", args=[receipt.contract_id]), kind=str(_("Receipt")),
+                  detail=f"{receipt.contract.number} · {receipt.received_on.isoformat()}")
+        for receipt in _by_number(selectors.receipt_list(user=user), query, limit)
+    ]
+
+
+def _search_invoices(user, query: str, limit: int) -> list[SearchHit]:
+    return [
+        SearchHit(label=f"{invoice.contract.customer.name} · {invoice.number}",
+                  url=reverse("customers:contract_detail", args=[invoice.contract_id]), kind=str(_("Invoice")),
+                  detail=f"{invoice.contract.number} · {invoice.get_status_display()}")
+        for invoice in _by_number(selectors.invoice_list(user=user), query, limit)
+    ]
+
+
+register_search(SearchProvider(key="receipts", search=_search_receipts, permission=f"{RECEIPT}.view", order=36))
+register_search(SearchProvider(key="invoices", search=_search_invoices, permission=f"{INVOICE}.view", order=37))
