@@ -12,12 +12,15 @@ from django.utils import timezone
 from crm.approvals.flows import flow_save
 from crm.approvals.models import Flow
 from crm.core.demo import DemoLoader, register_demo
-from crm.customers.models import Contract, ContractStatus
+from crm.customers.models import Contract, ContractStatus, Customer
 from crm.customers.normalise import credit_code_check_char
-from crm.customers.services.contracts import contract_submit
+from crm.customers.services.contracts import contract_submit, contract_transition
 from crm.identity.models import User
+from crm.orders.models import Product
+from crm.sales.models import QuoteStatus
 from crm.sales.services.invoices import invoice_request
 from crm.sales.services.payments import plan_create, receipt_create
+from crm.sales.services.quotes import quote_answer, quote_convert, quote_create, quote_submit
 
 CONTRACTS = 120
 
@@ -95,8 +98,36 @@ def load(log) -> None:
     for contract in Contract.objects.filter(status=ContractStatus.DRAFT, owner=manager, amount__gt=200000)[:2]:
         contract_submit(actor=manager, contract=contract)
         submitted += 1
+    quoted = _quotes(manager, rng, today) if manager else 0
     log(f"sales: 2 approval flows, {plans} instalments, {receipts} receipts, {invoices} invoice requests, "
-        f"{submitted} contracts in approval")
+        f"{submitted} contracts in approval, {quoted} quotes (one converted into a contract with its lines)")
+
+
+def _quotes(manager, rng, today) -> int:
+    """The chain's start: quotes of the manager's customers, priced from the ERP's products where the
+    orders demo made some; one accepted and converted, one sent, one still a draft; a contract voided."""
+    products = list(Product.objects.filter(price__isnull=False).order_by("id")[:6])
+    customers = list(Customer.objects.filter(manager=manager).order_by("id")[:3])
+    made = 0
+    for index, customer in enumerate(customers):
+        picked = rng.sample(products, k=min(2, len(products)))
+        lines = [{"product": product, "description": "", "quantity": rng.choice([1, 2, 5]),
+                  "unit_price": product.price, "discount": rng.choice([0, 0, 5])} for product in picked]
+        lines.append({"description": "安装调试与培训", "quantity": 1, "unit_price": Decimal("6000")})
+        quote = quote_create(actor=manager, customer=customer, lines=lines, data={
+            "title": f"{customer.name[:8]}设备采购报价", "tax_rate": "13",
+            "valid_until": today + datetime.timedelta(days=20 + 10 * index), "notes": "报价含运费；交货期：合同签订后 30 天内。"})
+        made += 1
+        if index < 2:
+            quote_submit(actor=manager, quote=quote)
+            quote.refresh_from_db()
+        if index == 0 and quote.status == QuoteStatus.APPROVED:
+            quote_answer(actor=manager, quote=quote, action="accept")
+            quote_convert(actor=manager, quote=quote)
+    spare = Contract.objects.filter(status=ContractStatus.DRAFT, owner=manager, amount__lt=200000).first()
+    if spare is not None:
+        contract_transition(actor=manager, contract=spare, action="void", reason="客户改为签订年度框架合同")
+    return made
 
 
 register_demo(DemoLoader(key="sales", load=load, order=48))  # after the customers' contracts

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from crm.customers.models import Contract, ContractStatus
 from crm.jobs.registry import job
 from crm.notifications.services import notify
-from crm.sales.models import PaymentPlan, Quote
+from crm.sales.models import PaymentPlan, Quote, QuoteStatus
 from crm.sales.services.money import money
 from crm.sales.services.quotes import expiring
 
@@ -53,8 +53,30 @@ def remind(run, today=None, **kwargs):
         "due": _remind(due, "due_reminded", _("Payment due soon: %(customer)s %(amount)s")),
         "overdue": _remind(overdue, "overdue_reminded", _("Payment overdue: %(customer)s %(amount)s")),
         "quotes": _remind_quotes(today),
+        "quotes_expired": _remind_expired_quotes(today),
         **_remind_contracts(today),
     }
+
+
+def _remind_expired_quotes(today: datetime.date) -> int:
+    """A quote sent and never answered reminds its owner once more when it has expired."""
+    sent = 0
+    ended = Quote.objects.filter(status=QuoteStatus.APPROVED, valid_until__lt=today, expired_reminded=False,
+                                 owner__isnull=False).select_related("customer", "owner")
+    for quote in ended:
+        if not Quote.objects.filter(pk=quote.pk, expired_reminded=False).update(expired_reminded=True):
+            continue
+        notify(
+            recipients=[quote.owner],
+            title=_("Quote expired: %(customer)s %(number)s") % {"customer": quote.customer.name,
+                                                                 "number": quote.number},
+            body=_("It was valid until %(date)s and the customer has not answered: follow up, or send a new one.")
+            % {"date": quote.valid_until.isoformat()},
+            link=reverse("sales:quote_detail", args=[quote.pk]),
+            kind="quote",
+        )
+        sent += 1
+    return sent
 
 
 def _remind_contracts(today: datetime.date) -> dict:

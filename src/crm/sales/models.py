@@ -264,6 +264,7 @@ class Quote(TimeStampedModel):
         verbose_name=_("contract"),
     )
     expiry_reminded = models.BooleanField(default=False, editable=False)
+    expired_reminded = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

@@ -67,7 +67,7 @@ def test_payment_reminders_are_sent_once(sales, book):
     first = jobs.remind(None, today=TODAY)
     # Due within three days: each contract's instalment due today (the one due in five days waits).
     overdue = [p for p in PaymentPlan.objects.all() if p.due_on < TODAY and p.received < p.amount]
-    nothing_else = {"quotes": 0, "contracts_expiring": 0, "contracts_expired": 0}
+    nothing_else = {"quotes": 0, "quotes_expired": 0, "contracts_expiring": 0, "contracts_expired": 0}
     assert first == {"due": 3, "overdue": len(overdue), **nothing_else} and len(overdue) > 3
     assert jobs.remind(None, today=TODAY) == {"due": 0, "overdue": 0, **nothing_else}
     assert Notification.objects.filter(kind="payment").count() == first["due"] + first["overdue"]

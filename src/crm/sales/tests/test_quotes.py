@@ -145,13 +145,17 @@ def test_the_editor_saves_lines_from_the_page(client, sales, customer):
     assert client.post(reverse("sales:quote_edit", args=[quote.pk]), data).status_code == 400
 
 
-def test_an_expiring_quote_reminds_once(sales, customer):
+def test_an_expiring_quote_reminds_once_before_and_once_when_expired(sales, customer):
     quote = make_quote(sales, customer, valid_until=datetime.date(2027, 1, 31), lines=[LINES[1]])
     quote_submit(actor=sales.manager, quote=quote)
     assert jobs.remind(None, today=datetime.date(2027, 1, 27))["quotes"] == 0
     assert jobs.remind(None, today=datetime.date(2027, 1, 29))["quotes"] == 1
     assert jobs.remind(None, today=datetime.date(2027, 1, 30))["quotes"] == 0
     assert Notification.objects.filter(kind="quote", recipient=sales.manager).count() == 1
+    assert jobs.remind(None, today=datetime.date(2027, 1, 31))["quotes_expired"] == 0  # its last valid day
+    assert jobs.remind(None, today=datetime.date(2027, 2, 1))["quotes_expired"] == 1
+    assert jobs.remind(None, today=datetime.date(2027, 2, 2))["quotes_expired"] == 0
+    assert Notification.objects.filter(kind="quote", recipient=sales.manager).count() == 2
 
 
 def test_quotes_through_the_api(sales, customer):
