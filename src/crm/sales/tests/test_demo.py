@@ -9,8 +9,8 @@ from django.db.models import Sum
 from crm.approvals.models import Flow
 from crm.customers.models import Contract, ContractStatus
 from crm.customers.testing import make_customer
-from crm.sales.demo import load
 from crm.orders.testing import make_product
+from crm.sales.demo import load
 from crm.sales.models import ContractLine, Invoice, PaymentPlan, Quote, Receipt
 
 
