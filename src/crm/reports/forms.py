@@ -79,15 +79,21 @@ class PeriodForm(ReportForm):
 
 class WorkForm(PeriodForm):
     group = forms.ChoiceField(label=_("Group"), required=False, choices=list(work.GROUPS.items()))
-    team = forms.IntegerField(label=_("Team"), required=False, min_value=1, widget=forms.HiddenInput)
+    team = forms.IntegerField(label=_("Team"), required=False, **selectors.ID_BOUNDS, widget=forms.HiddenInput)
     chart = forms.ChoiceField(
         label=_("Chart"), required=False, choices=[(m.key, m.label) for m in work.MEASURES]
     )
 
 
+    def grouping(self) -> tuple[str, int | None]:
+        """(group, team): one team's people when a team is asked for."""
+        filters = self.valid_filters()
+        return work.grouping(filters.get("group"), filters.get("team")), filters.get("team")
+
+
 class ProductsForm(PeriodForm):
     by = forms.ChoiceField(label=_("Over"), required=False, choices=list(products.BY.items()))
-    product = forms.IntegerField(label=_("Product"), required=False, min_value=1)
+    product = forms.IntegerField(label=_("Product"), required=False, **selectors.ID_BOUNDS)
     category = forms.CharField(label=_("Category"), required=False, max_length=selectors.TEXT_LIMIT)
 
     def default_period(self) -> periods.Period:
@@ -102,7 +108,7 @@ class ProductsForm(PeriodForm):
 
 
 class FunnelForm(PeriodForm):
-    pipeline = forms.IntegerField(label=_("Pipeline"), required=False, min_value=1)
+    pipeline = forms.IntegerField(label=_("Pipeline"), required=False, **selectors.ID_BOUNDS)
 
     def clean_pipeline(self):
         value = self.cleaned_data.get("pipeline")

@@ -35,6 +35,12 @@ def pipelines() -> list[Pipeline]:
     return list(Pipeline.objects.filter(is_active=True).order_by("-is_default", "sort_order", "id"))
 
 
+def pipeline_chosen(pk: int | None, choices: list[Pipeline] | None = None) -> Pipeline | None:
+    """The pipeline asked for (an id among the active ones), else the default one."""
+    choices = pipelines() if choices is None else choices
+    return next((p for p in choices if p.pk == pk), choices[0] if choices else None)
+
+
 def opportunities(*, user, pipeline: Pipeline | None = None) -> QuerySet:
     queryset = Opportunity.objects.all()
     if pipeline is not None:

@@ -44,8 +44,7 @@ def work_report(request):
     form = WorkForm(request.GET or None)
     filters = form.valid_filters()
     period = form.period()
-    team = filters.get("team")
-    group = "person" if team else filters.get("group") or work.DEFAULT_GROUP
+    group, team = form.grouping()
     report = work.work_report(user=request.user, period=period, group=group, team=team)
     for row in report.rows:
         row.links = _work_links(row, group, period)
@@ -153,8 +152,7 @@ def funnel_report(request):
     form = FunnelForm(request.GET or None)
     period = form.period()
     pipelines = funnels.pipelines()
-    chosen = form.valid_filters().get("pipeline")
-    pipeline = next((p for p in pipelines if p.pk == chosen), pipelines[0] if pipelines else None)
+    pipeline = funnels.pipeline_chosen(form.valid_filters().get("pipeline"), pipelines)
     steps = _steps(request.user, pipeline, period)
     this_month = timezone.localdate().replace(day=1)
     forecast = funnels.forecast(user=request.user, pipeline=pipeline, start=this_month)
@@ -188,8 +186,7 @@ def funnel_report(request):
 def dashboard(request):
     """管理驾驶舱: the team's figures against the period before, this month's leaderboards and this
     year's funnel of the default pipeline."""
-    pipelines = funnels.pipelines()
-    pipeline = pipelines[0] if pipelines else None
+    pipeline = funnels.pipeline_chosen(None)
     year = periods.this_year()
     steps = _steps(request.user, pipeline, year)
     context = {

@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from crm.access.engine import access_for
@@ -66,6 +67,11 @@ BY_KEY = {measure.key: measure for measure in MEASURES}
 
 GROUPS = {"person": _("By person"), "team": _("By team")}
 DEFAULT_GROUP = "person"
+
+
+def grouping(group: str | None, team: int | None) -> str:
+    """The grouping a request means: one team's people when a team is asked for."""
+    return "person" if team else group or DEFAULT_GROUP
 
 
 def _zero(measure: Measure):
@@ -174,3 +180,33 @@ def leaderboard(measure_key: str, *, user, period: Period, limit: int = 10) -> l
     rows = [WorkRow(key, "", "", {measure_key: value}) for value, key in best[:limit]]
     _name(rows, "person")
     return rows
+
+
+def work_table(*, user, period: Period, group: str = DEFAULT_GROUP, team: int | None = None) -> QuerySet:
+    """The same figures as rows of a queryset (the export, which pages through a queryset): the
+    people (or departments) with some work, each measure a correlated sub-query over the same
+    records as `grouped`."""
+    if group not in GROUPS:
+        raise ValueError(group)
+    if not access_for(user).can(f"{WORK}.view"):
+        return User.objects.none()
+    people = _people(user, team)
+    annotations = {}
+    for measure in MEASURES:
+        column = measure.person if group == "person" else f"{measure.person}__department"
+        found = (
+            _records(measure, user=user, people=people)
+            .filter(**period.lookup(measure.when), **{column: OuterRef("pk")})
+            .order_by()
+            .values(column)
+            .annotate(value=measure.value())
+            .values("value")
+        )
+        field = DecimalField(max_digits=20, decimal_places=2) if measure.money else IntegerField()
+        zero = Value(_zero(measure), output_field=field)
+        annotations[measure.key] = Coalesce(Subquery(found, output_field=field), zero)
+    rows = (User.objects.select_related("department") if group == "person" else Department.objects.all())
+    some = Q()
+    for measure in MEASURES:
+        some |= Q(**{f"{measure.key}__gt": 0})
+    return rows.annotate(**annotations).filter(some).order_by("-won_amount", "-followups", "pk")

@@ -1,6 +1,8 @@
 """The sales report pages and the dashboard: the chart beside the table, drill-down links that
 lead to the records behind a row, bad filters answered with a form error, never a 500."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -110,3 +112,36 @@ def test_the_dashboard_shows_four_periods(client, sales_data):
     html = client.get(reverse("reports:dashboard")).content.decode()
     assert html.count('data-testid="dashboard-card"') == 4
     assert 'data-testid="report-leaderboards"' in html
+
+
+def test_the_sales_exports_hold_the_reports_rows_and_need_the_export_function(client, sales_data):
+    from crm.reports import funnel, products
+    from crm.reports.tests.test_pages_and_api import sheet_rows
+
+    sales = sales_data.sales
+    url = reverse("imports:export_new")
+    for user in (sales.supervisor, sales.executive):
+        client.force_login(user)
+        rows = sheet_rows(client.get(url, {"type": "reports-work", "format": "xlsx", **NOVEMBER}))
+        assert rows[0][:3] == ["销售人员", "团队", "新增客户"]
+        report = work.work_report(user=user, period=Period(*MONTH))
+        exported = {row[0]: row[2:] for row in rows[1:]}
+        assert exported == {
+            r.name: [float(r.values[m.key]) if m.money else r.values[m.key] for m in work.MEASURES] for r in report.rows
+        }
+        rows = sheet_rows(client.get(url, {"type": "reports-work", "format": "xlsx", "group": "team", **NOVEMBER}))
+        team = work.work_report(user=user, period=Period(*MONTH), group="team")
+        assert {row[0]: row[3] for row in rows[1:]} == {r.name: r.values["customers_contacted"] for r in team.rows}
+
+        rows = sheet_rows(client.get(url, {"type": "reports-products", "format": "xlsx", "by": "month",
+                                           "date_from": "2026-01-01", "date_to": "2026-12-31"}))
+        chosen = products.ProductFilters(period=Period(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)))
+        assert sum(row[5] for row in rows[1:]) == pytest.approx(
+            float(sum(b.amount for b in products.by_period(user=user, filters=chosen)))
+        )
+        rows = sheet_rows(client.get(url, {"type": "reports-funnel", "format": "xlsx", **NOVEMBER}))
+        steps = funnel.funnel(user=user, pipeline=sales_data.pipeline, period=Period(*MONTH))
+        assert len(rows) - 1 == steps[0].reached
+    client.force_login(sales.manager)  # reads the reports, exports none
+    assert client.get(url, {"type": "reports-work", "format": "xlsx"}).status_code == 403
+    assert 'data-testid="report-export"' not in client.get(reverse("reports:work")).content.decode()
