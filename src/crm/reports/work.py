@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.access.engine import access_for
 from crm.customers.models import Customer, FollowUp
@@ -50,8 +51,8 @@ class Measure:
 MEASURES = (
     Measure("new_customers", _("New customers"), "customers.customer", Customer, "created_at", "manager",
             lambda **kw: Count("id", **kw)),
-    Measure("followups", _("Follow-ups"), "customers.followup", FollowUp, "followed_at", "created_by",
-            lambda **kw: Count("id", **kw)),
+    Measure("followups", pgettext_lazy("a count", "Follow-ups"), "customers.followup", FollowUp, "followed_at",
+            "created_by", lambda **kw: Count("id", **kw)),
     Measure("customers_contacted", _("Customers contacted"), "customers.followup", FollowUp, "followed_at",
             "created_by", lambda **kw: Count("customer_id", distinct=True, **kw), additive=False),
     Measure("plan_items_done", _("Plan items done"), "opportunities.planitem", PlanItem, "result_at",

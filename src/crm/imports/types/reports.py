@@ -67,22 +67,28 @@ def churn_query(actor, params):
 def work_query(actor, params):
     form = WorkForm(params or None)
     group, team = form.grouping()
-    queryset = work.work_table(user=actor, period=form.period(), group=group, team=team)
+    # Money as a number in Excel, to sum and sort (as the contribution's total).
+    money = {f"{m.key}_number": Cast(m.key, FloatField()) for m in work.MEASURES if m.money}
+    queryset = work.work_table(user=actor, period=form.period(), group=group, team=team).annotate(**money)
     first = [Column("name", _("Salesperson")), Column("department.name", _("Team"))] if group == "person" else [
         Column("name", _("Team"))
     ]
-    return queryset, [*first, *(Column(measure.key, measure.label) for measure in work.MEASURES)]
+    measures = [Column(f"{m.key}_number" if m.money else m.key, m.label) for m in work.MEASURES]
+    return queryset, [*first, *measures]
 
 
 def products_query(actor, params):
     chosen = ProductsForm(params or None).filters()
-    return products.by_period_and_product(user=actor, filters=chosen), [
+    rows = products.by_period_and_product(user=actor, filters=chosen).annotate(
+        quantity_number=Cast("quantity", FloatField()), amount_number=Cast("amount", FloatField())
+    )
+    return rows, [
         Column("bucket", _("Period")),
         Column("product__name", _("Product")),
         Column("product__model_number", _("Model")),
         Column("product__category", _("Category")),
-        Column("quantity", _("Quantity")),
-        Column("amount", _("Amount")),
+        Column("quantity_number", _("Quantity")),
+        Column("amount_number", _("Amount")),
         Column("orders", _("Orders")),
     ]
 
