@@ -56,6 +56,7 @@ def work_report(request):
         "labels": [row.name for row in charted],
         "values": [float(row.values[shown]) for row in charted],
         "links": [row.links.get("row", "") for row in charted],
+        "whole": not work.BY_KEY[shown].money,
     }
     context = report_context(
         request,

@@ -52,7 +52,7 @@
     var horizontal = data.kind === "hbar";
     var categories = { type: "category", data: data.labels, inverse: horizontal,
       axisLabel: { width: horizontal ? 110 : 80, overflow: "truncate", interval: 0, rotate: horizontal ? 0 : 30 } };
-    var numbers = { type: "value", minInterval: data.kind === "bar" ? 1 : 0 };  // counts: whole numbers
+    var numbers = { type: "value", minInterval: data.kind === "bar" || data.whole ? 1 : 0 };  // counts: whole numbers
     return {
       animation: false,
       tooltip: tooltip,
