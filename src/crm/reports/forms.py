@@ -100,11 +100,7 @@ class ProductsForm(PeriodForm):
         return periods.this_year()
 
     def filters(self) -> products.ProductFilters:
-        valid = self.valid_filters()
-        return products.ProductFilters(
-            period=self.period(), by=valid.get("by") or products.DEFAULT_BY, product=valid.get("product"),
-            category=valid.get("category", ""),
-        )
+        return products.filters_of(self.valid_filters())
 
 
 class FunnelForm(PeriodForm):

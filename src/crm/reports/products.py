@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.access.engine import access_for
 from crm.orders.models import EFFECTIVE_STATUSES, OrderLine, Product
-from crm.reports.periods import Period, month_end
+from crm.reports.periods import Period, month_end, period_of, this_year
 from crm.reports.permissions import PRODUCTS
 
 BY = {"year": _("Years"), "month": _("Months"), "day": _("Days")}
@@ -30,6 +30,17 @@ class ProductFilters:
     by: str = DEFAULT_BY
     product: int | None = None
     category: str = ""
+
+
+def filters_of(valid: dict) -> ProductFilters:
+    """The filters a page's form or the API checked (date_from, date_to, by, product, category):
+    this year, by month, every product, unless they say otherwise."""
+    return ProductFilters(
+        period=period_of(valid.get("date_from"), valid.get("date_to"), this_year()),
+        by=valid.get("by") or DEFAULT_BY,
+        product=valid.get("product"),
+        category=valid.get("category", ""),
+    )
 
 
 def lines(*, user, filters: ProductFilters) -> QuerySet:

@@ -159,18 +159,8 @@ class ProductsViewSet(PagedReportViewSet):
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    def get_queryset(self):
-        if self.for_schema:
-            return self.queryset
-        checked = s.ProductsFilterSerializer(data=self.request.query_params)
-        checked.is_valid(raise_exception=True)
-        chosen = products.ProductFilters(
-            period=checked.period(periods.this_year()),
-            by=checked.validated_data.get("by") or products.DEFAULT_BY,
-            product=checked.validated_data.get("product"),
-            category=checked.validated_data.get("category", ""),
-        )
-        return products.by_period_and_product(user=self.request.user, filters=chosen)
+    def read(self, user, filters: dict):
+        return products.by_period_and_product(user=user, filters=products.filters_of(filters))
 
 
 class FunnelViewSet(CrmViewSet):
