@@ -145,3 +145,33 @@ def test_the_sales_exports_hold_the_reports_rows_and_need_the_export_function(cl
     client.force_login(sales.manager)  # reads the reports, exports none
     assert client.get(url, {"type": "reports-work", "format": "xlsx"}).status_code == 403
     assert 'data-testid="report-export"' not in client.get(reverse("reports:work")).content.decode()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_sales_page_reads_a_fixed_number_of_queries_whatever_its_rows(client, sales_data, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm.customers.models import FollowUp
+    from crm.customers.testing import make_customer
+    from crm.orders.testing import make_order
+    from crm.reports.testing_sales import at
+
+    client.force_login(sales_data.sales.executive)
+    params = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
+
+    def queries() -> int:
+        client.get(reverse(name), params)  # warm: the session, the menu's caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name), params).status_code == 200
+        return len(captured)
+
+    before = queries()
+    method = FollowUp.objects.first().method
+    for n in range(3):
+        customer = make_customer(manager=sales_data.sales.other, name=f"广州白云第{n}贸易有限公司")
+        make_order(customer, ordered_on=datetime.date(2026, 11, 20 + n),
+                   lines=[(sales_data.switch, "1", "100.00"), (sales_data.router, "1", "100.00")])
+        FollowUp.objects.create(customer=customer, method=method, content="拜访", followed_at=at(
+            datetime.date(2026, 11, 20 + n)), created_by=sales_data.sales.colleague)
+    assert queries() == before
