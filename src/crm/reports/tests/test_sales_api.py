@@ -137,3 +137,15 @@ def test_the_workbench_page_shows_the_new_panels(client, sales_data):
     html = client.get("/").content.decode()
     assert 'data-testid="panel-returning"' in html and 'data-testid="panel-serviced"' in html
     assert customer.name in html
+
+
+def test_the_workbench_lists_new_opportunities_to_those_who_assign_them(client, sales_data):
+    from crm.opportunities.models import Opportunity
+
+    waiting = Opportunity.objects.get(status="unassigned")
+    client.force_login(sales_data.sales.supervisor)
+    panels = {panel["key"]: panel["data"] for panel in client.get("/api/v1/workbench/").json()}
+    assert [item["id"] for item in panels["opportunities.new"]["opportunities"]] == [waiting.pk]
+    assert panels["opportunities.new"]["opportunities"][0]["url"] == f"/opportunities/{waiting.pk}/"
+    client.force_login(sales_data.sales.manager)  # managers do not assign
+    assert "opportunities.new" not in {panel["key"] for panel in client.get("/api/v1/workbench/").json()}
