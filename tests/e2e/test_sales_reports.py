@@ -79,3 +79,48 @@ def test_a_supervisor_reads_the_work_report_drills_down_and_opens_the_dashboard(
     expect(page.get_by_test_id("dashboard-card")).to_have_count(4)
     expect(page.get_by_test_id("report-leaderboards")).to_be_visible()
     screenshots(page, "sales-dashboard")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_workbench_shows_what_is_due_and_what_is_about_to_leave(sales, org, login, page, live_server):
+    """WB-1 after login: a follow-up due today and one overdue, a contact's birthday in three days,
+    a customer about to return to the pool, a recently serviced customer; each one click from its page."""
+    import datetime
+
+    from django.utils import timezone
+
+    from crm.customers.models import Customer
+    from crm.customers.testing import make_contact, make_customer
+    from crm.service.models import Service
+    from crm.service.services import service_create
+
+    manager = sales.manager
+    today = timezone.localdate()
+    due = make_customer(manager=manager, name="上海浦江电子有限公司")
+    late = make_customer(manager=manager, name="杭州西湖贸易有限公司")
+    leaving = make_customer(manager=manager, name="苏州园林科技有限公司")
+    Customer.objects.filter(pk=due.pk).update(next_followup_on=today)
+    Customer.objects.filter(pk=late.pk).update(next_followup_on=today - datetime.timedelta(days=2))
+    Customer.objects.filter(pk=leaving.pk).update(pool_warned_at=timezone.now())
+    birthday = (today + datetime.timedelta(days=3)).replace(year=1985)
+    make_contact(customer=due, name="王丽", birthday=birthday)
+    agent = make_user("agent", role="service", department=org.head, name="王客服")
+    from crm.dictionary.models import DictionaryItem
+
+    kind, _created = DictionaryItem.objects.get_or_create(category="service_type", entry="咨询",
+                                                          defaults={"value": "consultation"})
+    service = service_create(actor=agent, customer=late, data={"type": kind, "summary": "设备咨询",
+                                                              "request": "客户来电咨询设备使用问题。"})
+    Service.objects.filter(pk=service.pk).update(handled_by=agent, handled_at=timezone.now())
+
+    login("mgr")
+    due_panel = page.get_by_test_id("panel-due")
+    expect(due_panel).to_contain_text("上海浦江电子有限公司")
+    expect(due_panel).to_contain_text("杭州西湖贸易有限公司")
+    expect(page.get_by_test_id("panel-birthdays")).to_contain_text("王丽")
+    expect(page.get_by_test_id("panel-returning")).to_contain_text("苏州园林科技有限公司")
+    expect(page.get_by_test_id("panel-serviced")).to_contain_text("杭州西湖贸易有限公司")
+    screenshots(page, "sales-workbench")
+    page.get_by_test_id("panel-returning").get_by_role("link", name="苏州园林科技有限公司").click()
+    expect(page).to_have_url(re.compile(rf"/customers/{leaving.pk}/"))
