@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.core.pagination import CappedPaginator
-from crm.reports import dashboard as panel
+from crm.reports import dashboard as figures
 from crm.reports import funnel as funnels
 from crm.reports import periods, work
 from crm.reports import products as sales
@@ -191,7 +191,7 @@ def dashboard(request):
     year = periods.this_year()
     steps = _steps(request.user, pipeline, year)
     context = {
-        "cards": panel.dashboard(user=request.user),
+        "cards": figures.dashboard(user=request.user),
         "chart": _funnel_chart(steps) if any(step.reached for step in steps) else {},
         "steps": steps,
         "pipeline": pipeline,
