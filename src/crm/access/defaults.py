@@ -106,7 +106,8 @@ DEFAULT_ROLES = [
             "identity.department.view",
             "reports.*.view",  # the four reports of s003/5 §3.4 over their own customers
         ),
-        denies=(*CUSTOMER_SETTINGS, "customers.tag.edit", "customers.customer.manage"),
+        # The management dashboard is for supervisors and executives (issue 17 §6).
+        denies=(*CUSTOMER_SETTINGS, "customers.tag.edit", "customers.customer.manage", "reports.dashboard.*"),
     ),
     DefaultRole(
         code="service",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.access.engine import access_for
 from crm.core.extensions import SearchHit, SearchProvider, WorkbenchPanel, register_panel, register_search
-from crm.customers.models import Contact
+from crm.customers.models import Contact, Customer
 from crm.customers.permissions import CONTACT, CUSTOMER
 from crm.customers.selectors.customers import customer_search, due_for_followup, recently_followed
 
@@ -61,6 +61,16 @@ def _birthdays(user) -> dict | None:
     return {"contacts": contacts[:PANEL_SIZE], "today": today}
 
 
+def _returning(user) -> dict | None:
+    """My customers the pool rules warned about: they return to the pool unless followed up or
+    sold to (crm.customers.services.pool); none shown when there are none."""
+    warned = access_for(user).scoped(
+        CUSTOMER, Customer.objects.filter(manager=user, pool_warned_at__isnull=False)
+    ).order_by("pool_warned_at", "id")
+    customers = list(warned.only("id", "name", "pool_warned_at", "last_followup_at")[:PANEL_SIZE])
+    return {"customers": customers} if customers else None
+
+
 register_search(SearchProvider(key="customers", search=_search, permission=f"{CUSTOMER}.view", order=10))
 register_panel(
     WorkbenchPanel(
@@ -87,5 +97,14 @@ register_panel(
         context=_birthdays,
         permission="customers.contact.view",
         order=30,
+    )
+)
+register_panel(
+    WorkbenchPanel(
+        key="customers.returning",
+        template="customers/panels/returning.html",
+        context=_returning,
+        permission=f"{CUSTOMER}.view",
+        order=15,
     )
 )

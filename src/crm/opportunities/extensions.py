@@ -67,6 +67,22 @@ def _panel(user) -> dict:
     return {"opportunities": list(selectors.with_next_step(mine[:PANEL_SIZE]))}
 
 
+def _new_panel(user) -> dict | None:
+    """Newly added opportunities waiting for an account manager, newest first (WB-1), for those
+    who assign them; none shown when there are none."""
+    waiting = list(selectors.opportunity_list(user=user, filters={"view": "unassigned"})[:PANEL_SIZE])
+    return {"opportunities": waiting} if waiting else None
+
+
+register_panel(
+    WorkbenchPanel(
+        key="opportunities.new",
+        template="opportunities/partials/panel_new.html",
+        context=_new_panel,
+        permission=f"{OPPORTUNITY}.assign",
+        order=28,
+    )
+)
 register_panel(
     WorkbenchPanel(
         key="opportunities.developing",

@@ -14,6 +14,10 @@ CONTRIBUTION = "reports.contribution"
 COMPOSITION = "reports.composition"
 SERVICES = "reports.services"
 CHURN = "reports.churn"
+WORK = "reports.work"  # 销售人员工作汇总 (RPT-5)
+PRODUCTS = "reports.products"  # 产品销售统计 (RPT-6)
+FUNNEL = "reports.funnel"  # 销售漏斗 (RPT-7)
+DASHBOARD = "reports.dashboard"  # 管理驾驶舱 (issue 17 §6)
 
 ACTIONS = ("view", "export")
 
@@ -27,6 +31,25 @@ REPORTS = (
 for code, label, model, records in REPORTS:
     register(Resource(code=code, label=label, model=model, actions=ACTIONS, parent=(records, "pk")))
 
+# The sales reports. Sales by product reads order lines through their order's customer. The funnel
+# reads opportunities. The work report and the dashboard count people's work: their own scope
+# (self, department, subtree, all) says whose, and each measure is also narrowed to the records the
+# viewer may see (crm.reports.work).
+register(
+    Resource(
+        code=PRODUCTS, label=_("Sales by product report"), model="orders.OrderLine", actions=ACTIONS,
+        parent=("customers.customer", "order__customer"),
+    )
+)
+register(
+    Resource(
+        code=FUNNEL, label=_("Funnel report"), model="opportunities.Opportunity", actions=ACTIONS,
+        parent=("opportunities.opportunity", "pk"),
+    )
+)
+register(Resource(code=WORK, label=_("Salesperson work report"), model="identity.User", actions=ACTIONS))
+register(Resource(code=DASHBOARD, label=_("Management dashboard"), model="identity.User", actions=("view",)))
+
 register_item(
     "reports", MenuItem(_("Customer contribution"), "reports:contribution", "bar-chart", f"{CONTRIBUTION}.view", 10)
 )
@@ -37,3 +60,9 @@ register_item(
     "reports", MenuItem(_("Service composition"), "reports:services", "headset", f"{SERVICES}.view", 14)
 )
 register_item("reports", MenuItem(_("Churn analysis"), "reports:churn", "person-x", f"{CHURN}.view", 16))
+register_item(
+    "reports", MenuItem(_("Management dashboard"), "reports:dashboard", "speedometer2", f"{DASHBOARD}.view", 2)
+)
+register_item("reports", MenuItem(_("Salesperson work"), "reports:work", "person-workspace", f"{WORK}.view", 20))
+register_item("reports", MenuItem(_("Sales by product"), "reports:products", "box-seam", f"{PRODUCTS}.view", 22))
+register_item("reports", MenuItem(_("Sales funnel"), "reports:funnel", "funnel", f"{FUNNEL}.view", 24))

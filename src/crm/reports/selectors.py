@@ -41,6 +41,8 @@ from crm.service.models import Service
 # Years a report may be asked for: orders, services and churns of the CRM's lifetime.
 MIN_YEAR = 2000
 TEXT_LIMIT = 100
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one asked for would be a database error, not a 400
+ID_BOUNDS = {"min_value": 1, "max_value": MAX_ID}
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
 

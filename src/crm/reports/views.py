@@ -20,13 +20,13 @@ PAGE_SIZE = 20
 SORTABLE = {"name": gettext_lazy("Customer name"), "total": gettext_lazy("Total order amount")}
 
 
-def _link(name: str, args=None, **params) -> str:
+def link(url_name: str, args=None, /, **params) -> str:
     query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
-    url = reverse(name, args=args)
+    url = reverse(url_name, args=args)
     return f"{url}?{query}" if query else url
 
 
-def _context(request, *, report: str, form, chart: dict, **extra) -> dict:
+def report_context(request, *, report: str, form, chart: dict, **extra) -> dict:
     return {
         "form": form,
         "chart": chart,
@@ -60,7 +60,7 @@ def contribution(request):
         key: {"key": key, "label": label, "up": ordering == key, "down": ordering == f"-{key}"}
         for key, label in SORTABLE.items()
     }
-    context = _context(
+    context = report_context(
         request,
         report=CONTRIBUTION,
         form=form,
@@ -78,8 +78,8 @@ def contribution(request):
 def _composition_link(by: str, key) -> str:
     """The customer list narrowed to one item: ?level=<id>, or a condition on credit/satisfaction."""
     if by == "level":
-        return _link("customers:list", level=key)
-    return _link("customers:list", **{"c-field-0": by, "c-op-0": "eq", "c-value-0": key})
+        return link("customers:list", level=key)
+    return link("customers:list", **{"c-field-0": by, "c-op-0": "eq", "c-value-0": key})
 
 
 def _groups_chart(groups, *, kind: str, series: str, links: list[str]) -> dict:
@@ -101,7 +101,7 @@ def composition(request):
     for group in groups:
         group.drill = _composition_link(by, group.key)
     chart = _groups_chart(groups, kind="pie", series=str(selectors.COMPOSITION_BY[by]), links=[g.drill for g in groups])
-    context = _context(
+    context = report_context(
         request,
         report=COMPOSITION,
         form=form,
@@ -123,9 +123,9 @@ def services(request):
     groups = selectors.service_composition(user=request.user, year=year)
     dates = {"created_after": f"{year}-01-01", "created_before": f"{year}-12-31"} if year else {}
     for group in groups:
-        group.drill = _link("service:list", type=group.key, **dates)
+        group.drill = link("service:list", type=group.key, **dates)
     chart = _groups_chart(groups, kind="bar", series=_("Services"), links=[g.drill for g in groups])
-    context = _context(
+    context = report_context(
         request,
         report=SERVICES,
         form=form,
@@ -147,7 +147,7 @@ def churn(request):
     page_obj = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.churn_by_manager(user=request.user, customer=customer, manager=manager)
     links = [
-        _link("churn:list", tab="confirmed", manager=count.manager_id, customer_name=customer) for count in counts
+        link("churn:list", tab="confirmed", manager=count.manager_id, customer_name=customer) for count in counts
     ]
     chart = {
         "kind": "bar",
@@ -156,7 +156,7 @@ def churn(request):
         "values": [count.count for count in counts],
         "links": links,
     }
-    context = _context(
+    context = report_context(
         request,
         report=CHURN,
         form=form,

@@ -116,7 +116,8 @@ def _quotes(manager, rng, today) -> int:
         lines.append({"description": "安装调试与培训", "quantity": 1, "unit_price": Decimal("6000")})
         quote = quote_create(actor=manager, customer=customer, lines=lines, data={
             "title": f"{customer.name[:8]}设备采购报价", "tax_rate": "13",
-            "valid_until": today + datetime.timedelta(days=20 + 10 * index), "notes": "报价含运费；交货期：合同签订后 30 天内。"})
+            "valid_until": today + datetime.timedelta(days=20 + 10 * index),
+            "notes": "报价含运费；交货期：合同签订后 30 天内。"})
         made += 1
         if index < 2:
             quote_submit(actor=manager, quote=quote)

@@ -72,6 +72,22 @@ def _panel(user) -> dict:
     return {"services": attach_time_left(mine[:PANEL_SIZE])}
 
 
+def _serviced(user) -> dict | None:
+    """My customers' services handled lately, the latest first (WB-1: recently serviced customers)."""
+    handled = selectors.service_list(user=user, filters={}).filter(customer__manager=user, handled_at__isnull=False)
+    services = list(handled.order_by("-handled_at", "-id")[:PANEL_SIZE])
+    return {"services": services} if services else None
+
+
+register_panel(
+    WorkbenchPanel(
+        key="service.serviced",
+        template="service/partials/panel_serviced.html",
+        context=_serviced,
+        permission=f"{SERVICE}.view",
+        order=37,
+    )
+)
 register_panel(
     WorkbenchPanel(
         key="service.assigned",

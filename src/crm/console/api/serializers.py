@@ -79,3 +79,18 @@ class AuditEventFilterSerializer(serializers.Serializer):
             data["q"] = data.pop("search")
         data.pop("ordering", None)
         return data
+
+
+class WorkbenchItemSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="app_label.model, e.g. customers.customer.")
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    customer = serializers.IntegerField(allow_null=True, help_text="The customer it is about, if any.")
+    url = serializers.CharField(allow_null=True, help_text="The page to act on it.")
+
+
+class WorkbenchPanelSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The panel: customers.due, opportunities.developing, service.assigned …")
+    data = serializers.DictField(
+        help_text="The panel's content by name: lists of items (type, id, label, customer, url), dates, flags."
+    )

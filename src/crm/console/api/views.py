@@ -1,9 +1,12 @@
-"""The audit log API (ORG-8): read-only. Writes answer 405: the log is append-only."""
+"""The audit log API (ORG-8): read-only. Writes answer 405: the log is append-only. And the workbench."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from crm.console.api.serializers import AuditEventFilterSerializer, AuditEventSerializer
+from crm.console.api.serializers import AuditEventFilterSerializer, AuditEventSerializer, WorkbenchPanelSerializer
 from crm.console.selectors import audit_event_get, audit_event_list
+from crm.console.workbench import workbench
 from crm.core.api.pagination import CappedPageNumberPagination
 from crm.core.api.viewsets import CrmReadOnlyViewSet
 
@@ -34,3 +37,17 @@ class AuditEventViewSet(CrmReadOnlyViewSet):
 
     def get_object(self):
         return audit_event_get(user=self.request.user, pk=self.kwargs["pk"])
+
+
+class WorkbenchView(APIView):
+    """/api/v1/workbench/: what the workbench shows the caller (WB-1), panel by panel."""
+
+    @extend_schema(
+        summary="The workbench (工作台)",
+        description="The caller's workbench panels, each with its key and content: follow-ups due, birthdays, "
+        "recent customers, opportunities, leads, churn warnings, services, customers about to return to the pool, "
+        "approvals, payments due, notifications. Only the panels the caller may see, with their records in scope.",
+        responses={200: WorkbenchPanelSerializer(many=True)},
+    )
+    def get(self, request):
+        return Response(WorkbenchPanelSerializer(workbench(request.user), many=True).data)

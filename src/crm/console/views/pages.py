@@ -12,6 +12,7 @@ from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.console.forms import SystemSettingsForm
 from crm.console.services import system_settings_update
+from crm.console.workbench import panels_for
 from crm.core import extensions
 from crm.core.errors import DomainError
 from crm.core.selectors import system_settings
@@ -20,12 +21,7 @@ from crm.core.uploads import stored_file
 
 @crm_view()
 def home(request):
-    access = access_for(request.user)
-    panels = []
-    for panel in extensions.panels():
-        context = panel.context(request.user) if panel.permission is None or access.can(panel.permission) else None
-        if context is not None:
-            panels.append({"template": panel.template, **context})
+    panels = [{"template": panel.template, **context} for panel, context in panels_for(request.user)]
     return render(request, "console/home.html", {"panels": panels})
 
 

@@ -1,5 +1,6 @@
-/* The report pages (crm.reports): draw the chart from the JSON the page carries
-   (<script type="application/json" id="report-chart">: kind, series, labels, values, links),
+/* The report pages (crm.reports): draw each chart from the JSON the page carries
+   (<script type="application/json" id="report-chart">: kind (pie, bar, vbar, hbar, funnel),
+   series, labels, values, links),
    open the records behind a bar or slice on click, and print. No inline scripts (CSP). */
 (function () {
   "use strict";
@@ -9,7 +10,7 @@
   }
 
   function option(data) {
-    var tooltip = { trigger: data.kind === "pie" ? "item" : "axis", confine: true };
+    var tooltip = { trigger: data.kind === "pie" || data.kind === "funnel" ? "item" : "axis", confine: true };
     // No animation: the chart is whole at once, on screen, in print and in screenshots.
     if (data.kind === "pie") {
       return {
@@ -27,10 +28,31 @@
         }]
       };
     }
+    if (data.kind === "funnel") {
+      // The stages in the pipeline's order (sort: none), each labelled with how many reached it.
+      return {
+        animation: false,
+        tooltip: tooltip,
+        series: [{
+          name: data.series,
+          type: "funnel",
+          sort: "none",
+          left: "8%",
+          width: "84%",
+          top: 8,
+          bottom: 8,
+          minSize: "12%",
+          gap: 2,
+          label: { position: "inside", formatter: "{b}: {c}" },
+          cursor: "pointer",
+          data: items(data)
+        }]
+      };
+    }
     var horizontal = data.kind === "hbar";
     var categories = { type: "category", data: data.labels, inverse: horizontal,
       axisLabel: { width: horizontal ? 110 : 80, overflow: "truncate", interval: 0, rotate: horizontal ? 0 : 30 } };
-    var numbers = { type: "value", minInterval: data.kind === "bar" ? 1 : 0 };  // counts: whole numbers
+    var numbers = { type: "value", minInterval: data.kind === "bar" || data.whole ? 1 : 0 };  // counts: whole numbers
     return {
       animation: false,
       tooltip: tooltip,
