@@ -39,7 +39,7 @@ def test_upload_map_preview_start_and_read_the_errors(api, sales):
     job_id = body["id"]
     types = api.get("/api/v1/import-types/").json()
     # the types a supervisor may import
-    assert {t["code"] for t in types} == {"customers", "contacts", "leads", "services"}
+    assert {t["code"] for t in types} == {"customers", "contacts", "leads", "services", "receipts"}
     mapped = api.post(f"/api/v1/imports/{job_id}/map/", {"mapping": body["mapping"], "policy": "skip"}, format="json")
     assert mapped.status_code == 200 and mapped.json()["status"] == "ready"
     preview = api.get(f"/api/v1/imports/{job_id}/preview/").json()
