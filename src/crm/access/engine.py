@@ -35,7 +35,7 @@ class Access:
     superuser: bool = False
     _shares: dict = field(default_factory=dict, repr=False)  # (resource, for_edit) -> ids
     _checked: dict = field(default_factory=dict, repr=False)  # (resource, pk, for_edit) -> in scope
-    _listed: dict = field(default_factory=dict, repr=False)  # (resource, for_edit) -> Q of the ids in scope
+    _listings: dict = field(default_factory=dict, repr=False)  # (resource, for_edit) -> a listing's condition
 
     # --- function permissions ----------------------------------------------------------------
     def can(self, code: str) -> bool:
@@ -148,17 +148,40 @@ class Access:
             return queryset.none()
         for_edit = action not in ("view", "export")
         condition = self.scope_filter(resource_code, for_edit=for_edit)
-        if listing and condition is not None and resource.owner_fields and resource.parent is not None:
-            condition = self._listed_ids(resource, condition, for_edit)
+        if listing and condition is not None and resource.parent is not None:
+            condition = self._listed(resource, condition, for_edit)
         return queryset if condition is None else queryset.filter(condition)
 
-    def _listed_ids(self, resource, condition: Q, for_edit: bool) -> Q:
+    def _listed(self, resource, condition: Q, for_edit: bool) -> Q:
+        """A listing's condition for a record with a parent, read once per request: the ids in scope
+        when few (records with owners of their own); else the scope rebuilt with its parents in scope
+        named by id when those are few, or by the parent's own listing condition: no UNION, no nested
+        sub-query, so the child's own indexes answer (docs/benchmarks.md, issue 16)."""
         key = (resource.code, for_edit)
-        if key not in self._listed:
-            manager = resource.model_class()._default_manager
+        if key not in self._listings:
+            self._listings[key] = self._listing_condition(resource, condition, for_edit)
+        return self._listings[key]
+
+    def _listing_condition(self, resource, condition: Q, for_edit: bool) -> Q:
+        manager = resource.model_class()._default_manager
+        if resource.owner_fields:
             ids = list(manager.filter(condition).order_by().values_list("pk", flat=True)[: LISTED_INLINE + 1])
-            self._listed[key] = Q(pk__any_of=ids) if len(ids) <= LISTED_INLINE else condition
-        return self._listed[key]
+            if len(ids) <= LISTED_INLINE:
+                return Q(pk__any_of=ids)
+        parent_code, path = resource.parent
+        parent = registry.get(parent_code)
+        parent_condition = self.scope_filter(parent_code, for_edit=for_edit)
+        if parent_condition is None:
+            return condition
+        if parent.parent is not None:
+            parent_condition = self._listed(parent, parent_condition, for_edit)
+        parents = parent.model_class()._default_manager.filter(parent_condition).order_by()
+        ids = list(parents.values_list("pk", flat=True)[: LISTED_INLINE + 1])
+        through_parent = (Q(**{f"{path}__pk__any_of": ids}) if len(ids) <= LISTED_INLINE
+                          else Q(**{f"{path}__in": parents.values("pk")}))
+        if not resource.owner_fields:
+            return through_parent
+        return _any([*self._own_branches(resource, for_edit), through_parent])
 
     def get(self, resource_code: str, pk, *, queryset: QuerySet | None = None):
         """One record in scope, or NotFound: out-of-scope records do not exist for this user."""

@@ -18,5 +18,6 @@ def customer(sales):
 @pytest.fixture
 def contract(sales, customer):
     return contract_create(
-        actor=sales.manager, customer=customer, data={"title": "年度服务合同", "amount": Decimal("100000")}
+        actor=sales.manager, customer=customer,
+        data={"title": "年度服务合同", "amount": Decimal("100000"), "signed_on": datetime.date(2026, 11, 30)}
     )

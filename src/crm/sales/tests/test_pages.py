@@ -65,7 +65,8 @@ def test_not_fully_paid_filter_and_an_amount_no_one_may_find_out(client, sales, 
     from crm.customers.services.contracts import contract_create, contract_submit
     from crm.testing import api_client
 
-    paid = contract_create(actor=sales.manager, customer=customer, data={"title": "已回清", "amount": Decimal("500")})
+    paid = contract_create(actor=sales.manager, customer=customer, data={
+        "title": "已回清", "amount": Decimal("500"), "signed_on": contract.signed_on})
     for signed in (contract, paid):
         contract_submit(actor=sales.manager, contract=signed)  # no flow: in force at once
     receipt_create(actor=sales.manager, contract=paid, data={"amount": "500", "received_on": "2027-01-10"})
