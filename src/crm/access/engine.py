@@ -36,6 +36,7 @@ class Access:
     _shares: dict = field(default_factory=dict, repr=False)  # (resource, for_edit) -> ids
     _checked: dict = field(default_factory=dict, repr=False)  # (resource, pk, for_edit) -> in scope
     _listings: dict = field(default_factory=dict, repr=False)  # (resource, for_edit) -> a listing's condition
+    _narrow: set = field(default_factory=set, repr=False)  # (resource, for_edit) listed by ids named
 
     # --- function permissions ----------------------------------------------------------------
     def can(self, code: str) -> bool:
@@ -163,11 +164,6 @@ class Access:
         return self._listings[key]
 
     def _listing_condition(self, resource, condition: Q, for_edit: bool) -> Q:
-        manager = resource.model_class()._default_manager
-        if resource.owner_fields:
-            ids = list(manager.filter(condition).order_by().values_list("pk", flat=True)[: LISTED_INLINE + 1])
-            if len(ids) <= LISTED_INLINE:
-                return Q(pk__any_of=ids)
         parent_code, path = resource.parent
         parent = registry.get(parent_code)
         parent_condition = self.scope_filter(parent_code, for_edit=for_edit)
@@ -177,11 +173,30 @@ class Access:
             parent_condition = self._listed(parent, parent_condition, for_edit)
         parents = parent.model_class()._default_manager.filter(parent_condition).order_by()
         ids = list(parents.values_list("pk", flat=True)[: LISTED_INLINE + 1])
-        through_parent = (Q(**{f"{path}__pk__any_of": ids}) if len(ids) <= LISTED_INLINE
-                          else Q(**{f"{path}__in": parents.values("pk")}))
+        if len(ids) <= LISTED_INLINE:
+            through_parent = Q(**{f"{path}__pk__any_of": ids})
+            self._narrow.add((resource.code, for_edit))
+        else:
+            through_parent = Q(**{f"{path}__in": parents.values("pk")})
         if not resource.owner_fields:
             return through_parent
-        return _any([*self._own_branches(resource, for_edit), through_parent])
+        # Owners of its own too: with the parents named, the branches OR-ed (each answered by its
+        # index); else the scope's UNION stays. Then the records themselves named when few.
+        if len(ids) <= LISTED_INLINE:
+            condition = _any([*self._own_branches(resource, for_edit), through_parent])
+        manager = resource.model_class()._default_manager
+        ids = list(manager.filter(condition).order_by().values_list("pk", flat=True)[: LISTED_INLINE + 1])
+        if len(ids) <= LISTED_INLINE:
+            self._narrow.add((resource.code, for_edit))
+            return Q(pk__any_of=ids)
+        self._narrow.discard((resource.code, for_edit))
+        return condition
+
+    def narrow_listing(self, resource_code: str, *, for_edit: bool = False) -> bool:
+        """Whether this request's listing of the resource names its records or their parents by id
+        (a few thousand at most): a list may then sort what it reads through those ids instead of
+        walking an index of the whole table in its order (crm.sales.selectors.receipt_list)."""
+        return (resource_code, for_edit) in self._narrow
 
     def get(self, resource_code: str, pk, *, queryset: QuerySet | None = None):
         """One record in scope, or NotFound: out-of-scope records do not exist for this user."""
