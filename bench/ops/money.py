@@ -64,5 +64,5 @@ def ageing(ctx, persona):
 
     user_id = ctx.user_id(persona)
     today = datetime.date.today()
-    return [lambda group=group: list(ageing_rows(user=ctx.fresh_user(user_id), today=today, group=group)[:200])
+    return [lambda group=group: ageing_rows(user=ctx.fresh_user(user_id), today=today, group=group, limit=200)
             for group in ("customer", "owner")]

@@ -249,8 +249,9 @@ class AgeingView(APIView):
         access_for(request.user).require(f"{RECEIPT}.view")
         query = s.AgeingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        rows = selectors.ageing(user=request.user, today=timezone.localdate(), group=query.validated_data["group"])
-        return Response(s.AgeingRowSerializer(rows[:1000], many=True).data)
+        rows = selectors.ageing(user=request.user, today=timezone.localdate(), group=query.validated_data["group"],
+                                limit=1000)
+        return Response(s.AgeingRowSerializer(rows, many=True).data)
 
 
 @extend_schema_view(

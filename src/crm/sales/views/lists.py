@@ -42,7 +42,7 @@ def invoice_list(request):
 def ageing(request):
     group = request.GET.get("group") if request.GET.get("group") in selectors.GROUPS else "customer"
     today = timezone.localdate()
-    rows = list(selectors.ageing(user=request.user, today=today, group=group)[: AGEING_ROWS + 1])
+    rows = selectors.ageing(user=request.user, today=today, group=group, limit=AGEING_ROWS + 1)
     context = {
         "rows": rows[:AGEING_ROWS],
         "more": len(rows) > AGEING_ROWS,
