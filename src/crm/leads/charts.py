@@ -1,0 +1,40 @@
+"""The lead list's chart (issue 17 §3): its status tab, search and "mine", in the viewer's scope."""
+
+from django.utils.translation import gettext_lazy as _
+
+from crm.charts import fields
+from crm.charts.registry import ChartSource, dated, register
+from crm.leads import selectors
+from crm.leads.models import LeadChannel, LeadStatus
+from crm.leads.permissions import LEAD
+
+
+def lead_records(user, params):
+    view = params.get("view") or "open"
+    filters = {
+        "view": view if view in selectors.VIEWS else "open",
+        "q": (params.get("q") or "")[:100],
+        "mine": params.get("mine") == "1",
+    }
+    return selectors.lead_list(user=user, filters=filters)
+
+
+register(
+    ChartSource(
+        code="leads",
+        label=_("Leads"),
+        resource=LEAD,
+        records=lead_records,
+        list_url="leads:list",
+        groups=[
+            fields.choice("status", _("Status"), LeadStatus.choices, drill="view"),
+            fields.picklist("source", _("Source")),
+            fields.picklist("industry", _("Industry")),
+            fields.region("province", _("Province")),
+            fields.choice("channel", _("Channel"), LeadChannel.choices),
+            fields.user("owner", _("Owner")),
+            fields.department("owner"),
+            *dated("created", _("Created"), "created_at"),
+        ],
+    )
+)

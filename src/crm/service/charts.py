@@ -1,0 +1,44 @@
+"""The service list's chart (issue 17 §3): its status tab, search, type and dates, in the viewer's scope."""
+
+from django.utils.translation import gettext_lazy as _
+
+from crm.charts import fields
+from crm.charts.registry import ChartSource, Measure, checked, dated, register
+from crm.service import selectors
+from crm.service.forms import ArchiveFilterForm
+from crm.service.models import ServiceStatus
+from crm.service.permissions import SERVICE
+
+NARROWING = ("type", "created_after", "created_before")  # what the list page reads of the form
+
+
+def service_records(user, params):
+    view = params.get("view") or "all"
+    narrowed = {k: v for k, v in checked(ArchiveFilterForm(params or None)).items() if k in NARROWING}
+    filters = {
+        "view": view if view in selectors.VIEWS else "all",
+        "q": (params.get("q") or "").strip()[:100],
+        "breached": params.get("breached") == "1",
+        **narrowed,
+    }
+    return selectors.service_list(user=user, filters=filters)
+
+
+register(
+    ChartSource(
+        code="services",
+        label=_("Services"),
+        resource=SERVICE,
+        records=service_records,
+        list_url="service:list",
+        groups=[
+            fields.choice("status", _("Status"), ServiceStatus.choices, drill="view"),
+            fields.picklist("type", _("Service type"), drill="type"),
+            fields.user("assignee", _("Assignee")),
+            fields.department("assignee"),
+            fields.choice("satisfaction", _("Satisfaction"), [(v, str(v)) for v in range(1, 6)]),
+            *dated("created", _("Created"), "created_at", drill=("created_after", "created_before")),
+        ],
+        measures=[Measure("satisfaction", _("Satisfaction"), "satisfaction")],
+    )
+)
