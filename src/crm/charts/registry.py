@@ -20,7 +20,7 @@ from crm.core.errors import ValidationFailed
 
 CHOICE, REF, DATE = "choice", "ref", "date"
 DATE_PARTS = ("month", "quarter", "year")
-PART_LABELS = {"month": _("by month"), "quarter": _("by quarter"), "year": _("by year")}
+PART_LABELS = {"month": _("{field} by month"), "quarter": _("{field} by quarter"), "year": _("{field} by year")}
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,9 @@ class ChartSource:
     groups: list = field(default_factory=list)
     measures: list = field(default_factory=list)
     permission: str = ""  # the function needed, default `<resource>.view`
+    # The page's parameters a drill-down leaves behind (the customer list's saved view: the
+    # filtered list is no longer that view).
+    not_drilled: tuple = ()
 
     @property
     def function(self) -> str:
@@ -80,7 +83,7 @@ class ChartSource:
 def dated(key: str, label, lookup: str, *, drill: tuple = ()) -> list[GroupField]:
     """A date or time field as three groupings: by month, quarter and year."""
     return [
-        GroupField(key=f"{key}_{part}", label=format_lazy("{} {}", label, PART_LABELS[part]), lookup=lookup,
+        GroupField(key=f"{key}_{part}", label=format_lazy(PART_LABELS[part], field=label), lookup=lookup,
                    kind=DATE, part=part, drill=drill)
         for part in DATE_PARTS
     ]

@@ -253,7 +253,8 @@ def _drill(source: ChartSource, group: GroupField, params, key: str) -> str | No
     the chart; None where the list has no filter for it (others, empty values)."""
     if not group.drill or key in (OTHERS, ""):
         return None
-    query = [(k, v) for k, values in params.lists() if k not in (*PARAMETERS, "page") for v in values]
+    left = (*PARAMETERS, *source.not_drilled, "page")
+    query = [(k, v) for k, values in params.lists() if k not in left for v in values]
     if group.kind == DATE:
         start = datetime.date.fromisoformat(key)
         names = dict(zip(group.drill, (start, _period_end(group.part, start)), strict=True))

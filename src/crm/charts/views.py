@@ -5,12 +5,19 @@ saved with a list view where the list has them)."""
 from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.charts import registry
 from crm.charts.selectors import AGGREGATES, KINDS, PARAMETERS, chart_data, chart_settings, offered
 from crm.core.errors import ValidationFailed
 
-KIND_LABELS = {"bar": _("Bar"), "line": _("Line"), "pie": _("Pie"), "funnel": _("Funnel")}
+# "chart type": Line and Funnel have other meanings elsewhere (a row number, the sales funnel).
+KIND_LABELS = {
+    "bar": pgettext_lazy("chart type", "Bar"),
+    "line": pgettext_lazy("chart type", "Line"),
+    "pie": pgettext_lazy("chart type", "Pie"),
+    "funnel": pgettext_lazy("chart type", "Funnel"),
+}
 AGGREGATE_LABELS = {"count": _("Count"), "sum": _("Sum"), "avg": _("Average")}
 
 

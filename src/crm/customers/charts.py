@@ -2,6 +2,7 @@
 and their records: the lists' own filters (quick filters, conditions) on the viewer's scope."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.charts import fields
 from crm.charts.registry import ChartSource, Measure, checked, dated, register
@@ -31,6 +32,7 @@ register(
         resource=CUSTOMER,
         records=customer_records,
         list_url="customers:list",
+        not_drilled=("view",),
         groups=[
             fields.picklist("level", _("Customer level"), drill="level"),
             fields.picklist("region", _("Region"), drill="region"),
@@ -45,7 +47,7 @@ register(
             fields.choice("credit", _("Credit"), RATING_CHOICES),
             fields.user("manager", _("Account manager"), drill="manager"),
             fields.department("manager"),
-            *dated("created", _("Created"), "created_at", drill=("created_from", "created_to")),
+            *dated("created", pgettext_lazy("chart", "Created"), "created_at", drill=("created_from", "created_to")),
         ],
         measures=[
             Measure("registered_capital", _("Registered capital (10k CNY)"), "registered_capital"),

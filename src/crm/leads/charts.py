@@ -1,6 +1,7 @@
 """The lead list's chart (issue 17 §3): its status tab, search and "mine", in the viewer's scope."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.charts import fields
 from crm.charts.registry import ChartSource, dated, register
@@ -34,7 +35,7 @@ register(
             fields.choice("channel", _("Channel"), LeadChannel.choices),
             fields.user("owner", _("Owner")),
             fields.department("owner"),
-            *dated("created", _("Created"), "created_at"),
+            *dated("created", pgettext_lazy("chart", "Created"), "created_at"),
         ],
     )
 )

@@ -1,6 +1,7 @@
 """The opportunity list's chart (issue 17 §3): its status tab and filters, in the viewer's scope."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.charts import fields
 from crm.charts.registry import REF, ChartSource, GroupField, Measure, checked, dated, register
@@ -35,7 +36,7 @@ register(
             fields.choice("intent", _("Purchase intent"), Level.choices),
             fields.choice("budget", _("Budget"), Level.choices),
             fields.choice("urgency", _("Urgency"), Level.choices),
-            *dated("created", _("Created"), "created_at"),
+            *dated("created", pgettext_lazy("chart", "Created"), "created_at"),
             *dated("expected_close", _("Expected close"), "expected_close"),
         ],
         measures=[

@@ -1,6 +1,7 @@
 """The service list's chart (issue 17 §3): its status tab, search, type and dates, in the viewer's scope."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.charts import fields
 from crm.charts.registry import ChartSource, Measure, checked, dated, register
@@ -37,7 +38,9 @@ register(
             fields.user("assignee", _("Assignee")),
             fields.department("assignee"),
             fields.choice("satisfaction", _("Satisfaction"), [(v, str(v)) for v in range(1, 6)]),
-            *dated("created", _("Created"), "created_at", drill=("created_after", "created_before")),
+            *dated(
+                "created", pgettext_lazy("chart", "Created"), "created_at", drill=("created_after", "created_before")
+            ),
         ],
         measures=[Measure("satisfaction", _("Satisfaction"), "satisfaction")],
     )

@@ -11,7 +11,7 @@
     });
   }
 
-  function option(data) {
+  function option(data, width) {
     var several = data.series.length > 1;
     if (data.chart === "pie" || data.chart === "funnel") {
       var items = linked(data, data.series[0].values).filter(function (item) { return item.value > 0; });
@@ -30,9 +30,9 @@
       animation: false,
       tooltip: { trigger: "axis", confine: true },
       legend: several ? { type: "scroll", top: 0 } : undefined,
-      grid: { left: 8, right: 16, top: several ? 32 : 16, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: data.categories.map(function (c) { return c.label; }),
-        axisLabel: { interval: 0, rotate: data.categories.length > 6 ? 30 : 0, width: 90, overflow: "truncate" } },
+      // Slanted labels reach left of the first bar: room for them.
+      grid: { left: labels(data, width).rotate ? 32 : 8, right: 16, top: several ? 32 : 16, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: data.categories.map(function (c) { return c.label; }), axisLabel: labels(data, width) },
       yAxis: { type: "value", minInterval: data.agg === "count" ? 1 : 0 },
       series: data.series.map(function (s) {
         return { name: s.label, type: data.chart === "line" ? "line" : "bar", data: linked(data, s.values),
@@ -41,18 +41,27 @@
     };
   }
 
+  // Every category labelled: level when each has room, slanted and shortened when not (phones).
+  function labels(data, width) {
+    var room = (width - 60) / Math.max(1, data.categories.length);
+    return { interval: 0, rotate: room < 80 ? 40 : 0, width: room < 80 ? 80 : room - 8, overflow: "truncate" };
+  }
+
   function draw(element) {
     var source = document.getElementById(element.getAttribute("data-list-chart"));
     if (!source || typeof echarts === "undefined") { return; }
     var data = JSON.parse(source.textContent);
     element.style.height = (window.innerWidth < 576 ? 260 : 320) + "px";
     var chart = echarts.init(element, null, { renderer: "canvas" });
-    chart.setOption(option(data));
+    chart.setOption(option(data, element.clientWidth));
     chart.on("click", function (params) {
       var link = params.data && params.data.link;
       if (link) { window.location.href = link; }
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    window.addEventListener("resize", function () {
+      chart.setOption(option(data, element.clientWidth));
+      chart.resize();
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
