@@ -10,26 +10,11 @@ from playwright.sync_api import expect
 
 from crm.charts.tests.data import make_chart_data
 from crm.customers.models import Customer
-from crm.testing import screenshots
+from crm.testing import click_bar, screenshots
 
 
 def chart_drawn(page) -> None:
     expect(page.get_by_test_id("list-chart").locator("canvas")).to_have_count(1)
-
-
-def click_bar(page, index: int) -> None:
-    """Click the middle of bar `index`, where ECharts puts it."""
-    chart = page.get_by_test_id("list-chart")
-    x, y = chart.evaluate(
-        """(el, index) => {
-            const chart = echarts.getInstanceByDom(el);
-            const value = chart.getOption().series[0].data[index].value;
-            return chart.convertToPixel({seriesIndex: 0}, [index, value / 2]);
-        }""",
-        index,
-    )
-    box = chart.bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)
 
 
 @pytest.mark.browser
@@ -65,7 +50,7 @@ def test_a_supervisor_charts_the_customer_list_saves_it_and_drills_down(sales, l
     first = page.get_by_test_id("list-chart").evaluate(
         "el => JSON.parse(document.getElementById(el.dataset.listChart).textContent).categories[0]"
     )
-    click_bar(page, 0)
+    click_bar(page, 0, "list-chart")
     expect(page).to_have_url(re.compile(rf"level={first['key']}"))
     expect(page.get_by_test_id("list-chart")).to_have_count(0)
     in_scope = Customer.objects.filter(level_id=first["key"], manager__in=[sales.manager, sales.colleague]).count()

@@ -112,3 +112,9 @@ def checked(form) -> dict:
     if not form.is_valid():
         raise ValidationFailed(fields={name: [str(m) for m in messages] for name, messages in form.errors.items()})
     return {name: value for name, value in form.cleaned_data.items() if value not in (None, "", False)}
+
+
+def tab(params, tabs, default: str) -> str:
+    """The list's status tab (`view`) as its page reads it: a known one, else the page's default."""
+    view = params.get("view") or default
+    return view if view in tabs else default

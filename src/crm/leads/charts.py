@@ -4,16 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crm.charts import fields
-from crm.charts.registry import ChartSource, dated, register
+from crm.charts.registry import ChartSource, dated, register, tab
 from crm.leads import selectors
 from crm.leads.models import LeadChannel, LeadStatus
 from crm.leads.permissions import LEAD
 
 
 def lead_records(user, params):
-    view = params.get("view") or "open"
     filters = {
-        "view": view if view in selectors.VIEWS else "open",
+        "view": tab(params, selectors.VIEWS, "open"),
         "q": (params.get("q") or "")[:100],
         "mine": params.get("mine") == "1",
     }

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crm.charts import fields
-from crm.charts.registry import REF, ChartSource, GroupField, Measure, checked, dated, register
+from crm.charts.registry import REF, ChartSource, GroupField, Measure, checked, dated, register, tab
 from crm.opportunities import selectors
 from crm.opportunities.forms import OpportunityFilterForm
 from crm.opportunities.models import Level, OpportunityStatus, Pipeline, Stage
@@ -13,9 +13,7 @@ from crm.opportunities.permissions import OPPORTUNITY
 
 def opportunity_records(user, params):
     # The page opens on the unassigned tab; the chart shows the tab the page shows.
-    filters = {"view": params.get("view") or "unassigned", **checked(OpportunityFilterForm(params or None))}
-    if filters["view"] not in selectors.VIEWS:
-        filters["view"] = "unassigned"
+    filters = {"view": tab(params, selectors.VIEWS, "unassigned"), **checked(OpportunityFilterForm(params or None))}
     return selectors.opportunity_list(user=user, filters=filters)
 
 

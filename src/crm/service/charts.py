@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crm.charts import fields
-from crm.charts.registry import ChartSource, Measure, checked, dated, register
+from crm.charts.registry import ChartSource, Measure, checked, dated, register, tab
 from crm.service import selectors
 from crm.service.forms import ArchiveFilterForm
 from crm.service.models import ServiceStatus
@@ -14,10 +14,9 @@ NARROWING = ("type", "created_after", "created_before")  # what the list page re
 
 
 def service_records(user, params):
-    view = params.get("view") or "all"
     narrowed = {k: v for k, v in checked(ArchiveFilterForm(params or None)).items() if k in NARROWING}
     filters = {
-        "view": view if view in selectors.VIEWS else "all",
+        "view": tab(params, selectors.VIEWS, "all"),
         "q": (params.get("q") or "").strip()[:100],
         "breached": params.get("breached") == "1",
         **narrowed,
