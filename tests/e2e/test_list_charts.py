@@ -56,3 +56,22 @@ def test_a_supervisor_charts_the_customer_list_saves_it_and_drills_down(sales, l
     in_scope = Customer.objects.filter(level_id=first["key"], manager__in=[sales.manager, sales.colleague]).count()
     expect(page.locator("#bulk-form table tbody tr")).to_have_count(in_scope)
     screenshots(page, "list-chart-drilled")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pie_line_and_funnel_charts_draw_on_other_lists(sales, login, page, live_server):
+    """The other chart types, through their links (the settings are in the query string)."""
+    make_chart_data(sales)
+    login("exec")
+    page.goto(f"{live_server.url}/customers/contracts/?chart=pie&group=status&agg=sum&measure=amount")
+    expect(page.get_by_test_id("chart-panel")).to_contain_text("按状态的金额（元）合计")
+    chart_drawn(page)
+    screenshots(page, "list-chart-contracts-pie")
+    page.goto(f"{live_server.url}/customers/?chart=line&group=created_month&group2=manager")
+    chart_drawn(page)
+    expect(page.get_by_label("再按")).to_have_value("manager")
+    screenshots(page, "list-chart-customers-line")
+    page.goto(f"{live_server.url}/customers/?chart=funnel&group=satisfaction")
+    chart_drawn(page)
+    screenshots(page, "list-chart-customers-funnel", widths=(390,))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
 from crm.charts import registry
-from crm.charts.registry import DATE, REF, ChartSource, GroupField, Measure
+from crm.charts.registry import CHOICE, DATE, REF, ChartSource, GroupField, Measure
 from crm.core.errors import NotFound, ValidationFailed
 
 KINDS = ("bar", "line", "pie", "funnel")
@@ -25,6 +25,7 @@ PARAMETERS = ("chart", "group", "group2", "measure", "agg")
 TOP = 10  # groups along the axis; the rest are "others"
 TOP_SERIES = 6  # second groups, one series each
 OTHERS = "__others__"
+EMPTY = (0, Decimal(0))
 TRUNCATE = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
 
 
@@ -159,8 +160,12 @@ def _kept(group: GroupField, agg: str, cells: dict, position: int, limit: int) -
         _add(totals, key[position], *held)
     if group.kind == DATE:
         return sorted(totals)[-limit:]
-    ranked = sorted(totals, key=lambda k: (_value(agg, totals[k]) or 0, k), reverse=True)
-    return ranked[:limit]
+    ranked = sorted(totals, key=lambda k: (_value(agg, totals[k]) or 0, k), reverse=True)[:limit]
+    if group.kind == CHOICE and group.choices:
+        # Statuses and ratings keep their own order (a funnel of statuses reads in the pipeline's order).
+        order = {str(value): i for i, value in enumerate(group.choices)}
+        ranked.sort(key=lambda k: order.get(k, len(order)))
+    return ranked
 
 
 def _shape(source: ChartSource, settings: ChartSettings, params, cells: dict) -> dict:
@@ -195,7 +200,8 @@ def _shape(source: ChartSource, settings: ChartSettings, params, cells: dict) ->
             {
                 "key": s,
                 "label": labels2[s] if settings.group2 else measure_label,
-                "values": [_value(agg, folded[(c, s)]) if (c, s) in folded else None for c in categories],
+                # A group without records counts 0 and sums 0; its average is None (no values).
+                "values": [_value(agg, folded.get((c, s), EMPTY)) for c in categories],
             }
             for s in series_keys
         ],

@@ -14,7 +14,7 @@ from crm.customers.testing import make_customer
 from crm.dictionary.models import DictionaryItem
 
 
-def make_chart_data(sales) -> list[Customer]:
+def make_chart_data(sales, prefix: str = "图表测试") -> list[Customer]:
     levels = list(DictionaryItem.objects.filter(category="customer_level").order_by("sort_order", "id"))
     owners = [sales.manager, sales.manager, sales.colleague, sales.other, sales.manager, sales.other]
     made = []
@@ -22,7 +22,7 @@ def make_chart_data(sales) -> list[Customer]:
         owner = owners[i % len(owners)]
         customer = make_customer(
             manager=owner,
-            name=f"图表测试{i:02d}号有限公司",
+            name=f"{prefix}{i:02d}号有限公司",
             level=levels[(i * 7) % len(levels)],
             annual_revenue=Decimal(100 + i * 37) if i % 4 else None,  # some left empty
             satisfaction=1 + i % 5,
@@ -31,7 +31,7 @@ def make_chart_data(sales) -> list[Customer]:
         created = timezone.make_aware(datetime.datetime(2026, 1 + i % 7, 10, 12, 0))
         Customer.objects.filter(pk=customer.pk).update(created_at=created)
         Contract.objects.create(
-            number=f"HT-CHART-{i:03d}", customer=customer, title="年度框架协议", amount=Decimal(1000 * (i + 1)),
+            number=f"HT-{prefix}-{i:03d}", customer=customer, title="年度框架协议", amount=Decimal(1000 * (i + 1)),
             owner=owner, status="signed" if i % 3 else "draft",
         )
         made.append(customer)
