@@ -12,6 +12,7 @@ from crm.access.engine import forget
 from crm.access.models import FieldRule, Role
 from crm.charts import registry
 from crm.charts.selectors import chart_data, chart_settings
+from crm.core.errors import ValidationFailed
 from crm.customers.models import Contract, Customer
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +171,37 @@ def test_a_chart_is_one_group_by_and_one_query_for_its_labels_whatever_the_rows(
     make_chart_data(sales, prefix="再一批")
     # Besides the GROUP BY: the levels' names, the managers' names, the list's custom field filters.
     assert len(queries()) == len(before) <= 5
+
+
+@pytest.mark.parametrize("role", ["manager", "supervisor", "executive"])
+def test_lead_charts_equal_a_loop_over_the_leads_the_role_sees(sales, role):
+    from crm.leads.models import Lead
+    from crm.leads.services import lead_create
+
+    for i, owner in enumerate([sales.manager, sales.manager, sales.colleague, sales.other] * 2):
+        data = {"company": f"线索图表{i}号公司", "name": f"联系人{i}", "mobile": f"1391234{i:04d}"}
+        lead_create(actor=owner, data=data, confirm_duplicates=True)
+    expected = defaultdict(int)
+    for lead in Lead.objects.all():
+        if lead.owner_id in owners_seen(sales, role):
+            expected[str(lead.owner_id)] += 1
+    assert by_key(chart(getattr(sales, role), "leads", "group=owner&view=all")) == dict(expected)
+
+
+def test_a_concealed_field_is_not_offered_for_grouping_either(client, sales, chart_data):
+    """No list groups by a protected field today; a list that did would not offer it to whom it is masked."""
+    from crm.charts import fields
+    from crm.charts.registry import ChartSource
+    from crm.charts.selectors import offered
+    from crm.customers.permissions import CUSTOMER
+
+    source = ChartSource(code="test-phones", label="电话", resource=CUSTOMER, list_url="customers:list",
+                         records=lambda user, params: Customer.objects.all(),
+                         groups=[fields.choice("phone", "电话", []), fields.choice("status", "状态", [])])
+    FieldRule.objects.create(role=Role.objects.get(code="manager"), resource=CUSTOMER, field="phone", rule="masked")
+    forget(sales.manager)
+    assert [g.key for g in offered(user=sales.manager, source=source)[0]] == ["status"]
+    assert [g.key for g in offered(user=sales.executive, source=source)[0]] == ["phone", "status"]
+    with pytest.raises(ValidationFailed) as caught:
+        chart_settings(user=sales.manager, source=source, params=QueryDict("group=phone"))
+    assert "group" in caught.value.fields

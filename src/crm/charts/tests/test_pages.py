@@ -61,3 +61,15 @@ def test_every_registered_list_page_has_the_panel(client, sales, chart_data, nam
         assert 'data-testid="chart-empty"' in html
     bad = client.get(reverse(name), {"group": "nonsense"})
     assert bad.status_code == 200 and 'data-testid="chart-error"' in bad.content.decode()
+
+
+def test_the_saved_views_api_keeps_the_chart_and_only_its_parameters(client, sales):
+    client.force_login(sales.manager)
+    answer = client.post(
+        "/api/v1/customer-views/",
+        {"name": "按来源", "filters": {"status": "normal"}, "chart": {"group": "source", "chart": "pie", "extra": "x"}},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["chart"] == {"group": "source", "chart": "pie"}
+    assert SavedView.objects.get(name="按来源").chart == {"group": "source", "chart": "pie"}
