@@ -31,3 +31,13 @@ def department(owner: str, *, label=None) -> GroupField:
 
 def choice(key: str, label, choices, lookup: str = "", *, drill: str = "") -> GroupField:
     return GroupField(key=key, label=label, lookup=lookup or key, kind=CHOICE, choices=dict(choices), drill=drill)
+
+
+def owner(field: str, label, *, drill: str = "") -> list[GroupField]:
+    """The record's owner, and the owner's department."""
+    return [user(field, label, drill=drill), department(field)]
+
+
+def status_tab(choices) -> GroupField:
+    """The status, drilled down through the list's status tab (`view`, whose keys are the statuses)."""
+    return choice("status", _("Status"), choices, drill="view")

@@ -45,8 +45,7 @@ register(
             fields.choice("status", _("Status"), CustomerStatus.choices, drill="status"),
             fields.choice("satisfaction", _("Satisfaction"), RATING_CHOICES),
             fields.choice("credit", _("Credit"), RATING_CHOICES),
-            fields.user("manager", _("Account manager"), drill="manager"),
-            fields.department("manager"),
+            *fields.owner("manager", _("Account manager"), drill="manager"),
             *dated("created", pgettext_lazy("chart", "Created"), "created_at", drill=("created_from", "created_to")),
         ],
         measures=[
@@ -68,8 +67,7 @@ register(
         list_url="customers:contract_list",
         groups=[
             fields.choice("status", _("Status"), ContractStatus.choices, drill="status"),
-            fields.user("owner", _("Owner")),
-            fields.department("owner"),
+            *fields.owner("owner", _("Owner")),
             fields.picklist("customer_level", _("Customer level"), "customer__level"),
             *dated("signed", _("Signed on"), "signed_on", drill=("signed_from", "signed_to")),
         ],

@@ -27,13 +27,12 @@ register(
         records=lead_records,
         list_url="leads:list",
         groups=[
-            fields.choice("status", _("Status"), LeadStatus.choices, drill="view"),
+            fields.status_tab(LeadStatus.choices),
             fields.picklist("source", _("Source")),
             fields.picklist("industry", _("Industry")),
             fields.region("province", _("Province")),
             fields.choice("channel", _("Channel"), LeadChannel.choices),
-            fields.user("owner", _("Owner")),
-            fields.department("owner"),
+            *fields.owner("owner", _("Owner")),
             *dated("created", pgettext_lazy("chart", "Created"), "created_at"),
         ],
     )

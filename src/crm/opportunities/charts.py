@@ -25,11 +25,10 @@ register(
         records=opportunity_records,
         list_url="opportunities:list",
         groups=[
-            fields.choice("status", _("Status"), OpportunityStatus.choices, drill="view"),
+            fields.status_tab(OpportunityStatus.choices),
             GroupField("stage", _("Stage"), "stage", kind=REF, model=Stage, label_attr="name", drill="stage"),
             GroupField("pipeline", _("Pipeline"), "pipeline", kind=REF, model=Pipeline, label_attr="name"),
-            fields.user("owner", _("Owner")),
-            fields.department("owner"),
+            *fields.owner("owner", _("Owner")),
             fields.picklist("lost_reason", _("Lost reason")),
             fields.choice("intent", _("Purchase intent"), Level.choices),
             fields.choice("budget", _("Budget"), Level.choices),

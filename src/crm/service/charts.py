@@ -32,10 +32,9 @@ register(
         records=service_records,
         list_url="service:list",
         groups=[
-            fields.choice("status", _("Status"), ServiceStatus.choices, drill="view"),
+            fields.status_tab(ServiceStatus.choices),
             fields.picklist("type", _("Service type"), drill="type"),
-            fields.user("assignee", _("Assignee")),
-            fields.department("assignee"),
+            *fields.owner("assignee", _("Assignee")),
             fields.choice("satisfaction", _("Satisfaction"), [(v, str(v)) for v in range(1, 6)]),
             *dated(
                 "created", pgettext_lazy("chart", "Created"), "created_at", drill=("created_after", "created_before")
