@@ -243,7 +243,7 @@ def _period(part: str, key: str) -> str:
     if part == "year":
         return str(day.year)
     if part == "quarter":
-        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+        return _("%(year)d Q%(quarter)d") % {"year": day.year, "quarter": (day.month - 1) // 3 + 1}
     return f"{day.year}-{day.month:02d}"
 
 
