@@ -205,3 +205,22 @@ def test_a_concealed_field_is_not_offered_for_grouping_either(client, sales, cha
     with pytest.raises(ValidationFailed) as caught:
         chart_settings(user=sales.manager, source=source, params=QueryDict("group=phone"))
     assert "group" in caught.value.fields
+
+
+@pytest.mark.parametrize("role", ["manager", "supervisor", "executive"])
+def test_opportunity_amounts_by_owner_equal_a_loop(sales, chart_data, role):
+    from crm.opportunities.models import Opportunity
+    from crm.opportunities.services import opportunity_create
+
+    for i, customer in enumerate(chart_data[:9]):
+        data = {"source": "官网", "customer_name": customer.name, "probability": "40", "summary": f"图表商机{i}",
+                "contact_name": "李雷", "contact_phone": "0512-65123456", "description": "来电咨询",
+                "expected_amount": str(1000 + 250 * i)}
+        opportunity_create(actor=customer.manager, data=data, customer=customer)
+    expected = defaultdict(Decimal)
+    for opportunity in Opportunity.objects.all():
+        if opportunity.owner_id in owners_seen(sales, role):
+            expected[str(opportunity.owner_id)] += opportunity.expected_amount or 0
+    result = chart(getattr(sales, role), "opportunities", "group=owner&agg=sum&measure=expected_amount&view=all")
+    assert by_key(result) == {k: float(v) for k, v in expected.items()}
+    assert len(expected) == len(owners_seen(sales, role))
