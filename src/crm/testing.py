@@ -8,7 +8,9 @@ from crm.access.models import Role
 from crm.identity.demo import DEMO_PASSWORD
 from crm.identity.models import Department, User
 
-__all__ = ["DEMO_PASSWORD", "api_client", "api_error", "build_org", "make_department", "make_user", "screenshots"]
+__all__ = [
+    "DEMO_PASSWORD", "api_client", "api_error", "build_org", "click_bar", "make_department", "make_user", "screenshots",
+]
 
 
 def make_department(name: str, parent: Department | None = None) -> Department:
@@ -83,3 +85,19 @@ def screenshots(page, name: str, widths=(1366, 390)) -> None:
         page.set_viewport_size({"width": width, "height": 860})
         page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": widths[0], "height": 860})
+
+
+def click_bar(page, index: int, testid: str = "report-chart") -> None:
+    """Click the middle of bar `index` of an ECharts (vertical) bar chart, where ECharts puts it:
+    the chart is a canvas, so there is no element of the bar to click."""
+    chart = page.get_by_test_id(testid)
+    x, y = chart.evaluate(
+        """(el, index) => {
+            const chart = echarts.getInstanceByDom(el);
+            const value = chart.getOption().series[0].data[index].value;
+            return chart.convertToPixel({seriesIndex: 0}, [index, value / 2]);
+        }""",
+        index,
+    )
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)

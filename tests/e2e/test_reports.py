@@ -11,26 +11,11 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from crm.reports.testing import make_report_data
-from crm.testing import make_user, screenshots
+from crm.testing import click_bar, make_user, screenshots
 
 
 def chart_drawn(page) -> None:
     expect(page.get_by_test_id("report-chart").locator("canvas")).to_have_count(1)
-
-
-def click_bar(page, index: int) -> None:
-    """Click the middle of bar `index` of the page's (vertical) bar chart, where ECharts puts it."""
-    chart = page.get_by_test_id("report-chart")
-    x, y = chart.evaluate(
-        """(el, index) => {
-            const chart = echarts.getInstanceByDom(el);
-            const value = chart.getOption().series[0].data[index].value;
-            return chart.convertToPixel({seriesIndex: 0}, [index, value / 2]);
-        }""",
-        index,
-    )
-    box = chart.bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)
 
 
 @pytest.mark.browser

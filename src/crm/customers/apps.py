@@ -8,4 +8,11 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from crm.customers import approval_types, panels, permissions, receivers, sections  # noqa: F401  (registrations)
+        from crm.customers import (  # noqa: F401  (registrations)
+            approval_types,
+            charts,
+            panels,
+            permissions,
+            receivers,
+            sections,
+        )

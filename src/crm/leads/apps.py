@@ -8,4 +8,4 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self) -> None:
-        from crm.leads import extensions, permissions  # noqa: F401  (registrations)
+        from crm.leads import charts, extensions, permissions  # noqa: F401  (registrations)

@@ -8,4 +8,4 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunities")
 
     def ready(self) -> None:
-        from crm.opportunities import extensions, permissions  # noqa: F401  (registrations)
+        from crm.opportunities import charts, extensions, permissions  # noqa: F401  (registrations)

@@ -8,4 +8,4 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Customer service")
 
     def ready(self) -> None:
-        from crm.service import extensions, permissions  # noqa: F401  (registrations)
+        from crm.service import charts, extensions, permissions  # noqa: F401  (registrations)

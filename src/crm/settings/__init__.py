@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "crm.notifications",
     "crm.workcalendar",
     "crm.approvals",
+    "crm.charts",
     "crm.customers",
     "crm.competitors",
     "crm.knowledge",

@@ -122,7 +122,7 @@ class DuplicateRule(models.Model):
 
 class SavedView(models.Model):
     """A named list view (CUS-11): conditions (field, operator, value) joined by AND or OR, the
-    columns shown and the sort order. Private to its owner unless shared with everyone."""
+    columns shown, the sort order and the chart (issue 17 §3). Private to its owner unless shared with everyone."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     resource = models.CharField(max_length=50, default="customers.customer")
@@ -134,6 +134,8 @@ class SavedView(models.Model):
     filters = models.JSONField(default=dict, blank=True)  # the quick filters' query parameters
     columns = models.JSONField(default=list, blank=True)
     ordering = models.CharField(max_length=40, blank=True)
+    # The list's chart (crm.charts): {"chart": "bar", "group": "level", …}, its query parameters.
+    chart = models.JSONField(default=dict, blank=True)
     is_shared = models.BooleanField(_("visible to everyone"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

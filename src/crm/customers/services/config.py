@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
 from crm.audit.services import audit_create, audit_delete, audit_update
+from crm.charts.selectors import PARAMETERS as CHART_PARAMETERS
 from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from crm.core.services import full_clean, model_update
 from crm.customers.models import CustomField, SavedView, Tag
@@ -14,7 +15,7 @@ TAG_FIELDS = ["name", "group", "color", "sort_order"]
 CUSTOM_FIELD_FIELDS = [
     "resource", "key", "label", "field_type", "options", "required", "help_text", "sort_order", "is_active",
 ]
-SAVED_VIEW_FIELDS = ["name", "logic", "conditions", "filters", "columns", "ordering", "is_shared"]
+SAVED_VIEW_FIELDS = ["name", "logic", "conditions", "filters", "columns", "ordering", "chart", "is_shared"]
 
 
 def _unique(save, message: str, field: str):
@@ -107,6 +108,11 @@ def _check_view_data(data: dict) -> dict:
             raise ValidationFailed(fields={"name": [_("Give the view a name.")]})
     if "conditions" in values:
         values["conditions"] = clean_conditions(values["conditions"])
+    if "chart" in values:
+        # Only the chart's own parameters; whether they fit the list is checked when it is drawn
+        # (the viewer's field rules may differ from the owner's).
+        chart = values["chart"] if isinstance(values["chart"], dict) else {}
+        values["chart"] = {k: str(v)[:40] for k, v in chart.items() if k in CHART_PARAMETERS and v}
     return values
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.approvals.services import pending_approval
+from crm.charts.views import chart_panel
 from crm.core.errors import DomainError
 from crm.core.pagination import CappedPaginator
 from crm.core.views.flows import delete_flow, dialog, go, safe_next
@@ -53,6 +54,7 @@ def contract_list(request):
         "may": access.abilities(CONTRACT),
         "amount_hidden": "amount" in access.hidden_fields(CONTRACT),
         "amount_concealed": "amount" in access.concealed_fields(CONTRACT),
+        "chart": chart_panel(request, "contracts"),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "customers/contracts/list.html", context, status=status)

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
+from crm.charts.selectors import PARAMETERS as CHART_PARAMETERS
+from crm.charts.views import chart_panel
 from crm.core.errors import DomainError
 from crm.core.pagination import CappedPaginator, ListPaginator
 from crm.customers import columns as column_specs
@@ -81,6 +83,7 @@ def customer_list_page(request):
         "query_string": request.GET.urlencode(),
         "export_url": f"{reverse('imports:export_new')}?type=customers&",
         "view_params": [(k, v) for k, values in request.GET.lists() if k not in ("page", "view") for v in values],
+        "chart": chart_panel(request, "customers"),
     }
     return render(request, "customers/list.html", context)
 
@@ -144,8 +147,9 @@ def saved_view_save(request):
     params = {
         k: v
         for k, v in request.POST.items()
-        if k not in VIEW_PARAMS_SKIP and k not in ("view_name", "is_shared", "col") and v
+        if k not in VIEW_PARAMS_SKIP and k not in ("view_name", "is_shared", "col", *CHART_PARAMETERS) and v
     }
+    chart = {k: v for k, v in request.POST.items() if k in CHART_PARAMETERS and v}
     if column_specs.requested_columns(request.POST):
         params["col"] = ",".join(column_specs.requested_columns(request.POST))
     form = CustomerFilterForm(request.POST, managers=assignable_managers(request.user))
@@ -159,14 +163,15 @@ def saved_view_save(request):
                 "logic": request.POST.get("logic") or "and",
                 "columns": column_specs.requested_columns(request.POST),
                 "ordering": request.POST.get("ordering", ""),
+                "chart": chart,
                 "is_shared": bool(request.POST.get("is_shared")) and access_for(request.user).can(f"{CUSTOMER}.manage"),
             },
         )
     except DomainError as exc:
         messages.error(request, exc.summary())
-        return redirect(f"{reverse('customers:list')}?{urlencode(params)}")
+        return redirect(f"{reverse('customers:list')}?{urlencode({**params, **chart})}")
     messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
-    return redirect(f"{reverse('customers:list')}?{urlencode({**view.filters, 'view': view.pk})}")
+    return redirect(_view_url(view))
 
 
 @crm_view(f"{CUSTOMER}.view")
@@ -174,7 +179,12 @@ def saved_view_open(request, pk):
     view = _saved_views(request.user).filter(pk=pk).first()
     if view is None:
         return redirect("customers:list")
-    return redirect(f"{reverse('customers:list')}?{urlencode({**view.filters, 'view': view.pk})}")
+    return redirect(_view_url(view))
+
+
+def _view_url(view: SavedView) -> str:
+    """The list as the view keeps it: its filters, and its chart when it has one."""
+    return f"{reverse('customers:list')}?{urlencode({**view.filters, **view.chart, 'view': view.pk})}"
 
 
 @crm_view(f"{CUSTOMER}.view", methods=("POST",))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
+from crm.charts.views import chart_panel
 from crm.core.errors import DomainError
 from crm.core.pagination import CappedPaginator
 from crm.core.views.flows import delete_flow, dialog, go, safe_next
@@ -51,6 +52,7 @@ def _list(request, *, pool: bool):
         "may": access_for(request.user).abilities(LEAD),
         "owners": services.assignable_users(request.user).order_by("name")[:200],
         "departments": Department.objects.order_by("path")[:200],
+        "chart": None if pool else chart_panel(request, "leads"),
     }
     return render(request, "leads/list.html", context)
 

@@ -11,6 +11,7 @@ from crm.access.decorators import crm_view
 from crm.access.engine import access_for
 from crm.access.forms import ShareForm
 from crm.access.shares import shares_of
+from crm.charts.views import chart_panel
 from crm.core.errors import DomainError
 from crm.core.pagination import CappedPaginator
 from crm.core.views.flows import delete_flow, dialog, go, safe_next
@@ -51,6 +52,7 @@ def _list(request, *, view: str, mine: bool = False):
         "may": access_for(request.user).abilities(OPPORTUNITY),
         "query_string": request.GET.urlencode(),
         "developing_page": mine,
+        "chart": None if mine else chart_panel(request, "opportunities"),
     }
     return render(request, "opportunities/list.html", context)
 

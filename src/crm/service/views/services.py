@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
+from crm.charts.views import chart_panel
 from crm.core.errors import DomainError
 from crm.core.forms import errors_onto_form
 from crm.core.pagination import CappedPaginator
@@ -110,6 +111,7 @@ def service_list(request):
         filters={"view": view, "q": _query(request), **narrowed},
         extra={
             "views": [*statuses, ("all", _("All"))], "view": view, "narrowed": narrowed, "narrowed_type": narrowed_type,
+            "chart": chart_panel(request, "services"),
         },
     )
 

@@ -68,7 +68,7 @@ class DuplicateRuleSerializer(serializers.ModelSerializer):
 
 
 class SavedViewSerializer(serializers.ModelSerializer):
-    """A named list view (CUS-11): conditions, quick filters, columns and sort order."""
+    """A named list view (CUS-11): conditions, quick filters, columns, sort order and chart."""
 
     logic = SavedViewLogicField(choices=SavedView._meta.get_field("logic").choices, required=False)
     conditions = serializers.ListField(
@@ -82,6 +82,11 @@ class SavedViewSerializer(serializers.ModelSerializer):
         help_text=_("Quick filters: the list's query parameters."),
     )
     columns = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+    chart = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=40),
+        required=False,
+        help_text=_('The list chart: {"chart": "bar", "group": "level", "agg": "count"}; see /api/v1/charts/.'),
+    )
     owner = serializers.PrimaryKeyRelatedField(read_only=True)
     mine = serializers.SerializerMethodField()
 
