@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crm.service",
     "crm.portal",
     "crm.reports",
+    "crm.salesadmin",
     "crm.imports",
     "crm.console",
 ]
