@@ -33,6 +33,10 @@ class TargetViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, CrmViewSet):
     pagination_class = ListPagination
     queryset = Target.objects.none()
 
+    def get_permissions(self):
+        self.required_action = "edit" if self.action == "create" else None  # targets are set, not created
+        return super().get_permissions()
+
     def get_queryset(self):
         user = self.request.user
         people = target_selectors.people_in_scope(user).values("pk")
