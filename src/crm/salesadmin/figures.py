@@ -25,6 +25,8 @@ from crm.opportunities.models import Opportunity, OpportunityStatus
 from crm.sales.models import Receipt, ReceiptStatus
 from crm.salesadmin.periods import Period
 
+CENT = Decimal("0.01")
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -40,6 +42,12 @@ class Measure:
 
     def zero(self):
         return Decimal("0.00") if self.money else 0
+
+    def clean(self, value):
+        """SQLite sums decimals as floats: money back to cents."""
+        if value is None:
+            return self.zero()
+        return Decimal(str(value)).quantize(CENT) if self.money else value
 
 
 MEASURES = {
@@ -75,7 +83,7 @@ def by_person(keys: Iterable[str], period: Period, people) -> dict[str, dict[int
             .annotate(value=measure.value())
             .values_list(measure.person, "value")
         )
-        found[key] = {person: value if value is not None else measure.zero() for person, value in rows}
+        found[key] = {person: measure.clean(value) for person, value in rows}
     return found
 
 
