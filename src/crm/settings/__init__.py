@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "ReceiptStatusEnum": "crm.sales.models.ReceiptStatus",
         "PaymentMethodEnum": "crm.sales.models.PaymentMethod",
         "TaxRateEnum": "crm.sales.models.TAX_RATES",
+        "WorkReportKindEnum": "crm.salesadmin.models.ReportKind",
     },
 }
 

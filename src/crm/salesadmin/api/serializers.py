@@ -35,7 +35,7 @@ class BoardQuerySerializer(serializers.Serializer):
     department = serializers.IntegerField(required=False)
 
 
-class MeasureSerializer(serializers.Serializer):
+class TargetMeasureSerializer(serializers.Serializer):
     key = serializers.CharField()
     target = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     below = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
@@ -43,17 +43,17 @@ class MeasureSerializer(serializers.Serializer):
     attainment = serializers.DecimalField(max_digits=10, decimal_places=1, allow_null=True)
 
 
-class LineSerializer(serializers.Serializer):
+class TargetLineSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="key")
     name = serializers.CharField()
-    measures = MeasureSerializer(source="cells", many=True)
+    measures = TargetMeasureSerializer(source="cells", many=True)
 
 
-class BoardSerializer(serializers.Serializer):
+class TargetBoardSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
-    people = LineSerializer(many=True)
-    departments = LineSerializer(many=True)
+    people = TargetLineSerializer(many=True)
+    departments = TargetLineSerializer(many=True)
 
 
 class ReviewWriteSerializer(serializers.Serializer):

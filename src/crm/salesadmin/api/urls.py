@@ -9,10 +9,10 @@ router = SimpleRouter()
 router.register("sales-targets", views.TargetViewSet, basename="sales-target")
 router.register("work-reports", views.ReportViewSet, basename="work-report")
 router.register("expense-claims", views.ClaimViewSet, basename="expense-claim")
+router.register("monthly-reviews", views.ReviewViewSet, basename="monthly-review")
 
 urlpatterns = [
     *router.urls,
     path("sales-targets-board/", views.BoardView.as_view(), name="sales-target-board"),
-    path("monthly-reviews/", views.ReviewView.as_view(), name="monthly-review"),
     path("expense-statistics/", views.ClaimStatsView.as_view(), name="expense-statistics"),
 ]

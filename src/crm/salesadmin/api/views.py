@@ -53,7 +53,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, CrmViewSet):
 
 class BoardView(APIView):
     @extend_schema(summary="Targets against actuals for a month, quarter or year",
-                   parameters=[s.BoardQuerySerializer], responses={200: s.BoardSerializer, **ERRORS})
+                   parameters=[s.BoardQuerySerializer], responses={200: s.TargetBoardSerializer, **ERRORS})
     def get(self, request):
         access_for(request.user).require(f"{TARGET}.view")
         query = s.BoardQuerySerializer(data=request.query_params)
@@ -64,17 +64,21 @@ class BoardView(APIView):
         if data.get("department"):
             department = target_selectors.department_get(user=request.user, pk=data["department"])
         board = target_selectors.board(user=request.user, period=period, department=department)
-        return Response(s.BoardSerializer({"start": period.start, "end": period.end, **board}).data)
+        return Response(s.TargetBoardSerializer({"start": period.start, "end": period.end, **board}).data)
 
 
-class ReviewView(APIView):
-    @extend_schema(summary="Score a salesperson's month (业务员月度考核)", request=s.ReviewWriteSerializer,
-                   responses={200: s.ReviewSerializer, **ERRORS})
-    def post(self, request):
-        access_for(request.user).require(f"{TARGET}.review")
-        query = s.ReviewWriteSerializer(data=request.data)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
+@extend_schema_view(
+    create=extend_schema(summary="Score a salesperson's month (业务员月度考核); again to correct it",
+                         request=s.ReviewWriteSerializer, responses={200: s.ReviewSerializer, **ERRORS}),
+)
+class ReviewViewSet(mixins.CreateModelMixin, CrmViewSet):
+    resource = TARGET
+    required_action = "review"
+    serializer_class = s.ReviewSerializer
+    queryset = Target.objects.none()
+
+    def create(self, request, *args, **kwargs):
+        data = self.valid(s.ReviewWriteSerializer)
         review = targets.review_save(actor=request.user, user=data["user"], month=data["month"],
                                      score=data["score"], comment=data.get("comment", ""))
         return Response(s.ReviewSerializer(review).data)
