@@ -104,6 +104,7 @@ class ClaimForm(BootstrapMixin, forms.Form):
                 empty_value=None)
             self.fields[f"receipt_{i}"] = forms.FileField(label=_("Receipt (photo or PDF)"), required=False)
             self.fields[f"id_{i}"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        self.style_fields()
 
     def line_rows(self):
         return [{name: self[f"{name}_{i}"] for name in

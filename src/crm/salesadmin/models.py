@@ -71,7 +71,7 @@ class ReportKind(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("report", "Submitted")
     REVIEWED = "reviewed", _("Reviewed")
 
 
@@ -161,7 +161,7 @@ class ExpenseLine(models.Model):
                                  related_name="+", verbose_name=_("customer"))
     opportunity = models.ForeignKey("opportunities.Opportunity", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("opportunity"))
-    receipt = models.FileField(_("receipt"), upload_to="expenses/%Y/%m/", blank=True)
+    receipt = models.FileField(_("receipt file"), upload_to="expenses/%Y/%m/", blank=True)
     receipt_type = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:

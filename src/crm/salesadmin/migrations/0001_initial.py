@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount (CNY)')),
                 ('spent_on', models.DateField(verbose_name='date')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('receipt', models.FileField(blank=True, upload_to='expenses/%Y/%m/', verbose_name='receipt')),
+                ('receipt', models.FileField(blank=True, upload_to='expenses/%Y/%m/', verbose_name='receipt file')),
                 ('receipt_type', models.CharField(blank=True, editable=False, max_length=100)),
                 ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='salesadmin.expenseclaim')),
                 ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.customer', verbose_name='customer')),

@@ -94,13 +94,14 @@ def board(*, user, period: Period, department: Department | None = None) -> dict
     if department is not None:
         departments = [d for d in departments if d.path.startswith(department.path)]
     own = _targets(period, "department_id", [d.pk for d in departments])
-    return {"people": lines, "departments": [_department_line(d, own, lines) for d in departments]}
+    top = min((d.path.count("/") for d in departments), default=0)
+    return {"people": lines, "departments": [_department_line(d, own, lines, top) for d in departments]}
 
 
-def _department_line(department: Department, own: dict, people: list[Line]) -> Line:
+def _department_line(department: Department, own: dict, people: list[Line], top: int) -> Line:
     """A department's own target, beside the targets and actuals of everyone in its subtree."""
     members = [line for line in people if line.path.startswith(department.path)]
-    line = Line(key=department.pk, name=department.name, depth=department.path.count("/") - 2,
+    line = Line(key=department.pk, name=department.name, depth=department.path.count("/") - top,
                 path=department.path, target=own.get(department.pk, {}))
     for key in figures.TARGETED:
         zero = figures.MEASURES[key].zero()

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
@@ -36,7 +37,7 @@ def claim_index(request):
     context = {"page_obj": page_obj, "status": status, "may_create": access_for(request.user).can(f"{CLAIM}.create"),
                "filters": [("", _("All")), ("draft", ClaimStatus.DRAFT.label),
                            ("in_approval", ClaimStatus.IN_APPROVAL.label), ("unpaid", _("Approved, unpaid")),
-                           ("paid", _("Paid"))]}
+                           ("paid", pgettext("claim", "Paid"))]}
     return render(request, "salesadmin/claims.html", context)
 
 
