@@ -51,15 +51,20 @@ class TargetViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, CrmViewSet):
         return Response(s.TargetSerializer(target).data, status=status.HTTP_201_CREATED)
 
 
+def _period_query(request, function: str, serializer_class):
+    """The function asked, the query checked (400), and the month, quarter or year it names."""
+    access_for(request.user).require(function)
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    return data, SPANS[data["span"]](data.get("month") or timezone.localdate())
+
+
 class BoardView(APIView):
     @extend_schema(summary="Targets against actuals for a month, quarter or year",
                    parameters=[s.BoardQuerySerializer], responses={200: s.TargetBoardSerializer, **ERRORS})
     def get(self, request):
-        access_for(request.user).require(f"{TARGET}.view")
-        query = s.BoardQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        period = SPANS[data["span"]](data.get("month") or timezone.localdate())
+        data, period = _period_query(request, f"{TARGET}.view", s.BoardQuerySerializer)
         department = None
         if data.get("department"):
             department = target_selectors.department_get(user=request.user, pk=data["department"])
@@ -201,10 +206,6 @@ class ClaimStatsView(APIView):
     @extend_schema(summary="Approved expenses by type, person, department, customer or month",
                    parameters=[s.StatsQuerySerializer], responses={200: s.StatsRowSerializer(many=True), **ERRORS})
     def get(self, request):
-        access_for(request.user).require(f"{CLAIM}.view")
-        query = s.StatsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        period = SPANS[data["span"]](data.get("month") or timezone.localdate())
+        data, period = _period_query(request, f"{CLAIM}.view", s.StatsQuerySerializer)
         rows = claim_selectors.claim_stats(user=request.user, period=period, group=data["group"])
         return Response(s.StatsRowSerializer(rows, many=True).data)
