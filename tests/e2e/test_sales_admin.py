@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from crm.approvals.flows import flow_save
 from crm.dictionary.models import DictionaryItem
+from crm.dictionary.seeding import seed_items
 from crm.salesadmin.models import ClaimStatus, ExpenseClaim, Review, Target, WorkReport
-from crm.salesadmin.seeding import seed_expense_types
 from crm.testing import make_user, screenshots
 
 
@@ -91,12 +91,12 @@ def test_a_weekly_report_written_and_scored(org, login, page, live_server):
 def test_an_expense_claim_through_two_approvers(org, login, page, live_server, tmp_path):
     executive, _supervisor, _manager = _people(org)
     admin = make_user("admin", role="admin", department=org.head, name="王管理")
-    seed_expense_types(DictionaryItem)
+    seed_items(DictionaryItem)
     flow_save(actor=admin, document_type="expense_claim",
               data={"name": "大额费用报销", "conditions": [{"field": "amount", "op": "gt", "value": "5000"}]},
               steps=[{"name": "直属上级", "approver_kind": "superior", "levels": 1, "mode": "sequence"},
                      {"name": "总经理审批", "approver_kind": "users", "users": [executive], "mode": "any"}])
-    receipt = tmp_path / "住宿发票.pdf"
+    receipt = tmp_path / "酒店发票.pdf"
     receipt.write_bytes(b"%PDF-1.4 hotel receipt")
     day = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
 
@@ -105,7 +105,7 @@ def test_an_expense_claim_through_two_approvers(org, login, page, live_server, t
     page.get_by_test_id("claim-new").click()
     page.get_by_label("标题").fill("杭州客户出差")
     lines = page.get_by_test_id("claim-line")
-    lines.nth(0).get_by_label("费用类型").select_option(label="住宿费")
+    lines.nth(0).get_by_label("费用类型").select_option(label="差旅费")
     lines.nth(0).get_by_label("金额（元）").fill("2400")
     lines.nth(0).get_by_label("日期").fill(day)
     lines.nth(0).get_by_label("票据（照片或 PDF）").set_input_files(str(receipt))

@@ -78,11 +78,11 @@ def _claims(users: dict, today: datetime.date) -> None:
                 for kind, amount, text in rows]
 
     small = claim_create(actor=manager, data={"title": "市内拜访交通费"},
-                         lines=lines(("transport", "86.50", "出租车"), ("meals", "120", "工作餐")))
+                         lines=lines(("transport", "86.50", "出租车"), ("entertainment", "120", "工作餐")))
     claim_submit(actor=manager, claim=small)
     claim_pay(actor=users["supervisor"], claim=small)
     trip = claim_create(actor=manager, data={"title": "杭州客户出差"}, lines=lines(
-        ("travel", "1260", "往返高铁"), ("lodging", "2400", "酒店三晚"), ("entertainment", "3800", "客户招待")))
+        ("travel", "1260", "往返高铁"), ("travel", "2400", "酒店三晚"), ("entertainment", "3800", "客户招待")))
     approval = claim_submit(actor=manager, claim=trip)
     task = ApprovalTask.objects.filter(approval=approval, approver=users["supervisor"], state="pending").first()
     if task is not None:

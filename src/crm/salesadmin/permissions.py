@@ -2,13 +2,13 @@
 
 Targets, reviews, reports and claims belong to a person, so a supervisor (subtree scope) reaches
 the targets, reports and claims of everyone below. A department's target is reached through the
-department (`Access.departments_in_scope`)."""
+department (`Access.departments_in_scope`). Expense types are the data dictionary's shared
+category `expense_type` (registered and seeded by crm.dictionary)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from crm.access.registry import Resource, register
 from crm.core.navigation import MenuItem, register_item, register_menu_section
-from crm.dictionary.categories import register_category
 
 TARGET = "salesadmin.target"
 REPORT = "salesadmin.report"
@@ -44,8 +44,6 @@ register(
         action_labels={"pay": _("Mark expense claims paid")},
     )
 )
-
-register_category("expense_type", _("Expense type"))
 
 register_menu_section("admin", _("Sales administration"), 35)
 register_item("admin", MenuItem(_("Sales targets"), "salesadmin:targets", "bullseye", f"{TARGET}.view", 10))

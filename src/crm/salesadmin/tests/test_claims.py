@@ -62,7 +62,7 @@ def test_a_rejection_returns_the_claim_with_its_reason(chain, claims_flow):
     assert claim.status == ClaimStatus.DRAFT and claim.returned_reason == "缺少住宿发票"
     # Back in the claimant's hands: changed and submitted again, the reason goes.
     claim_update(actor=chain.manager, claim=claim, data={"title": claim.title}, lines=[
-        {"expense_type": expense_type("lodging"), "amount": "7000", "spent_on": datetime.date(2026, 11, 21)}])
+        {"expense_type": expense_type("transport"), "amount": "7000", "spent_on": datetime.date(2026, 11, 21)}])
     claim_submit(actor=chain.manager, claim=claim)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.IN_APPROVAL and claim.returned_reason == ""
