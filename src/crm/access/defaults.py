@@ -84,6 +84,7 @@ DEFAULT_ROLES = [
             *(f"{module}.*.create" for module in SALES_MODULES),
             *(f"{module}.*.edit" for module in SALES_MODULES),
             "opportunities.*.delete",
+            "salesadmin.claim.delete",  # their own draft expense claims
             "opportunities.*.develop",
             "opportunities.*.share",
             "leads.*.claim",
