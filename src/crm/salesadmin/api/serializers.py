@@ -152,3 +152,7 @@ class StatsRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     lines = serializers.IntegerField()
+
+
+class ReceiptUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("A photo (JPG, PNG) or a PDF."))

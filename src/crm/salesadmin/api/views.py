@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -190,6 +191,17 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def submit(self, request, pk=None):
         claim = self.get_object()
         claims.claim_submit(actor=request.user, claim=claim)
+        return Response(s.ClaimSerializer(ExpenseClaim.objects.get(pk=claim.pk)).data)
+
+    @extend_schema(summary="Attach a receipt photo or PDF to a line of a draft claim",
+                   request={"multipart/form-data": s.ReceiptUploadSerializer},
+                   responses={200: s.ClaimSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], required_action="edit", parser_classes=[MultiPartParser],
+            url_path=r"lines/(?P<line_pk>[0-9]+)/receipt")
+    def receipt(self, request, pk=None, line_pk=None):
+        claim = self.get_object()
+        claims.line_receipt_attach(actor=request.user, claim=claim, line_id=line_pk,
+                                   upload=request.FILES.get("file"))
         return Response(s.ClaimSerializer(ExpenseClaim.objects.get(pk=claim.pk)).data)
 
     @extend_schema(summary="Mark an approved claim paid (or unpaid)", request=s.PaySerializer,

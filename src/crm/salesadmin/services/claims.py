@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from crm.access.engine import access_for
 from crm.approvals.services import approval_submit, ensure_editable
 from crm.audit.services import audit_create, audit_delete, audit_update
-from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
+from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.core.numbering import next_number
 from crm.core.uploads import check_upload
 from crm.customers.models import Customer
@@ -184,3 +184,22 @@ def claim_pay(*, actor, claim: ExpenseClaim, paid: bool = True, paid_on: datetim
     audit_update(actor=actor, instance=claim, changes={"paid": [not paid, paid]})
     claim.paid, claim.paid_on = paid, paid_on
     return claim
+
+
+@transaction.atomic
+def line_receipt_attach(*, actor, claim: ExpenseClaim, line_id, upload) -> ExpenseLine:
+    """A receipt photo or PDF for one line of a draft claim (the API's way to send files)."""
+    _own(actor, claim, "edit")
+    ensure_editable(CLAIM_DOCUMENT, claim)
+    line = ExpenseLine.objects.select_for_update().filter(pk=line_id, claim=claim).first()
+    if line is None:
+        raise NotFound()
+    if not ExpenseClaim.objects.filter(pk=claim.pk, status=ClaimStatus.DRAFT).exists():
+        raise Conflict(_("Only a draft claim can change."), code="not_draft")
+    if not upload:
+        raise ValidationFailed(fields={"file": [_("Choose a file.")]})
+    line.receipt_type = check_upload(upload, allowed=RECEIPT_KINDS)
+    line.receipt = upload
+    line.save(update_fields=["receipt", "receipt_type"])
+    audit_update(actor=actor, instance=claim, changes={"receipt": [None, line.receipt.name]})
+    return line

@@ -164,3 +164,19 @@ def test_receipts_are_checked_and_served_in_scope(client, chain):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     client.force_login(chain.colleague)
     assert client.get(reverse("salesadmin:line_receipt", args=[stored.pk])).status_code == 404
+
+
+def test_receipts_through_the_api(chain):
+    claim = a_claim(chain.manager, "100")
+    line = claim.lines.get()
+    manager = api_client(chain.manager)
+    url = f"/api/v1/expense-claims/{claim.pk}/lines/{line.pk}/receipt/"
+    png = SimpleUploadedFile("票据.png", b"\x89PNG\r\n\x1a\n....", content_type="image/png")
+    answer = manager.post(url, {"file": png}, format="multipart")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["lines"][0]["has_receipt"] is True
+    fake = SimpleUploadedFile("票据.png", b"GIF89a", content_type="image/png")
+    api_error(manager.post(url, {"file": fake}, format="multipart"), 400, "validation_error")
+    api_error(manager.post(url, {}, format="multipart"), 400)
+    api_error(manager.post(f"/api/v1/expense-claims/{claim.pk}/lines/999999/receipt/", {}, format="multipart"), 404)
+    api_error(api_client(chain.colleague).post(url, {"file": png}, format="multipart"), 404)
