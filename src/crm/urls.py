@@ -25,6 +25,7 @@ urlpatterns = [
     path("competitors/", include("crm.competitors.urls")),
     path("knowledge/", include("crm.knowledge.urls")),
     path("reports/", include("crm.reports.urls")),
+    path("sales-admin/", include("crm.salesadmin.urls")),
     path("data/", include("crm.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -36,7 +36,7 @@ CUSTOMER_SETTINGS = (
 
 SALES_MODULES = (
     "customers", "contacts", "opportunities", "leads", "competitors", "service", "churn", "contracts", "followups",
-    "pool", "calendar", "marketing", "sales",
+    "pool", "calendar", "marketing", "sales", "salesadmin",
 )
 
 DEFAULT_ROLES = [
@@ -52,7 +52,8 @@ DEFAULT_ROLES = [
         name="高管",
         description="查看全部业务数据和报表",
         default_scope="all",
-        grants=("*.view", "*.export", "reports.*"),
+        # Executives also set the branches' targets and score the supervisors' months and reports.
+        grants=("*.view", "*.export", "reports.*", "salesadmin.target.*", "salesadmin.report.review"),
         denies=("access.*", "audit.*", "core.*", "jobs.*"),
     ),
     DefaultRole(
@@ -83,6 +84,7 @@ DEFAULT_ROLES = [
             *(f"{module}.*.create" for module in SALES_MODULES),
             *(f"{module}.*.edit" for module in SALES_MODULES),
             "opportunities.*.delete",
+            "salesadmin.claim.delete",  # their own draft expense claims
             "opportunities.*.develop",
             "opportunities.*.share",
             "leads.*.claim",
@@ -107,7 +109,9 @@ DEFAULT_ROLES = [
             "reports.*.view",  # the four reports of s003/5 §3.4 over their own customers
         ),
         # The management dashboard is for supervisors and executives (issue 17 §6).
-        denies=(*CUSTOMER_SETTINGS, "customers.tag.edit", "customers.customer.manage", "reports.dashboard.*"),
+        denies=(*CUSTOMER_SETTINGS, "customers.tag.edit", "customers.customer.manage", "reports.dashboard.*",
+                 # Targets are set by the superior, not by the salesperson (SADM-1).
+                 "salesadmin.target.edit"),
     ),
     DefaultRole(
         code="service",

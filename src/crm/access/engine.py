@@ -112,6 +112,19 @@ class Access:
             return users.filter(Q(pk=self.user.pk) | Q(department=department))
         return users.filter(pk=getattr(self.user, "pk", None))
 
+    def departments_in_scope(self, resource_code: str, departments: QuerySet) -> QuerySet:
+        """The departments whose records of this resource the user reaches by scope (records owned
+        by a department, such as its sales target): all, their subtree, their own, or none."""
+        scope = self.scope(resource_code)
+        department = getattr(self.user, "department", None)
+        if scope == Scope.ALL:
+            return departments
+        if scope == Scope.SUBTREE and department is not None:
+            return departments.filter(path__startswith=department.path)
+        if scope == Scope.DEPARTMENT and department is not None:
+            return departments.filter(pk=department.pk)
+        return departments.none()
+
     def _shared_ids(self, resource_code: str, for_edit: bool):
         """The ids shared with the user, read once per request as a literal list: the planner
         cannot estimate `id IN (SELECT … FROM share)` and then reads big tables in index order
@@ -295,6 +308,12 @@ class Access:
     @staticmethod
     def _model(resource_code: str):
         return registry.get(resource_code).model_class()
+
+
+def users_with_function(code: str, users: QuerySet) -> QuerySet:
+    """The users holding a function through one of their roles, or as superusers (who is reminded
+    to do something only the function allows)."""
+    return users.filter(Q(is_superuser=True) | Q(roles__permissions__code=code)).distinct()
 
 
 def access_for(user) -> Access:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crm.service",
     "crm.portal",
     "crm.reports",
+    "crm.salesadmin",
     "crm.imports",
     "crm.console",
 ]
@@ -284,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "ReceiptStatusEnum": "crm.sales.models.ReceiptStatus",
         "PaymentMethodEnum": "crm.sales.models.PaymentMethod",
         "TaxRateEnum": "crm.sales.models.TAX_RATES",
+        "WorkReportKindEnum": "crm.salesadmin.models.ReportKind",
     },
 }
 
