@@ -48,7 +48,7 @@ def test_an_administrator_sets_up_pool_tag_field_and_blocks_same_names(org, admi
     page.locator("#sidebar").get_by_role("link", name="客户设置").click()
     expect(page.get_by_role("heading", name="客户设置")).to_be_visible()
     tabs = page.get_by_test_id("settings-tabs")
-    expect(tabs.get_by_role("link")).to_have_text(["公海", "标签", "自定义字段", "查重规则"])
+    expect(tabs.get_by_role("link")).to_have_text(["公海", "标签", "自定义字段", "查重规则", "合同状态"])
     expect(page.get_by_test_id("pool-row")).to_have_count(1)  # the seeded 公共客户池
 
     # A pool for 华东大区: customers return after 30 days without follow-up; 150 per manager at most.

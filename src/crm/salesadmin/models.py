@@ -157,8 +157,10 @@ class ExpenseLine(models.Model):
     amount = models.DecimalField(_("amount (CNY)"), **MONEY)
     spent_on = models.DateField(_("date"))
     description = models.CharField(_("description"), max_length=200, blank=True)
+    # A merge re-points the lines of a merged customer (crm.customers.services.merge moves every
+    # relation it can see; a hidden one would be set to NULL with the merged customer).
     customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name=_("customer"))
+                                 related_name="expense_lines", verbose_name=_("customer"))
     opportunity = models.ForeignKey("opportunities.Opportunity", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("opportunity"))
     receipt = models.FileField(_("receipt file"), upload_to="expenses/%Y/%m/", blank=True)
