@@ -117,6 +117,12 @@ def attach_stock_totals(products) -> list[Product]:
     return products
 
 
+def products_by_code(*, user, codes) -> dict[str, Product]:
+    """The products of these ERP codes (a quote's or contract's lines), by code, in one query."""
+    access_for(user).require(f"{PRODUCT}.view")
+    return {product.external_id: product for product in Product.objects.filter(external_id__in=set(codes))}
+
+
 def product_get(*, user, pk) -> Product:
     access_for(user).require(f"{PRODUCT}.view")
     try:

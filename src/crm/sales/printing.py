@@ -184,22 +184,28 @@ def contract_context(contract: Contract) -> dict:
     }
 
 
-_LINE_HELP = ("{% for line in lines %} with line.position, line.description, line.quantity, line.unit_price, "
-              "line.discount, line.amount. Only for, if and with and a few text filters are allowed; nothing is "
-              "fetched from files or the network.")
 DOCUMENTS = {
     "quote": PrintDocument(
         "quote", gettext_lazy("Quote"), QUOTE_TEMPLATE, quote_context,
-        "HTML: {{ company.name }}, {{ company.logo }}, {{ quote.number }}, {{ quote.customer }}, {{ quote.title }}, "
-        "{{ quote.date }}, {{ quote.valid_until }}, {{ quote.subtotal }}, {{ quote.tax_rate }}, {{ quote.tax }}, "
-        "{{ quote.total }}, {{ quote.notes }}, {{ quote.owner }}, " + _LINE_HELP,
+        gettext_lazy(
+            "HTML with placeholders: {{ company.name }}, {{ company.logo }}, {{ quote.number }}, {{ quote.customer }}, "
+            "{{ quote.title }}, {{ quote.date }}, {{ quote.valid_until }}, {{ quote.subtotal }}, {{ quote.tax_rate }}, "
+            "{{ quote.tax }}, {{ quote.total }}, {{ quote.notes }}, {{ quote.owner }}, and {% for line in lines %} "
+            "with line.position, line.description, line.quantity, line.unit_price, line.discount, line.amount. Only "
+            "for, if and with and a few text filters are allowed; nothing is fetched from files or the network."
+        ),
     ),
     "contract": PrintDocument(
         "contract", gettext_lazy("Contract"), CONTRACT_TEMPLATE, contract_context,
-        "HTML: {{ company.name }}, {{ company.logo }}, {{ contract.number }}, {{ contract.title }}, "
-        "{{ contract.customer }}, {{ contract.signed_on }}, {{ contract.start_on }}, {{ contract.end_on }}, "
-        "{{ contract.amount }}, {{ contract.amount_in_words }} (人民币大写), {{ contract.status }}, "
-        "{{ contract.notes }}, {{ contract.owner }}, " + _LINE_HELP,
+        gettext_lazy(
+            "HTML with placeholders: {{ company.name }}, {{ company.logo }}, {{ contract.number }}, "
+            "{{ contract.title }}, {{ contract.customer }}, {{ contract.signed_on }}, {{ contract.start_on }}, "
+            "{{ contract.end_on }}, {{ contract.amount }}, {{ contract.amount_in_words }} (the amount in Chinese "
+            "capitals), {{ contract.status }}, {{ contract.notes }}, {{ contract.owner }}, and "
+            "{% for line in lines %} with line.position, line.description, line.quantity, line.unit_price, "
+            "line.discount, line.amount. Only for, if and with and a few text filters are allowed; nothing is "
+            "fetched from files or the network."
+        ),
     ),
 }
 

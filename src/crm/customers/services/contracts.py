@@ -118,7 +118,6 @@ def contract_transition(*, actor, contract: Contract, action: str, reason: str =
         raise Conflict(_("Someone else changed this contract meanwhile; reload it."), code="stale")
     for name, value in values.items():
         setattr(contract, name, value)
-    contract.status = target
     _touch_deal(contract)
     audit_update(actor=actor, instance=contract, changes={"status": [current.status, target],
                                                           **({"status_reason": ["", reason]} if reason else {})})

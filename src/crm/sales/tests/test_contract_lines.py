@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from crm.core.errors import Conflict, ValidationFailed
+from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from crm.customers import contract_rules
 from crm.customers.models import Contract, ContractStatus
 from crm.customers.services.contracts import contract_transition, contract_update
@@ -61,7 +61,7 @@ def test_lines_change_only_on_a_draft_and_never_below_the_plans(sales, contract)
     contract_transition(actor=sales.manager, contract=contract, action="sign")
     with pytest.raises(Conflict):
         contract_lines_save(actor=sales.manager, contract=contract, lines=LINES)
-    with pytest.raises(Exception):  # noqa: B017 — another manager's contract is not theirs to change
+    with pytest.raises(PermissionDenied):  # another manager's contract is not theirs to change
         contract_lines_save(actor=sales.other, contract=contract, lines=LINES)
 
 

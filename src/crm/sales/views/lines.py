@@ -13,9 +13,8 @@ from crm.core.errors import DomainError, ValidationFailed
 from crm.core.views.flows import go
 from crm.customers.permissions import CONTRACT
 from crm.customers.selectors.related import contract_get
-from crm.orders.models import Product
 from crm.orders.permissions import PRODUCT
-from crm.orders.selectors import product_list
+from crm.orders.selectors import product_list, products_by_code
 from crm.sales import selectors
 from crm.sales.forms import LineFormSet
 from crm.sales.services.contract_lines import contract_lines_save
@@ -28,10 +27,7 @@ def line_rows(user, formset) -> list[dict]:
     an unknown code is refused naming its line."""
     rows = [line for line in (form.line() for form in formset.forms) if line is not None]
     codes = {row["product_code"] for row in rows if row["product_code"]}
-    products = {}
-    if codes:
-        access_for(user).require(f"{PRODUCT}.view")
-        products = {p.external_id: p for p in Product.objects.filter(external_id__in=codes)}
+    products = products_by_code(user=user, codes=codes) if codes else {}
     for index, row in enumerate(rows, start=1):
         code = row.pop("product_code")
         if code and code not in products:
