@@ -31,8 +31,9 @@ from django.utils.translation import gettext_lazy as _  # noqa: E402
 
 from crm.core.extensions import SearchHit, SearchProvider, register_search  # noqa: E402
 from crm.core.pagination import CappedPaginator  # noqa: E402
+from crm.customers.extensions import register_merge_hook  # noqa: E402
 from crm.customers.sections import Section, register_section  # noqa: E402
-from crm.orders import selectors  # noqa: E402
+from crm.orders import selectors, totals  # noqa: E402
 from crm.orders.permissions import ORDER, PRODUCT  # noqa: E402
 
 SECTION_SIZE = 10
@@ -64,3 +65,6 @@ def _search_products(user, query: str, limit: int) -> list[SearchHit]:
 
 
 register_search(SearchProvider(key="products", search=_search_products, permission=f"{PRODUCT}.view", order=60))
+
+
+register_merge_hook("orders.totals", totals.customers_merging)

@@ -17,6 +17,7 @@ from crm.core.errors import NotFound, ValidationFailed
 from crm.customers import normalise
 from crm.customers.models import Customer, KeyKind
 from crm.customers.selectors.duplicates import key_holders
+from crm.orders import totals
 from crm.orders.extensions import customers_ordered
 from crm.orders.models import EFFECTIVE, CustomerLink, Order
 from crm.orders.permissions import ORDER
@@ -102,4 +103,5 @@ def orders_resolve(*, actor, code: str, customer: Customer) -> int:
     )
     if Order.objects.filter(EFFECTIVE, customer=customer, customer_code=code).exists():
         customers_ordered({customer.pk})
+    totals.refresh([customer.pk])
     return linked

@@ -184,3 +184,28 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.line_no}"
+
+
+class CustomerTotal(models.Model):
+    """A customer's total of shipped and paid orders in one year (year 0: every year), kept by
+    the orders' writers (crm.orders.totals). The contribution report (RPT-1) sorts a million
+    customers by their total: no index can order customers by a sum over another table, so the
+    sums are kept, and the report reads the largest first from `order_total_rank_idx` (ADR 0026).
+    Derived: a merge folds the merged customers' rows into the target's, and `crm order_totals`
+    computes them all anew from the orders."""
+
+    ALL_YEARS = 0
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    total = models.DecimalField(max_digits=18, decimal_places=2)
+    orders = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "year"], name="order_total_customer_year")]
+        indexes = [
+            models.Index("year", models.F("total").desc(), "customer", name="order_total_rank_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}/{self.year}: {self.total}"

@@ -21,6 +21,7 @@ from crm.access.engine import access_for
 from crm.audit.services import audit_record
 from crm.core.errors import TooLarge
 from crm.orders import rows as r
+from crm.orders import totals
 from crm.orders.extensions import customers_ordered
 from crm.orders.matching import Party, match_customers
 from crm.orders.models import EFFECTIVE_STATUSES, Order, OrderLine, Product, Stock, Warehouse
@@ -312,6 +313,11 @@ def orders_sync(*, actor, rows: list) -> BatchResult:
             for _position, row_key, values in known
             if row_key in changed and values["status"] in EFFECTIVE_STATUSES
         )
+        # Both customers of an order that moved, and those of an order that stopped counting.
+        totals.refresh(
+            [values["customer_id"] for _position, row_key, values in known if row_key in changed]
+            + [stored[row_key]["customer_id"] for row_key in changed if row_key in stored]
+        )
     return _finish(actor, "orders", results)
 
 
@@ -447,5 +453,9 @@ def order_lines_sync(*, actor, rows: list) -> BatchResult:
         Order.objects.filter(pk__in=touched).update(total=Coalesce(Subquery(sums), Decimal("0")))
         customers_ordered(
             Order.objects.filter(pk__in=touched, status__in=EFFECTIVE_STATUSES).values_list("customer_id", flat=True)
+        )
+        totals.refresh(
+            [*Order.objects.filter(pk__in=touched).values_list("customer_id", flat=True),
+             *(stored[order_key]["customer_id"] for order_key in changed_orders if order_key in stored)]
         )
     return _finish(actor, "orders", results)

@@ -14,6 +14,7 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
+    Exists,
     F,
     FloatField,
     OuterRef,
@@ -34,7 +35,7 @@ from crm.customers.models import Customer
 from crm.customers.models.customer import RATING_CHOICES
 from crm.dictionary.selectors import items
 from crm.identity.models import User
-from crm.orders.models import EFFECTIVE, Order
+from crm.orders.models import CustomerTotal
 from crm.reports.permissions import CHURN, COMPOSITION, CONTRIBUTION, SERVICES
 from crm.service.models import Service
 
@@ -74,16 +75,6 @@ def _year_times(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     )
 
 
-def _effective_orders(year: int | None) -> QuerySet:
-    """Shipped and paid orders (s003/5 §3.2.1.4: the only ones the CRM reads), of `year` if given:
-    a date range, so the partial history index (customer, ordered_on, id, total) answers alone."""
-    orders = Order.objects.filter(EFFECTIVE)
-    if year:
-        start, end = _year_dates(year)
-        orders = orders.filter(ordered_on__gte=start, ordered_on__lt=end)
-    return orders
-
-
 def _named(queryset: QuerySet, name: str, path: str = "") -> QuerySet:
     """Records whose customer's name matches `name` (characters, pinyin or initials), through the
     customers' search index, as the customer search does (a LIKE reads a million names)."""
@@ -103,39 +94,72 @@ def contribution_customers(*, user, customer: str = "") -> QuerySet:
     return _named(access_for(user).scoped(CONTRIBUTION, Customer.objects.all()), customer)
 
 
-def contribution(*, user, customer: str = "", year: int | None = None, ordering: str = "") -> QuerySet:
-    """客户贡献分析: every customer in scope (those without orders too, at 0) with `total`, the sum of
-    its shipped and paid orders (of `year`, or of all years). One correlated sum per customer, read
-    from the orders' history index alone; sorted by `ordering` (a key of CONTRIBUTION_ORDERINGS)."""
-    totals = (
-        _effective_orders(year)
-        .filter(customer_id=OuterRef("pk"))
-        .order_by()
-        .values("customer_id")
-        .annotate(total=Sum("total"))
-        .values("total")
+def _year_totals(year: int | None) -> QuerySet:
+    """The customers' kept totals (crm.orders.totals) of `year`, or of every year."""
+    return CustomerTotal.objects.filter(year=year or CustomerTotal.ALL_YEARS)
+
+
+def _ranked(*, user, customer: str, year: int | None, descending: bool) -> QuerySet:
+    """Customers by their total: those with orders read from the totals' index in order, those
+    without at 0 in id order, the two merged (UNION ALL; PostgreSQL merges the two ordered reads,
+    so a page of the largest reads about a page of rows whatever the number of customers)."""
+    totals = _year_totals(year)
+    with_orders = _named(totals, customer, "customer")
+    access = access_for(user)
+    condition = access.scope_filter(CONTRIBUTION)
+    if not access.can(f"{CONTRIBUTION}.view"):
+        with_orders = with_orders.none()
+    elif condition is not None:
+        with_orders = with_orders.filter(customer__in=Customer.objects.filter(condition).values("pk"))
+    with_orders = with_orders.annotate(
+        row_id=F("customer_id"), row_name=F("customer__name"), row_number=F("customer__number"), row_total=F("total")
     )
+    without = contribution_customers(user=user, customer=customer).exclude(
+        Exists(totals.filter(customer_id=OuterRef("pk")))
+    ).annotate(row_id=F("id"), row_name=F("name"), row_number=F("number"), row_total=ZERO)
+    columns = ("row_id", "row_name", "row_number", "row_total")
+    ordering = [F("row_total").desc(), "row_id"] if descending else [F("row_total").asc(), "row_id"]
+    branches = [branch.order_by().values(*columns) for branch in (with_orders, without)]
+    return branches[0].union(branches[1], all=True).order_by(*ordering)
+
+
+def contribution(*, user, customer: str = "", year: int | None = None, ordering: str = "") -> QuerySet:
+    """客户贡献分析: every customer in scope (those without orders too, at 0) with its total of
+    shipped and paid orders (of `year`, or of all years), sorted by `ordering` (a key of
+    CONTRIBUTION_ORDERINGS). Rows are dicts: `row_id`, `row_name`, `row_number`, `row_total`."""
+    key = ordering if ordering in CONTRIBUTION_ORDERINGS else DEFAULT_CONTRIBUTION_ORDERING
+    if key in ("-total", "total"):
+        return _ranked(user=user, customer=customer, year=year, descending=key == "-total")
+    # By name: a page of customers from the name index, each total one index read.
+    return contribution_table(user=user, customer=customer, year=year, ordering=key).values(
+        row_id=F("id"), row_name=F("name"), row_number=F("number"), row_total=F("total")
+    )
+
+
+def contribution_table(*, user, customer: str = "", year: int | None = None, ordering: str = "") -> QuerySet:
+    """The same report as customers annotated with `total` (the export, which reads every row in
+    the background and narrows the customers to the exporter's scope itself)."""
+    total = _year_totals(year).filter(customer_id=OuterRef("pk")).values("total")[:1]
     key = ordering if ordering in CONTRIBUTION_ORDERINGS else DEFAULT_CONTRIBUTION_ORDERING
     return (
         contribution_customers(user=user, customer=customer)
-        .annotate(total=Coalesce(Subquery(totals, output_field=ZERO.output_field), ZERO))
+        .annotate(total=Coalesce(Subquery(total, output_field=ZERO.output_field), ZERO))
         .only("id", "name", "number")
         .order_by(*CONTRIBUTION_ORDERINGS[key])
     )
 
 
 def contribution_total(*, user, customer: str = "", year: int | None = None) -> Decimal:
-    """The sum over every customer of the report (not only the page shown): one SUM over the
-    orders, narrowed to the customers in scope only when the scope is narrower than "all" (a
-    semi-join with a million customers would cost more than the sum)."""
+    """The sum over every customer of the report (not only the page shown): one SUM over the kept
+    totals, narrowed to the customers in scope only when the scope is narrower than "all"."""
     access = access_for(user)
     if not access.can(f"{CONTRIBUTION}.view"):
         return Decimal("0.00")
-    orders = _effective_orders(year).filter(customer__isnull=False)
+    totals = _year_totals(year)
     condition = access.scope_filter(CONTRIBUTION)
     if condition is not None:
-        orders = orders.filter(customer__in=Customer.objects.filter(condition).values("pk"))
-    found = _named(orders, customer, "customer").aggregate(total=Sum("total"))["total"]
+        totals = totals.filter(customer__in=Customer.objects.filter(condition).values("pk"))
+    found = _named(totals, customer, "customer").aggregate(total=Sum("total"))["total"]
     return found or Decimal("0.00")
 
 

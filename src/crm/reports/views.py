@@ -48,13 +48,13 @@ def contribution(request):
     rows = list(page_obj.object_list)
     drill = "orders:history" if access_for(request.user).can("orders.order.view") else "customers:detail"
     for row in rows:
-        row.drill = reverse(drill, args=[row.pk])
+        row["drill"] = reverse(drill, args=[row["row_id"]])
     chart = {
         "kind": "hbar",
         "series": _("Total order amount"),
-        "labels": [row.name for row in rows],
-        "values": [float(row.total) for row in rows],
-        "links": [row.drill for row in rows],
+        "labels": [row["row_name"] for row in rows],
+        "values": [float(row["row_total"]) for row in rows],
+        "links": [row["drill"] for row in rows],
     }
     columns = {
         key: {"key": key, "label": label, "up": ordering == key, "down": ordering == f"-{key}"}

@@ -25,7 +25,7 @@ SHARE = Column("share", pgettext_lazy("part of a whole", "Share"))
 
 def contribution_query(actor, params):
     filters = ContributionForm(params or None).valid_filters()
-    queryset = selectors.contribution(
+    queryset = selectors.contribution_table(
         user=actor, customer=filters.get("customer", ""), year=filters.get("year"), ordering=filters.get("ordering", "")
     ).annotate(amount=Cast("total", FloatField()))  # a number in Excel, to sum and sort
     return queryset, [

@@ -53,9 +53,11 @@ class ChurnFilterSerializer(serializers.Serializer):
 
 
 class ContributionRowSerializer(serializers.Serializer):
-    customer = serializers.IntegerField(source="pk")
-    customer_name = serializers.CharField(source="name")
-    total = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="Shipped and paid orders, summed.")
+    customer = serializers.IntegerField(source="row_id")
+    customer_name = serializers.CharField(source="row_name")
+    total = serializers.DecimalField(
+        source="row_total", max_digits=18, decimal_places=2, help_text="Shipped and paid orders, summed."
+    )
 
 
 class GroupSerializer(serializers.Serializer):

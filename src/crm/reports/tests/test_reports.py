@@ -71,10 +71,10 @@ def test_contribution_matches_a_plain_sum_for_each_scope(report_data):
         for year in YEARS:
             for name in ("", "浦江"):
                 rows = list(selectors.contribution(user=user, customer=name, year=year))
-                got = {row.pk: row.total for row in rows}
+                got = {row["row_id"]: row["row_total"] for row in rows}
                 expected = expected_contribution(user, name=name, year=year)
                 assert got == expected, (role, year, name)
-                assert [row.total for row in rows] == sorted(got.values(), reverse=True)
+                assert [row["row_total"] for row in rows] == sorted(got.values(), reverse=True)
                 grand = selectors.contribution_total(user=user, customer=name, year=year)
                 assert grand == sum(expected.values(), Decimal("0.00"))
         seen[role] = selectors.contribution_total(user=user)
@@ -88,11 +88,11 @@ def test_contribution_matches_a_plain_sum_for_each_scope(report_data):
 
 def test_contribution_sorts_by_name_and_total_both_ways(report_data):
     user = report_data.sales.executive
-    by_total = [row.total for row in selectors.contribution(user=user, ordering="total")]
+    by_total = [row["row_total"] for row in selectors.contribution(user=user, ordering="total")]
     assert by_total == sorted(by_total)
-    by_name = [row.name for row in selectors.contribution(user=user, ordering="name")]
+    by_name = [row["row_name"] for row in selectors.contribution(user=user, ordering="name")]
     assert by_name == sorted(by_name)
-    assert [row.name for row in selectors.contribution(user=user, ordering="-name")] == by_name[::-1]
+    assert [row["row_name"] for row in selectors.contribution(user=user, ordering="-name")] == by_name[::-1]
 
 
 @pytest.mark.parametrize("by", ["level", "credit", "satisfaction"])
