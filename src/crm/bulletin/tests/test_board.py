@@ -75,7 +75,8 @@ def test_too_many_tags_are_refused(sales):
 
 def test_pages_post_answer_like_and_search(client, sales):
     client.force_login(sales.manager)
-    response = client.post(reverse("bulletin:post_create"), {"title": "电话约访话术", "body": "先说明来意。", "tags": "电话"})
+    data = {"title": "电话约访话术", "body": "先说明来意。", "tags": "电话"}
+    response = client.post(reverse("bulletin:post_create"), data)
     assert response.status_code == 302
     post = Post.objects.get()
     client.force_login(sales.colleague)
