@@ -38,7 +38,7 @@ def test_an_announcement_is_read_and_its_banner_goes(org, login, page, live_serv
     expect(dialog).to_contain_text("发布公告")
     dialog.get_by_label("标题").fill("上海分公司季度销售会议")
     dialog.get_by_label("内容").fill("本周五 14:00 在 3 楼会议室召开季度销售会议。\n请准备本季度业绩回顾。")
-    dialog.get_by_label("部门").select_option(str(org.shanghai.pk))
+    dialog.get_by_label("接收部门").select_option(str(org.shanghai.pk))
     screenshots(page, "bulletin-announcement-dialog")
     dialog.get_by_test_id("dialog-save").click()
     expect(page.get_by_test_id("announcement-title")).to_have_text("上海分公司季度销售会议")

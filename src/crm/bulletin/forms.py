@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.bulletin import text
 from crm.bulletin.models import ANSWER_MAX, BODY_MAX, TITLE_MAX
-from crm.core.forms import BootstrapMixin
+from crm.core.forms import BootstrapMixin, FilterFormMixin
 
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
@@ -25,7 +25,7 @@ class AnnouncementForm(BootstrapMixin, forms.Form):
     )
     to_all = forms.BooleanField(label=_("Send to everyone"), required=False)
     departments = forms.ModelMultipleChoiceField(
-        label=_("Departments"), required=False, queryset=None,
+        label=_("Receiving departments"), required=False, queryset=None,
         help_text=_("Their sub-departments receive it too."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
@@ -69,7 +69,7 @@ class AnswerForm(BootstrapMixin, forms.Form):
     body = forms.CharField(label=_("Your answer"), max_length=ANSWER_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PostFilterForm(BootstrapMixin, forms.Form):
+class PostFilterForm(FilterFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=text.MAX_QUERY_CHARS)
     tag = forms.CharField(required=False, max_length=text.MAX_TAG_CHARS, widget=forms.HiddenInput)
     ordering = forms.ChoiceField(
@@ -77,19 +77,4 @@ class PostFilterForm(BootstrapMixin, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "filter_%s")
-        super().__init__(*args, **kwargs)
-        q = self.fields["q"].widget
-        q.input_type = "search"
-        q.attrs.update({"placeholder": _("Search, such as 报价 or baojia"), "aria-label": _("Search")})
-        for field in self.fields.values():
-            css = field.widget.attrs.get("class", "")
-            small = "form-select-sm" if "form-select" in css.split() else "form-control-sm"
-            field.widget.attrs["class"] = f"{css} {small}".strip()
-            field.widget.attrs.setdefault("aria-label", field.label or "")
-
-    def valid_filters(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data
+        super().__init__(*args, placeholder=_("Search, such as 报价 or baojia"), **kwargs)
