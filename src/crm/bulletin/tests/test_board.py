@@ -90,3 +90,34 @@ def test_pages_post_answer_like_and_search(client, sales):
     assert client.post(reverse("bulletin:answer_create", args=[post.pk]), {"body": ""}).status_code == 400
     too_long = client.get(reverse("bulletin:posts"), {"q": "长" * 200})
     assert too_long.status_code == 400
+
+
+def test_list_queries_do_not_grow_with_the_page(client, sales, org, admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm.bulletin.testing import announce
+    from crm.testing import api_client
+
+    client.force_login(sales.manager)
+    api = api_client(sales.manager)
+    urls = [reverse("bulletin:posts"), reverse("bulletin:announcements"), "/api/v1/know-how/", "/api/v1/announcements/"]
+
+    def queries() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as context:
+                assert (api if url.startswith("/api/") else client).get(url).status_code == 200
+            counts.append(len(context.captured_queries))
+        return counts
+
+    make_post(sales.colleague)
+    announce(admin_user, org.sales1)
+    queries()
+    one = queries()
+    for number in range(15):
+        post = make_post(sales.colleague, title=f"经验 {number}", tags=f"标签{number}")
+        services.post_like_toggle(actor=sales.manager, post=post)
+        announce(admin_user, org.sales1, org.shanghai, title=f"通知 {number}")
+    queries()  # the banner is read again after the announcements (then cached)
+    assert queries() == one

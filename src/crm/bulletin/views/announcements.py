@@ -86,8 +86,6 @@ def announcement_detail(request, pk):
         "manages": manages,
         "departments": selectors.audience_departments(announcement),
         "receipts": selectors.receipts(announcement) if manages else None,
-        # The banner was computed before this reading: hide it on the page that reads it.
-        "bulletin_banner": selectors.unread_banner(request.user),
     }
     return render(request, "bulletin/announcement.html", context)
 
