@@ -11,15 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from crm.bulletin.models import AnnouncementRead, Post, PostLike
-from crm.testing import make_user, screenshots
-
-
-def _fits_the_phone(page) -> None:
-    page.set_viewport_size({"width": 390, "height": 860})
-    page.wait_for_timeout(150)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    page.set_viewport_size({"width": 1366, "height": 860})
-    assert overflow <= 0, f"{overflow}px wider than the phone"
+from crm.testing import fits_the_phone, make_user, screenshots
 
 
 @pytest.mark.browser
@@ -49,14 +41,14 @@ def test_an_announcement_is_read_and_its_banner_goes(org, login, page, live_serv
     banner = page.get_by_test_id("announcement-banner")
     expect(banner).to_contain_text("上海分公司季度销售会议")
     screenshots(page, "bulletin-banner")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.locator("#sidebar").get_by_role("link", name="客户").first.click()
     expect(page.get_by_test_id("announcement-banner")).to_be_visible()  # on every page until read
     page.get_by_test_id("banner-link").first.click()
     expect(page.get_by_test_id("announcement-body")).to_contain_text("3 楼会议室")
     expect(page.get_by_test_id("announcement-banner")).to_have_count(0)
     screenshots(page, "bulletin-announcement")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.locator("#sidebar").get_by_role("link", name="工作台").click()
     expect(page.get_by_test_id("panel-announcements")).to_contain_text("上海分公司季度销售会议")
     expect(page.get_by_test_id("announcement-banner")).to_have_count(0)
@@ -78,7 +70,7 @@ def test_an_announcement_is_read_and_its_banner_goes(org, login, page, live_serv
     page.get_by_test_id("tab-read").click()
     expect(page.get_by_test_id("receipt-row")).to_contain_text(["刘洋"])
     screenshots(page, "bulletin-receipts")
-    _fits_the_phone(page)
+    fits_the_phone(page)
 
 
 @pytest.mark.browser
@@ -107,7 +99,7 @@ def test_a_tip_is_posted_found_and_liked(org, login, page, live_server):
     rows = page.get_by_test_id("post-row")
     expect(rows).to_have_count(1)
     screenshots(page, "bulletin-posts")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     rows.first.get_by_test_id("post-link").click()
     like = page.get_by_test_id("like").first
     expect(like).to_contain_text("点赞 0")
@@ -117,7 +109,7 @@ def test_a_tip_is_posted_found_and_liked(org, login, page, live_server):
     page.get_by_test_id("answer-submit").click()
     expect(page.get_by_test_id("answer")).to_contain_text(["很实用"])
     screenshots(page, "bulletin-post")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     post = Post.objects.get()
     assert post.like_count == 1 and PostLike.objects.filter(post=post, user=colleague).exists()
     assert post.answer_count == 1
