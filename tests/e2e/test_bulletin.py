@@ -68,6 +68,7 @@ def test_an_announcement_is_read_and_its_banner_goes(org, login, page, live_serv
     expect(page.get_by_test_id("count-unread")).to_have_text("1")
     expect(page.get_by_test_id("receipt-row")).to_have_text(["周杰销售一部"])
     page.get_by_test_id("tab-read").click()
+    expect(page.get_by_test_id("receipt-row")).to_have_count(1)
     expect(page.get_by_test_id("receipt-row")).to_contain_text(["刘洋"])
     screenshots(page, "bulletin-receipts")
     fits_the_phone(page)

@@ -93,8 +93,10 @@ def receipts(announcement) -> dict:
 
 
 def read_users(announcement) -> QuerySet:
-    """Receipts with their readers, the latest first."""
-    return AnnouncementRead.objects.filter(announcement_id=announcement.pk).select_related(
+    """The audience's receipts with their readers, the latest first (the publisher's own reading, or
+    that of someone who left the audience, is not counted: the same set as `receipts`)."""
+    audience = audience_users(announcement).values("pk")
+    return AnnouncementRead.objects.filter(announcement_id=announcement.pk, user_id__in=audience).select_related(
         "user", "user__department").order_by("-read_at", "-id")
 
 

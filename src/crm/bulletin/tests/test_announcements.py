@@ -50,6 +50,8 @@ def test_read_receipts_are_idempotent_and_counted(sales, org, admin_user):
     counts = selectors.receipts(item)
     assert (counts["audience"], counts["read"], counts["unread"]) == (2, 1, 1)
     assert list(counts["unread_users"]) == [sales.colleague]
+    services.announcement_read(user=admin_user, announcement=item)  # the publisher, outside the audience
+    assert [receipt.user for receipt in selectors.read_users(item)] == [sales.manager]
 
 
 def test_the_banner_shows_until_read_at_one_query(client, django_assert_num_queries, sales, org, admin_user):
