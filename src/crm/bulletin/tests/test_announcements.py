@@ -146,3 +146,19 @@ def test_pages_404_outside_the_audience_and_publish_with_the_form(client, sales,
     assert receipts.status_code == 200 and "刘洋" in receipts.content.decode()
     client.force_login(sales.manager)
     assert client.get(reverse("bulletin:announcement_receipts", args=[created.pk])).status_code == 403
+
+
+def test_global_search_finds_what_the_user_may_open(sales, org, admin_user):
+    from crm.bulletin.testing import make_post
+    from crm.core.extensions import search_providers
+
+    announce(admin_user, org.sales1, title="销售一部培训通知")
+    make_post(sales.other, "培训后的跟进技巧", "培训结束当天发感谢信。", tags="培训")
+    providers = {provider.key: provider for provider in search_providers()}
+
+    def labels(user, key):
+        return [hit.label for hit in providers[key].search(user, "培训", 5)]
+
+    assert labels(sales.manager, "bulletin.announcements") == ["销售一部培训通知"]
+    assert labels(sales.other, "bulletin.announcements") == []  # 深圳: not addressed
+    assert labels(sales.manager, "bulletin.posts") == ["培训后的跟进技巧"]
