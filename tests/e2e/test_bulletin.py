@@ -61,6 +61,8 @@ def test_an_announcement_is_read_and_its_banner_goes(org, login, page, live_serv
     page.context.clear_cookies()
     login("admin")
     page.locator("#sidebar").get_by_role("link", name="通知公告").click()
+    screenshots(page, "bulletin-announcements")
+    fits_the_phone(page)
     page.get_by_test_id("announcement-row").first.click()
     expect(page.get_by_test_id("receipt-summary")).to_have_text("1 / 2")
     page.get_by_test_id("announcement-receipts").click()
