@@ -27,5 +27,6 @@ urlpatterns = [
     path("v1/", include("crm.reports.api.urls")),
     path("v1/", include("crm.charts.api.urls")),
     path("v1/", include("crm.salesadmin.api.urls")),
+    path("v1/", include("crm.bulletin.api.urls")),
     path("v1/", include("crm.imports.api.urls")),
 ]

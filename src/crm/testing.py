@@ -87,6 +87,15 @@ def screenshots(page, name: str, widths=(1366, 390)) -> None:
     page.set_viewport_size({"width": widths[0], "height": 860})
 
 
+def fits_the_phone(page, width: int = 390) -> None:
+    """Assert the page is not wider than a phone (nothing to scroll sideways), then back to desktop."""
+    page.set_viewport_size({"width": width, "height": 860})
+    page.wait_for_timeout(150)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    page.set_viewport_size({"width": 1366, "height": 860})
+    assert overflow <= 0, f"{overflow}px wider than the phone"
+
+
 def click_bar(page, index: int, testid: str = "report-chart") -> None:
     """Click the middle of bar `index` of an ECharts (vertical) bar chart, where ECharts puts it:
     the chart is a canvas, so there is no element of the bar to click."""

@@ -26,6 +26,7 @@ urlpatterns = [
     path("knowledge/", include("crm.knowledge.urls")),
     path("reports/", include("crm.reports.urls")),
     path("sales-admin/", include("crm.salesadmin.urls")),
+    path("bulletin/", include("crm.bulletin.urls")),
     path("data/", include("crm.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

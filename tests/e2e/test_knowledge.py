@@ -8,15 +8,7 @@ from playwright.sync_api import expect
 
 from crm.knowledge.models import Article, ArticleStatus
 from crm.knowledge.testing import make_article
-from crm.testing import make_user, screenshots
-
-
-def _fits_the_phone(page) -> None:
-    page.set_viewport_size({"width": 390, "height": 860})
-    page.wait_for_timeout(150)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    page.set_viewport_size({"width": 1366, "height": 860})
-    assert overflow <= 0, f"{overflow}px wider than the phone"
+from crm.testing import fits_the_phone, make_user, screenshots
 
 
 @pytest.mark.browser
@@ -53,7 +45,7 @@ def test_a_supervisor_publishes_an_article_and_a_manager_finds_it(org, login, pa
     article = Article.objects.get(title="Excel 导入后中文显示乱码")
     assert article.status == ArticleStatus.PUBLISHED and article.tags == "导入,Excel" and article.author == supervisor
     screenshots(page, "knowledge-article")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name="知识库").click()
     expect(page.get_by_test_id("article-row")).to_have_count(2)
     expect(page.get_by_test_id("article-filters").get_by_label("状态")).to_be_visible()  # supervisors see drafts
@@ -69,7 +61,7 @@ def test_a_supervisor_publishes_an_article_and_a_manager_finds_it(org, login, pa
     expect(rows.first.locator("mark").first).to_have_text("导入")
     expect(page.get_by_test_id("article-snippet")).to_contain_text("乱码")
     screenshots(page, "knowledge-search")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     rows.first.get_by_test_id("article-link").click()
     expect(page.get_by_test_id("article-solution")).to_contain_text("CSV UTF-8")
     expect(page.get_by_test_id("article-publish")).to_have_count(0)

@@ -26,6 +26,11 @@ class DefaultRole:
 KNOWLEDGE_READ = ("knowledge.article.view",)
 KNOWLEDGE_WRITE = ("knowledge.article.view", "knowledge.article.create")
 
+# Announcements and the know-how board (SADM-5): everyone reads announcements addressed to them and
+# posts, answers and likes tips; supervisors (through "bulletin.*") publish to their subtree and
+# moderate the board; executives publish to everyone.
+BULLETIN = ("bulletin.announcement.view", "bulletin.post.view", "bulletin.post.create")
+
 # Customer settings that only administrators change (pools, custom fields, duplicate rules).
 CUSTOMER_SETTINGS = (
     "customers.pool.create", "customers.pool.edit", "customers.pool.delete", "customers.customfield.create",
@@ -53,7 +58,8 @@ DEFAULT_ROLES = [
         description="查看全部业务数据和报表",
         default_scope="all",
         # Executives also set the branches' targets and score the supervisors' months and reports.
-        grants=("*.view", "*.export", "reports.*", "salesadmin.target.*", "salesadmin.report.review"),
+        grants=("*.view", "*.export", "reports.*", "salesadmin.target.*", "salesadmin.report.review", *BULLETIN,
+                "bulletin.announcement.publish"),
         denies=("access.*", "audit.*", "core.*", "jobs.*"),
     ),
     DefaultRole(
@@ -65,6 +71,7 @@ DEFAULT_ROLES = [
             *(f"{module}.*" for module in SALES_MODULES),
             "reports.*",
             "knowledge.*",
+            "bulletin.*",
             "orders.*.view",
             "products.*.view",
             "inventory.*.view",
@@ -100,6 +107,7 @@ DEFAULT_ROLES = [
             "service.*.handle",
             "service.*.feedback",
             *KNOWLEDGE_WRITE,
+            *BULLETIN,
             "orders.*.view",
             "products.*.view",
             "inventory.*.view",
@@ -121,7 +129,7 @@ DEFAULT_ROLES = [
         grants=(
             "service.*", "customers.customer.view", "customers.contact.view", "customers.followup.view",
             "customers.interaction.view", "contacts.*.view", "orders.*.view", "products.*.view", "inventory.*.view",
-            "dictionary.item.view", "identity.user.view", *KNOWLEDGE_WRITE,
+            "dictionary.item.view", "identity.user.view", *KNOWLEDGE_WRITE, *BULLETIN,
         ),
         # Supervisors assign services (s003/5 §3.3.2); a service agent creates, handles and follows them up.
         denies=("service.*.assign", "service.agreement.edit"),
@@ -135,7 +143,7 @@ DEFAULT_ROLES = [
         default_scope="self",
         grants=(
             "marketing.*", "leads.*", "customers.customer.view", "reports.*.view", "dictionary.item.view",
-            "identity.user.view", *KNOWLEDGE_READ,
+            "identity.user.view", *KNOWLEDGE_READ, *BULLETIN,
         ),
         scopes={"leads.lead": "all", "customers.customer": "all"},
         field_rules=(("identity.user", "phone", "masked"), ("identity.user", "email", "masked")),

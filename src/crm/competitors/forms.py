@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.competitors import keys
 from crm.competitors.models import CompanySize, ThreatLevel
-from crm.core.forms import BootstrapMixin
+from crm.core.forms import BootstrapMixin, FilterFormMixin
 
 
 def _text(label, rows=3, **kwargs) -> forms.CharField:
@@ -70,26 +70,8 @@ class NewsForm(_ServiceData, BootstrapMixin, forms.Form):
     content = _text(_("Content"), rows=4)
 
 
-class _FilterForm(BootstrapMixin, forms.Form):
+class _FilterForm(FilterFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-
-    def __init__(self, *args, placeholder="", **kwargs):
-        kwargs.setdefault("auto_id", "filter_%s")  # the dialog's form on the same page has the same names
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.input_type = "search"
-        self.fields["q"].widget.attrs.update({"placeholder": placeholder, "aria-label": _("Search")})
-        for field in self.fields.values():  # the compact size of list filters
-            css = field.widget.attrs.get("class", "")
-            small = "form-select-sm" if "form-select" in css.split() else "form-control-sm"
-            field.widget.attrs["class"] = f"{css} {small}".strip()
-            field.widget.attrs.setdefault("aria-label", field.label)
-
-    def valid_filters(self) -> dict:
-        """The valid filters only: a field with an error is left out of the query."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data
 
 
 class CompetitorFilterForm(_FilterForm):

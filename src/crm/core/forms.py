@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapMixin:
@@ -21,6 +22,31 @@ class BootstrapMixin:
             existing = widget.attrs.get("class", "")
             if css not in existing.split():
                 widget.attrs["class"] = f"{existing} {css}".strip()
+
+
+class FilterFormMixin(BootstrapMixin):
+    """A list's filter bar: ids prefixed `filter_` (the dialog's form on the same page has the same
+    names), the field `q` a search box with `placeholder`, every widget in the compact size and
+    labelled for screen readers; `valid_filters()` keeps the valid values only."""
+
+    def __init__(self, *args, placeholder="", **kwargs):
+        kwargs.setdefault("auto_id", "filter_%s")
+        super().__init__(*args, **kwargs)
+        if "q" in self.fields:
+            self.fields["q"].widget.input_type = "search"
+            self.fields["q"].widget.attrs.update({"placeholder": placeholder, "aria-label": _("Search")})
+        for field in self.fields.values():
+            css = field.widget.attrs.get("class", "")
+            small = "form-select-sm" if "form-select" in css.split() else "form-control-sm"
+            field.widget.attrs["class"] = f"{css} {small}".strip()
+            field.widget.attrs.setdefault("aria-label", field.label)
+
+    def valid_filters(self) -> dict:
+        """The valid filters only: a field with an error is left out of the query."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
 
 
 def errors_onto_form(form, exc, field_map: dict | None = None) -> None:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.core.forms import BootstrapMixin
+from crm.core.forms import BootstrapMixin, FilterFormMixin
 from crm.knowledge import tokens
 from crm.knowledge.models import ArticleStatus
 
@@ -37,7 +37,7 @@ class ArticleForm(BootstrapMixin, forms.Form):
         return dict(self.cleaned_data)
 
 
-class ArticleFilterForm(BootstrapMixin, forms.Form):
+class ArticleFilterForm(FilterFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=tokens.MAX_QUERY_CHARS)
     tag = forms.ChoiceField(label=_("Tag"), required=False)
     status = forms.ChoiceField(
@@ -45,23 +45,7 @@ class ArticleFilterForm(BootstrapMixin, forms.Form):
     )
 
     def __init__(self, *args, tags=(), show_status=False, **kwargs):
-        kwargs.setdefault("auto_id", "filter_%s")  # the dialog's form on the same page has the same names
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, placeholder=_("Search, such as 导入乱码"), **kwargs)
         self.fields["tag"].choices = [("", _("All tags")), *((tag, tag) for tag in tags)]
         if not show_status:
             del self.fields["status"]
-        q = self.fields["q"].widget
-        q.input_type = "search"
-        q.attrs.update({"placeholder": _("Search, such as 导入乱码"), "aria-label": _("Search")})
-        for field in self.fields.values():
-            css = field.widget.attrs.get("class", "")
-            small = "form-select-sm" if "form-select" in css.split() else "form-control-sm"
-            field.widget.attrs["class"] = f"{css} {small}".strip()
-            field.widget.attrs.setdefault("aria-label", field.label)
-
-    def valid_filters(self) -> dict:
-        """The valid filters only: a field with an error is left out of the query."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crm.portal",
     "crm.reports",
     "crm.salesadmin",
+    "crm.bulletin",
     "crm.imports",
     "crm.console",
 ]
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crm.console.context_processors.shell",
+                "crm.bulletin.context_processors.banner",
             ],
         },
     }
