@@ -1,5 +1,6 @@
 """The banner of unread announcements on every page (selectors.unread_banner: cached per user,
-one indexed query when not)."""
+one indexed query when not). The base template shows whatever `page_banners` holds, each entry a
+template and its banner, so `core` names no app above it."""
 
 from crm.access.engine import access_for
 from crm.bulletin.permissions import ANNOUNCEMENT
@@ -12,4 +13,7 @@ def banner(request) -> dict:
         return {}
     if not access_for(user).can(f"{ANNOUNCEMENT}.view"):
         return {}
-    return {"bulletin_banner": unread_banner(user)}
+    found = unread_banner(user)
+    if not found["items"]:
+        return {}
+    return {"page_banners": [{"template": "bulletin/partials/banner.html", "banner": found}]}
