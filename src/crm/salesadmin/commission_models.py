@@ -46,7 +46,7 @@ class CommissionRule(TimeStampedModel):
 
 class MonthStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    REVIEWED = "reviewed", _("Reviewed")
+    REVIEWED = "reviewed", pgettext_lazy("commission month", "Reviewed")
     LOCKED = "locked", pgettext_lazy("commission month", "Locked")
 
 

@@ -22,17 +22,17 @@ from crm.salesadmin.services import commissions as services
 MONTH = r"\d{4}-\d{2}"
 
 
-class TierSerializer(serializers.Serializer):
+class CommissionTierSerializer(serializers.Serializer):
     # "from" is a Python keyword: the field is declared below under its JSON name.
     rate = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Percent paid, 0–100.")
 
 
-TierSerializer._declared_fields["from"] = serializers.DecimalField(
+CommissionTierSerializer._declared_fields["from"] = serializers.DecimalField(
     max_digits=7, decimal_places=2, help_text="Attainment in percent where the tier starts (inclusive).")
 
 
-class RuleSerializer(serializers.ModelSerializer):
-    tiers = TierSerializer(many=True)
+class CommissionRuleSerializer(serializers.ModelSerializer):
+    tiers = CommissionTierSerializer(many=True)
 
     class Meta:
         model = CommissionRule
@@ -40,7 +40,7 @@ class RuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RuleWriteSerializer(serializers.Serializer):
+class CommissionRuleWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     basis = serializers.ChoiceField(choices=CommissionBasis.choices)
     category = serializers.CharField(max_length=100, required=False, allow_blank=True,
@@ -50,7 +50,7 @@ class RuleWriteSerializer(serializers.Serializer):
     active = serializers.BooleanField(default=True)
 
 
-class LineSerializer(serializers.ModelSerializer):
+class CommissionLineSerializer(serializers.ModelSerializer):
     month = serializers.DateField(source="period.month", read_only=True)
     user_name = serializers.CharField(source="user.__str__", read_only=True)
     corrects = serializers.SerializerMethodField()
@@ -66,13 +66,13 @@ class LineSerializer(serializers.ModelSerializer):
         return line.corrects.month.strftime("%Y-%m") if line.corrects_id else None
 
 
-class LineDetailSerializer(LineSerializer):
-    class Meta(LineSerializer.Meta):
-        fields = [*LineSerializer.Meta.fields, "explanation"]
+class CommissionLineDetailSerializer(CommissionLineSerializer):
+    class Meta(CommissionLineSerializer.Meta):
+        fields = [*CommissionLineSerializer.Meta.fields, "explanation"]
         read_only_fields = fields
 
 
-class MonthSerializer(serializers.ModelSerializer):
+class CommissionMonthSerializer(serializers.ModelSerializer):
     class Meta:
         model = CommissionMonth
         fields = ["month", "status", "calculated_at", "calculated_by", "reviewed_at", "reviewed_by", "locked_at",
@@ -80,20 +80,20 @@ class MonthSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DepartmentTotalSerializer(serializers.Serializer):
+class CommissionDepartmentSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="department.pk")
     name = serializers.CharField(source="department.name")
     people = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=16, decimal_places=2)
 
 
-class MonthDetailSerializer(MonthSerializer):
+class CommissionMonthDetailSerializer(CommissionMonthSerializer):
     lines = serializers.SerializerMethodField()
     departments = serializers.SerializerMethodField()
     total = serializers.SerializerMethodField()
 
-    class Meta(MonthSerializer.Meta):
-        fields = [*MonthSerializer.Meta.fields, "total", "departments", "lines"]
+    class Meta(CommissionMonthSerializer.Meta):
+        fields = [*CommissionMonthSerializer.Meta.fields, "total", "departments", "lines"]
         read_only_fields = fields
 
     def _view(self, row):
@@ -101,17 +101,18 @@ class MonthDetailSerializer(MonthSerializer):
             self._month_view = selectors.month_view(user=self.context["request"].user, period=row)
         return self._month_view
 
-    def get_lines(self, row) -> LineSerializer(many=True):
-        return LineSerializer([line for person in self._view(row)["people"] for line in person.lines], many=True).data
+    def get_lines(self, row) -> CommissionLineSerializer(many=True):
+        lines = [line for person in self._view(row)["people"] for line in person.lines]
+        return CommissionLineSerializer(lines, many=True).data
 
-    def get_departments(self, row) -> DepartmentTotalSerializer(many=True):
-        return DepartmentTotalSerializer(self._view(row)["departments"], many=True).data
+    def get_departments(self, row) -> CommissionDepartmentSerializer(many=True):
+        return CommissionDepartmentSerializer(self._view(row)["departments"], many=True).data
 
     def get_total(self, row) -> serializers.DecimalField(max_digits=16, decimal_places=2):
         return str(self._view(row)["total"])
 
 
-class AdjustmentSerializer(serializers.Serializer):
+class CommissionAdjustmentSerializer(serializers.Serializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="Negative to take back.")
     reason = serializers.CharField(max_length=500)
@@ -127,15 +128,15 @@ def _month(text: str) -> datetime.date:
 @extend_schema_view(
     list=extend_schema(summary="List commission rules"),
     retrieve=extend_schema(summary="Get a commission rule"),
-    create=extend_schema(summary="Create a commission rule", request=RuleWriteSerializer,
-                         responses={201: RuleSerializer, **ERRORS}),
+    create=extend_schema(summary="Create a commission rule", request=CommissionRuleWriteSerializer,
+                         responses={201: CommissionRuleSerializer, **ERRORS}),
     update=extend_schema(summary="Change a commission rule (months already calculated keep theirs)",
-                         request=RuleWriteSerializer, responses={200: RuleSerializer, **ERRORS}),
+                         request=CommissionRuleWriteSerializer, responses={200: CommissionRuleSerializer, **ERRORS}),
 )
 class CommissionRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                             mixins.UpdateModelMixin, CrmViewSet):
     resource = COMMISSION_RULE
-    serializer_class = RuleSerializer
+    serializer_class = CommissionRuleSerializer
     pagination_class = ListPagination
     queryset = CommissionRule.objects.none()
     http_method_names = ["get", "post", "put", "head", "options"]
@@ -152,12 +153,13 @@ class CommissionRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
         return selectors.rule_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
-        rule = services.rule_save(actor=request.user, data=self.valid(RuleWriteSerializer))
-        return Response(RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+        rule = services.rule_save(actor=request.user, data=self.valid(CommissionRuleWriteSerializer))
+        return Response(CommissionRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
-        rule = services.rule_save(actor=request.user, data=self.valid(RuleWriteSerializer), rule=self.get_object())
-        return Response(RuleSerializer(rule).data)
+        data = self.valid(CommissionRuleWriteSerializer)
+        rule = services.rule_save(actor=request.user, data=data, rule=self.get_object())
+        return Response(CommissionRuleSerializer(rule).data)
 
 
 MONTH_PARAMETER = OpenApiParameter("month", str, OpenApiParameter.PATH, description="The month, YYYY-MM.")
@@ -166,11 +168,11 @@ MONTH_PARAMETER = OpenApiParameter("month", str, OpenApiParameter.PATH, descript
 @extend_schema_view(
     list=extend_schema(summary="List the months with commissions and their status"),
     retrieve=extend_schema(summary="A month's commissions in your scope: lines, departments' totals",
-                           parameters=[MONTH_PARAMETER], responses={200: MonthDetailSerializer, **ERRORS}),
+                           parameters=[MONTH_PARAMETER], responses={200: CommissionMonthDetailSerializer, **ERRORS}),
 )
 class CommissionMonthViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CrmViewSet):
     resource = COMMISSION
-    serializer_class = MonthSerializer
+    serializer_class = CommissionMonthSerializer
     pagination_class = ListPagination
     queryset = CommissionMonth.objects.none()
     lookup_field = "month"
@@ -183,52 +185,52 @@ class CommissionMonthViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, C
         row = selectors.month_find(_month(kwargs["month"]))
         if row is None:
             raise NotFound()
-        return Response(MonthDetailSerializer(row, context=self.get_serializer_context()).data)
+        return Response(CommissionMonthDetailSerializer(row, context=self.get_serializer_context()).data)
 
     def _answer(self, row) -> Response:
-        return Response(MonthDetailSerializer(CommissionMonth.objects.get(pk=row.pk),
+        return Response(CommissionMonthDetailSerializer(CommissionMonth.objects.get(pk=row.pk),
                                               context=self.get_serializer_context()).data)
 
     @extend_schema(summary="Calculate (again) a month that is not locked", request=None, parameters=[MONTH_PARAMETER],
-                   responses={200: MonthDetailSerializer, **ERRORS})
+                   responses={200: CommissionMonthDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"], required_action="calculate")
     def calculate(self, request, month=None):
         return self._answer(services.month_calculate(actor=request.user, month=_month(month)))
 
     @extend_schema(summary="Mark a calculated draft month reviewed", request=None, parameters=[MONTH_PARAMETER],
-                   responses={200: MonthDetailSerializer, **ERRORS})
+                   responses={200: CommissionMonthDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"], required_action="review")
     def review(self, request, month=None):
         return self._answer(services.month_review(actor=request.user, month=_month(month)))
 
     @extend_schema(summary="Lock a reviewed month for good", request=None, parameters=[MONTH_PARAMETER],
-                   responses={200: MonthDetailSerializer, **ERRORS})
+                   responses={200: CommissionMonthDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"], required_action="lock")
     def lock(self, request, month=None):
         return self._answer(services.month_lock(actor=request.user, month=_month(month)))
 
     @extend_schema(summary="Add an adjustment; on a locked month it goes into the next month that is not",
-                   request=AdjustmentSerializer, parameters=[MONTH_PARAMETER],
-                   responses={201: LineDetailSerializer, **ERRORS})
+                   request=CommissionAdjustmentSerializer, parameters=[MONTH_PARAMETER],
+                   responses={201: CommissionLineDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"], required_action="calculate")
     def adjustments(self, request, month=None):
-        data = self.valid(AdjustmentSerializer)
+        data = self.valid(CommissionAdjustmentSerializer)
         line = services.adjustment_add(actor=request.user, month=_month(month), user=data["user"],
                                        amount=data["amount"], reason=data["reason"])
-        return Response(LineDetailSerializer(line).data, status=status.HTTP_201_CREATED)
+        return Response(CommissionLineDetailSerializer(line).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List a month's commission lines in your scope",
-                       parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")]),
+    list=extend_schema(summary="List commission lines in your scope, of one month or of every month (newest first)",
+                       parameters=[OpenApiParameter("month", str, description="YYYY-MM")]),
     retrieve=extend_schema(summary="A commission line with how it was computed",
-                           responses={200: LineDetailSerializer, **ERRORS}),
+                           responses={200: CommissionLineDetailSerializer, **ERRORS}),
     destroy=extend_schema(summary="Delete an adjustment of a month that is not locked",
                           responses={204: None, **ERRORS}),
 )
 class CommissionLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, CrmViewSet):
     resource = COMMISSION
-    serializer_class = LineSerializer
+    serializer_class = CommissionLineSerializer
     pagination_class = ListPagination
     queryset = CommissionLine.objects.none()
     http_method_names = ["get", "delete", "head", "options"]
@@ -240,14 +242,16 @@ class CommissionLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
 
     def get_queryset(self):
         text = self.request.query_params.get("month") or ""
+        if not text:
+            return selectors.lines_of_every_month(user=self.request.user)
         try:
             day = datetime.datetime.strptime(text, "%Y-%m").date()
         except ValueError:
             raise serializers.ValidationError({"month": [_("Give the month as YYYY-MM.")]}) from None
-        return selectors.line_list(user=self.request.user, period=selectors.month_find(day))
+        return selectors.line_list(user=self.request.user, period=selectors.month_find(day)).select_related("period")
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(LineDetailSerializer(selectors.line_get(user=request.user, pk=kwargs["pk"])).data)
+        return Response(CommissionLineDetailSerializer(selectors.line_get(user=request.user, pk=kwargs["pk"])).data)
 
     def destroy(self, request, *args, **kwargs):
         services.adjustment_delete(actor=request.user, line=selectors.line_get(user=request.user, pk=kwargs["pk"]))

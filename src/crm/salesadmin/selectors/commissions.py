@@ -59,6 +59,11 @@ def line_list(*, user, period: CommissionMonth | None):
                                                                "rule_name", "id")
 
 
+def lines_of_every_month(*, user):
+    lines = CommissionLine.objects.select_related("period", "user__department", "corrects")
+    return access_for(user).scoped(COMMISSION, lines).order_by("-period__month", "user_id", "kind", "rule_name", "id")
+
+
 def line_get(*, user, pk) -> CommissionLine:
     queryset = CommissionLine.objects.select_related("period", "user__department", "corrects", "rule")
     return access_for(user).get(COMMISSION, pk, queryset=queryset)
