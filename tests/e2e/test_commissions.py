@@ -36,7 +36,7 @@ def test_a_rule_a_calculated_month_its_explanation_and_the_lock(sales, org, logi
     page.get_by_label("第 3 档：提成比例（%）").fill("5")
     screenshots(page, "commission-rule-form")
     page.get_by_test_id("dialog-save").click()
-    expect(page.get_by_test_id("rule-row")).to_contain_text("≥80.00% → 3.00%")
+    expect(page.get_by_test_id("rule-row")).to_contain_text("≥80% → 3%")
     assert CommissionRule.objects.get().tiers[2] == {"from": "100.00", "rate": "5.00"}
     screenshots(page, "commission-rules")
 
@@ -52,7 +52,7 @@ def test_a_rule_a_calculated_month_its_explanation_and_the_lock(sales, org, logi
 
     row.get_by_test_id("line-explain").click()
     expect(page.get_by_test_id("explanation-attainment")).to_contain_text("70.0%")
-    expect(page.get_by_test_id("chosen-tier")).to_contain_text("2.00%")
+    expect(page.get_by_test_id("chosen-tier")).to_contain_text("2%")
     expect(page.get_by_test_id("explanation-documents")).to_contain_text("HK00000")
     expect(page.get_by_test_id("explanation-formula")).to_contain_text("¥70,000.00 × 2% = ¥1,400.00")
     screenshots(page, "commission-explanation")

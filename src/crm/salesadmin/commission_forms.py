@@ -31,6 +31,7 @@ class RuleForm(BootstrapMixin, forms.Form):
             self.fields[f"tier_rate_{index}"] = forms.DecimalField(
                 label=_("Tier %(n)d: rate (%%)") % {"n": index + 1}, required=False, min_value=0, max_value=100,
                 max_digits=5, decimal_places=2)
+        self.style_fields()
 
     def tiers(self) -> list[dict]:
         data = self.cleaned_data
