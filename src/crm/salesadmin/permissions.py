@@ -53,7 +53,7 @@ register(
         code=COMMISSION,
         label=_("Commissions"),
         model="salesadmin.CommissionLine",
-        actions=("view", "calculate", "review", "lock"),
+        actions=("view", "calculate", "review", "lock", "export"),
         owner_fields=("user",),
         handover_fields=(),  # earned by the person: never moved to a successor
         action_labels={"calculate": _("Calculate commissions and add adjustments"),

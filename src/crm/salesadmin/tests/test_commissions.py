@@ -359,3 +359,20 @@ def test_demo_loads_once(sales, admin_user, products):
     assert list(CommissionMonth.objects.values_list("status", flat=True)) == ["draft", "locked"]
     load(log.append)
     assert log[-1] == "salesadmin commissions: already loaded"
+
+
+def test_a_month_exports_within_the_scope(sales, rules, client):
+    from crm.imports.services import exports as service
+
+    month_calculate(actor=_admin(), month=NOVEMBER)
+    with pytest.raises(PermissionDenied):  # salespeople read their lines, they do not export them
+        service.export_start(actor=sales.manager, record_type="commissions", params="month=2026-11")
+    exported = service.export_start(actor=sales.supervisor, record_type="commissions", params="month=2026-11",
+                                    fmt="csv")
+    assert exported.rows == CommissionLine.objects.filter(
+        user__in=[sales.manager, sales.colleague, sales.supervisor]).count() == 7
+    assert "刘洋" in exported.content.decode("utf-8-sig") and "陈静" not in exported.content.decode("utf-8-sig")
+    everybody = service.export_start(actor=sales.executive, record_type="commissions", fmt="xlsx")
+    assert everybody.rows == CommissionLine.objects.count() == 9
+    client.force_login(sales.supervisor)
+    assert "commission-export" in client.get(reverse("salesadmin:commissions") + "?month=2026-11").content.decode()

@@ -48,6 +48,7 @@ def commission_month(request):
         "view": selectors.month_view(user=request.user, period=row),
         "may_calculate": access.can(f"{COMMISSION}.calculate") and "calculate" in steps,
         "may_adjust": access.can(f"{COMMISSION}.calculate"),
+        "may_export": access.can(f"{COMMISSION}.export"),
         "may_review": access.can(f"{COMMISSION}.review") and row is not None and row.calculated_at is not None
         and "review" in steps,
         "may_lock": access.can(f"{COMMISSION}.lock") and row is not None and "lock" in steps,
