@@ -212,6 +212,7 @@ def month_calculate(*, actor, month: datetime.date) -> CommissionMonth:
     with transaction.atomic():
         _hold(row, "calculate", status=MonthStatus.DRAFT, calculated_at=timezone.now(), calculated_by=actor,
               reviewed_at=None, reviewed_by=None)
+        status = row.status  # as read before the row was held: draft or reviewed
         before = _totals(row)
         row.lines.filter(kind=LineKind.RULE).delete()
         lines = compute(list(CommissionRule.objects.filter(active=True)), first)
@@ -221,7 +222,7 @@ def month_calculate(*, actor, month: datetime.date) -> CommissionMonth:
         after = _totals(row)
         row.refresh_from_db()
         audit_record(actor=actor, action=AuditAction.UPDATE, instance=row,
-                     changes={"status": [None, row.status], "lines": [before[0], after[0]],
+                     changes={"status": [status, row.status], "lines": [before[0], after[0]],
                               "total": [before[1], after[1]]},
                      message=_("Commissions of %(month)s calculated.") % {"month": row})
     return row

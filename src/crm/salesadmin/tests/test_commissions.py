@@ -376,3 +376,19 @@ def test_a_month_exports_within_the_scope(sales, rules, client):
     assert everybody.rows == CommissionLine.objects.count() == 9
     client.force_login(sales.supervisor)
     assert "commission-export" in client.get(reverse("salesadmin:commissions") + "?month=2026-11").content.decode()
+
+
+def test_the_month_page_reads_a_fixed_number_of_queries(sales, rules, client):
+    month_calculate(actor=_admin(), month=NOVEMBER)
+    client.force_login(sales.executive)
+    url = reverse("salesadmin:commissions") + "?month=2026-11"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for index in range(5):
+        person = make_user(f"late{index}", department=sales.other.department)
+        adjustment_add(actor=_admin(), month=NOVEMBER, user=person, amount="10", reason="补发")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.status_code == 200 and page.content.decode().count('data-testid="commission-line"') == 14
+    assert len(many) == len(few)
