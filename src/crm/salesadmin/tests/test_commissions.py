@@ -392,3 +392,14 @@ def test_the_month_page_reads_a_fixed_number_of_queries(sales, rules, client):
         page = client.get(url)
     assert page.status_code == 200 and page.content.decode().count('data-testid="commission-line"') == 14
     assert len(many) == len(few)
+
+
+def test_a_category_line_explains_its_share(sales, rules, client):
+    month_calculate(actor=_admin(), month=NOVEMBER)
+    line = CommissionLine.objects.get(user=sales.manager, rule_name="软件回款奖励")
+    client.force_login(sales.manager)
+    page = client.get(reverse("salesadmin:commission_line", args=[line.pk])).content.decode()
+    assert "HK00000" in page and "0.6000" in page and "30,000.00" in page and "HK00001" not in page
+    assert "¥30,000.00 × 4% = <strong>¥1,200.00</strong>" in page
+    detail = api_client(sales.manager).get(f"/api/v1/commission-lines/{line.pk}/").json()
+    assert detail["explanation"]["tier"] == {"from": "50.00", "rate": "4.00"} and detail["amount"] == "1200.00"
