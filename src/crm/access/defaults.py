@@ -39,6 +39,9 @@ CUSTOMER_SETTINGS = (
     "leads.settings.edit", "opportunities.pipeline.edit", "service.agreement.edit",
 )
 
+COMMISSION_ADMIN = ("salesadmin.commission.calculate", "salesadmin.commission.review",
+                    "salesadmin.commission.lock", "salesadmin.commissionrule.manage")
+
 SALES_MODULES = (
     "customers", "contacts", "opportunities", "leads", "competitors", "service", "churn", "contracts", "followups",
     "pool", "calendar", "marketing", "sales", "salesadmin",
@@ -79,7 +82,9 @@ DEFAULT_ROLES = [
             "identity.user.view",
             "identity.department.view",
         ),
-        denies=CUSTOMER_SETTINGS,
+        # Commissions (SADM-4): supervisors read their subtree's; administrators set the rules,
+        # calculate, review and lock the company's month.
+        denies=(*CUSTOMER_SETTINGS, *COMMISSION_ADMIN),
     ),
     DefaultRole(
         code="manager",

@@ -107,3 +107,5 @@ def load(log) -> None:
 
 
 register_demo(DemoLoader(key="salesadmin", load=load, order=60))
+
+from crm.salesadmin import commission_demo  # noqa: E402, F401  (commissions register their own loader)

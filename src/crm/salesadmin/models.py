@@ -172,3 +172,14 @@ class ExpenseLine(models.Model):
         verbose_name_plural = _("expense lines")
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="expenseline_amount_positive")]
         indexes = [models.Index(fields=["spent_on"], name="expenseline_date_idx")]
+
+
+# Commissions 提成 (SADM-4) live in their own module; imported here so Django sees them as this app's.
+from crm.salesadmin.commission_models import (  # noqa: E402, F401
+    CommissionBasis,
+    CommissionLine,
+    CommissionMonth,
+    CommissionRule,
+    LineKind,
+    MonthStatus,
+)

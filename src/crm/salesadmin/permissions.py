@@ -13,6 +13,8 @@ from crm.core.navigation import MenuItem, register_item, register_menu_section
 TARGET = "salesadmin.target"
 REPORT = "salesadmin.report"
 CLAIM = "salesadmin.claim"
+COMMISSION = "salesadmin.commission"
+COMMISSION_RULE = "salesadmin.commissionrule"
 
 register(
     Resource(
@@ -45,8 +47,32 @@ register(
     )
 )
 
+# Commissions 提成 (SADM-4): a line belongs to its salesperson, so a supervisor reads the subtree's.
+register(
+    Resource(
+        code=COMMISSION,
+        label=_("Commissions"),
+        model="salesadmin.CommissionLine",
+        actions=("view", "calculate", "review", "lock", "export"),
+        owner_fields=("user",),
+        handover_fields=(),  # earned by the person: never moved to a successor
+        action_labels={"calculate": _("Calculate commissions and add adjustments"),
+                       "review": _("Mark a commission month reviewed"), "lock": _("Lock a commission month")},
+    )
+)
+register(
+    Resource(
+        code=COMMISSION_RULE,
+        label=_("Commission rules"),
+        model="salesadmin.CommissionRule",
+        actions=("view", "manage"),
+        action_labels={"manage": _("Manage commission rules")},
+    )
+)
+
 register_menu_section("admin", _("Sales administration"), 35)
 register_item("admin", MenuItem(_("Sales targets"), "salesadmin:targets", "bullseye", f"{TARGET}.view", 10))
 register_item("admin", MenuItem(_("Work reports"), "salesadmin:reports", "journal-text", f"{REPORT}.view", 20))
 register_item("admin", MenuItem(_("Expense claims"), "salesadmin:claims", "wallet2", f"{CLAIM}.view", 30))
 register_item("admin", MenuItem(_("Expense statistics"), "salesadmin:claim_stats", "bar-chart", f"{CLAIM}.view", 40))
+register_item("admin", MenuItem(_("Commissions"), "salesadmin:commissions", "cash-coin", f"{COMMISSION}.view", 50))

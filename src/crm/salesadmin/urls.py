@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.salesadmin.views import claims, reports, targets
+from crm.salesadmin.views import claims, commissions, reports, targets
 
 app_name = "salesadmin"
 
@@ -21,4 +21,15 @@ urlpatterns = [
     path("claims/<int:pk>/delete/", claims.claim_delete, name="claim_delete"),
     path("claims/<int:pk>/paid/", claims.claim_pay, name="claim_pay"),
     path("claim-lines/<int:pk>/receipt/", claims.line_receipt, name="line_receipt"),
+    # Commissions 提成 (SADM-4)
+    path("commissions/", commissions.commission_month, name="commissions"),
+    path("commissions/rules/", commissions.commission_rules, name="commission_rules"),
+    path("commissions/rules/new/", commissions.commission_rule_create, name="commission_rule_create"),
+    path("commissions/rules/<int:pk>/", commissions.commission_rule_edit, name="commission_rule_edit"),
+    path("commissions/lines/<int:pk>/", commissions.commission_line, name="commission_line"),
+    path("commissions/lines/<int:pk>/delete/", commissions.commission_line_delete, name="commission_line_delete"),
+    path("commissions/<str:month_text>/calculate/", commissions.commission_calculate, name="commission_calculate"),
+    path("commissions/<str:month_text>/review/", commissions.commission_review, name="commission_review"),
+    path("commissions/<str:month_text>/lock/", commissions.commission_lock, name="commission_lock"),
+    path("commissions/<str:month_text>/adjust/", commissions.commission_adjust, name="commission_adjust"),
 ]

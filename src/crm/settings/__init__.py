@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentMethodEnum": "crm.sales.models.PaymentMethod",
         "TaxRateEnum": "crm.sales.models.TAX_RATES",
         "WorkReportKindEnum": "crm.salesadmin.models.ReportKind",
+        "CommissionMonthStatusEnum": "crm.salesadmin.commission_models.MonthStatus",
+        "CommissionLineKindEnum": "crm.salesadmin.commission_models.LineKind",
     },
 }
 

@@ -3,13 +3,16 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from crm.salesadmin.api import views
+from crm.salesadmin.api import commissions, views
 
 router = SimpleRouter()
 router.register("sales-targets", views.TargetViewSet, basename="sales-target")
 router.register("work-reports", views.ReportViewSet, basename="work-report")
 router.register("expense-claims", views.ClaimViewSet, basename="expense-claim")
 router.register("monthly-reviews", views.ReviewViewSet, basename="monthly-review")
+router.register("commission-rules", commissions.CommissionRuleViewSet, basename="commission-rule")
+router.register("commissions", commissions.CommissionMonthViewSet, basename="commission")
+router.register("commission-lines", commissions.CommissionLineViewSet, basename="commission-line")
 
 urlpatterns = [
     *router.urls,
