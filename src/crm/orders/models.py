@@ -196,7 +196,8 @@ class CustomerTotal(models.Model):
 
     ALL_YEARS = 0
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    # The unique (customer, year) index serves the customer's rows: no index of its own.
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField()
     total = models.DecimalField(max_digits=18, decimal_places=2)
     orders = models.PositiveIntegerField()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from crm.access.decorators import crm_view
 from crm.access.engine import access_for
-from crm.core.pagination import CappedPaginator
+from crm.core.pagination import CappedPaginator, ListPaginator
 from crm.reports import selectors
 from crm.reports.forms import ChurnForm, CompositionForm, ContributionForm, ServicesForm
 from crm.reports.permissions import CHURN, COMPOSITION, CONTRIBUTION, SERVICES
@@ -44,7 +44,7 @@ def contribution(request):
     ordering = filters.get("ordering") or selectors.DEFAULT_CONTRIBUTION_ORDERING
     customer, year = filters.get("customer", ""), filters.get("year")
     queryset = selectors.contribution(user=request.user, customer=customer, year=year, ordering=ordering)
-    page_obj = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page_obj.object_list)
     drill = "orders:history" if access_for(request.user).can("orders.order.view") else "customers:detail"
     for row in rows:

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField()),
                 ('total', models.DecimalField(decimal_places=2, max_digits=18)),
                 ('orders', models.PositiveIntegerField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
+                ('customer', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
             ],
             options={
                 'indexes': [models.Index(models.F('year'), models.OrderBy(models.F('total'), descending=True), models.F('customer'), name='order_total_rank_idx')],

@@ -91,7 +91,8 @@ def test_contribution_sorts_by_name_and_total_both_ways(report_data):
     by_total = [row["row_total"] for row in selectors.contribution(user=user, ordering="total")]
     assert by_total == sorted(by_total)
     by_name = [row["row_name"] for row in selectors.contribution(user=user, ordering="name")]
-    assert by_name == sorted(by_name)
+    pinyin = dict(Customer.objects.values_list("name", "name_pinyin"))
+    assert by_name == sorted(by_name, key=lambda name: pinyin[name])  # as the customer list sorts names
     assert [row["row_name"] for row in selectors.contribution(user=user, ordering="-name")] == by_name[::-1]
 
 
@@ -195,3 +196,36 @@ def test_the_benchmark_operations_run_the_reports_for_both_personas(report_data)
                 call()
     executive = Context().personas["executive"]
     assert executive == report_data.sales.executive.pk
+
+
+def test_contribution_pages_cross_from_positive_to_zero_to_negative_totals(sales):
+    """RPT-1 sorted by total reads a page from the part of the customers that holds it (positive
+    totals, none, negative): every window of every size equals the same window of the whole
+    ordering written out here, both ways, and the paginators page through it."""
+    from crm.core.pagination import CappedPaginator
+    from crm.customers.testing import make_customer
+    from crm.orders.testing import make_order, make_product
+
+    product = make_product()
+    for index, price in enumerate(["300", "100", "100", None, None, "-50", "0", "200", None, "-20"]):
+        customer = make_customer(manager=sales.manager, name=f"测试贡献客户{index}有限公司")
+        if price is not None:
+            make_order(customer, lines=[(product, "1", price)])
+    user = sales.executive
+    everyone = {c.pk: Decimal("0.00") for c in Customer.objects.all()}
+    for order in Order.objects.filter(status__in=(5, 6), customer__isnull=False):
+        everyone[order.customer_id] += order.total
+    for ordering, expected in (
+        ("-total", sorted(everyone.items(), key=lambda item: (-item[1], item[0]))),
+        ("total", sorted(everyone.items(), key=lambda item: (item[1], -item[0]))),
+    ):
+        rows = selectors.contribution(user=user, ordering=ordering)
+        assert [(row["row_id"], row["row_total"]) for row in rows] == expected
+        for size in (1, 2, 3, 4, 7):
+            for start in range(len(expected) + 2):
+                window = rows[start : start + size]
+                assert [(row["row_id"], row["row_total"]) for row in window] == expected[start : start + size]
+        pages = CappedPaginator(rows, 3)
+        assert pages.count == len(expected)
+        seen = [row["row_id"] for number in pages.page_range for row in pages.page(number).object_list]
+        assert seen == [pk for pk, _total in expected]
