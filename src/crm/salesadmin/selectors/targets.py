@@ -6,15 +6,18 @@ the actuals over the whole period."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from crm.access.engine import access_for
 from crm.core.errors import NotFound
 from crm.identity.models import Department, User
 from crm.salesadmin import figures
 from crm.salesadmin.models import Review, Target
-from crm.salesadmin.periods import Period
+from crm.salesadmin.periods import SPANS, Period
 from crm.salesadmin.permissions import TARGET
+
+SPAN_LABELS = {"month": _("This month"), "quarter": _("This quarter"), "year": _("This year")}
 
 
 @dataclass
@@ -114,3 +117,28 @@ def my_month(*, user, period: Period) -> Line:
     """The viewer's own target and actuals (the workbench panel)."""
     return Line(key=user.pk, name=str(user), target=_targets(period, "user_id", [user.pk]).get(user.pk, {}),
                 actual=figures.of_person(figures.TARGETED, period, user.pk))
+
+
+def team_progress(*, user, today) -> dict | None:
+    """The management dashboard's block: the targets of everyone the viewer reaches added up, against
+    their actuals, this month, quarter and year (the board's "People" sums for its whole scope). Two
+    queries and one per measure; None when nobody in reach has a target this year."""
+    spans = {key: span(today) for key, span in SPANS.items()}
+    people = people_in_scope(user).values("pk")
+    summed = Target.objects.filter(user__in=people, month__gte=spans["year"].start,
+                                   month__lte=spans["year"].end).aggregate(**{
+        f"{name}_{key}": Sum(key, filter=Q(month__gte=period.start, month__lte=period.end))
+        for name, period in spans.items() for key in figures.TARGETED})
+    if not any(summed.values()):
+        return None
+    actual = figures.totals(figures.TARGETED, spans, people)
+    periods = []
+    for name, period in spans.items():
+        line = Line(key=0, name=str(SPAN_LABELS[name]),
+                    target={key: figures.MEASURES[key].clean(summed[f"{name}_{key}"]) for key in figures.TARGETED},
+                    actual={key: actual[key][name] for key in figures.TARGETED})
+        measures = [{**cell, "label": str(cell["label"]), "money": figures.MEASURES[cell["key"]].money}
+                    for cell in line.cells]
+        periods.append({"key": name, "label": line.name, "start": period.start, "end": period.end,
+                        "measures": measures})
+    return {"periods": periods}
