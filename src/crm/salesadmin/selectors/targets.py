@@ -6,7 +6,8 @@ the actuals over the whole period."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Case, F, FloatField, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 
 from crm.access.engine import access_for
@@ -142,3 +143,26 @@ def team_progress(*, user, today) -> dict | None:
         periods.append({"key": name, "label": line.name, "start": period.start, "end": period.end,
                         "measures": measures})
     return {"periods": periods}
+
+
+def _actual(measure: figures.Measure, period: Period):
+    """A person's figure in the period, read beside their target row (a number, for spreadsheets)."""
+    inner = (measure.model._default_manager.filter(measure.only, **{measure.person: OuterRef("user")})
+             .filter(**period.lookup(measure.when, dates=measure.dates))
+             .order_by().values(measure.person).annotate(value=measure.value()).values("value"))
+    return Coalesce(Cast(Subquery(inner), FloatField()), 0.0)
+
+
+def target_rows(*, user, period: Period, department: Department | None = None):
+    """The board's people with a target, for its export: one row per salesperson (a dict) with the
+    period's targets added up (`<measure>_target`), the actuals (`<measure>_actual`) and the attainment
+    in percent (`<measure>_attainment`, empty without a target). Department targets are on the board only."""
+    people = people_in_scope(user, department).values("pk")
+    rows = (Target.objects.filter(user__in=people, month__gte=period.start, month__lte=period.end)
+            .values("user").annotate(name=F("user__name"), department_name=F("user__department__name"),
+                                     **{f"{key}_target": Cast(Sum(key), FloatField()) for key in figures.TARGETED},
+                                     **{f"{key}_actual": _actual(figures.MEASURES[key], period)
+                                        for key in figures.TARGETED}))
+    attainment = {f"{key}_attainment": Case(When(**{f"{key}_target__gt": 0}, then=Round(
+        F(f"{key}_actual") * 100.0 / F(f"{key}_target"), 1)), output_field=FloatField()) for key in figures.TARGETED}
+    return rows.annotate(**attainment).order_by("user__department__path", "user__name", "user")
