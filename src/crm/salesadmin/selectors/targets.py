@@ -123,9 +123,11 @@ def my_month(*, user, period: Period) -> Line:
 def team_progress(*, user, today) -> dict | None:
     """The management dashboard's block: the targets of everyone the viewer reaches added up, against
     their actuals, this month, quarter and year (the board's "People" sums for its whole scope). Two
-    queries and one per measure; None when nobody in reach has a target this year."""
+    queries and one per measure; None when nobody in reach has a target this year. The people are read
+    first and named by id (as on the board): a salesperson's own figures are then read through the
+    person's index, not through every record of the year."""
     spans = {key: span(today) for key, span in SPANS.items()}
-    people = people_in_scope(user).values("pk")
+    people = list(people_in_scope(user).values_list("pk", flat=True))
     summed = Target.objects.filter(user__in=people, month__gte=spans["year"].start,
                                    month__lte=spans["year"].end).aggregate(**{
         f"{name}_{key}": Sum(key, filter=Q(month__gte=period.start, month__lte=period.end))
