@@ -120,6 +120,11 @@ def my_month(*, user, period: Period) -> Line:
                 actual=figures.of_person(figures.TARGETED, period, user.pk))
 
 
+def _set(key: str, value):
+    """A target added up, None where nobody has one (shown as "—", no attainment)."""
+    return figures.MEASURES[key].clean(value) if value else None
+
+
 def team_progress(*, user, today) -> dict | None:
     """The management dashboard's block: the targets of everyone the viewer reaches added up, against
     their actuals, this month, quarter and year (the board's "People" sums for its whole scope). Two
@@ -138,7 +143,7 @@ def team_progress(*, user, today) -> dict | None:
     periods = []
     for name, period in spans.items():
         line = Line(key=0, name=str(SPAN_LABELS[name]),
-                    target={key: figures.MEASURES[key].clean(summed[f"{name}_{key}"]) for key in figures.TARGETED},
+                    target={key: _set(key, summed[f"{name}_{key}"]) for key in figures.TARGETED},
                     actual={key: actual[key][name] for key in figures.TARGETED})
         measures = [{**cell, "label": str(cell["label"]), "money": figures.MEASURES[cell["key"]].money}
                     for cell in line.cells]
