@@ -98,3 +98,10 @@ def test_export_needs_the_function(sales, make_user, org):
     agent = make_user("svc", role="service", department=org.sales1)
     with pytest.raises(PermissionDenied):
         service.export_now(actor=agent, record_type="expense-claims", fmt="csv")
+
+
+def test_the_targets_export_through_the_page(client, sales, targets):  # noqa: F811  (the fixture)
+    client.force_login(sales.supervisor)
+    answer = client.get(reverse("imports:export_new") + "?type=sales-targets&format=xlsx&month=2026-11")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert service.export_count(actor=sales.supervisor, record_type="sales-targets", params="month=2026-11") == 3
