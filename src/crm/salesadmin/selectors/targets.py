@@ -148,8 +148,8 @@ def team_progress(*, user, today) -> dict | None:
         line = Line(key=0, name=str(SPAN_LABELS[name]),
                     target={key: _set(key, summed[f"{name}_{key}"]) for key in figures.TARGETED},
                     actual={key: actual[key][name] for key in figures.TARGETED})
-        measures = [{**cell, "label": str(cell["label"]), "money": figures.MEASURES[cell["key"]].money}
-                    for cell in line.cells]
+        measures = [{**{k: v for k, v in cell.items() if k != "below"}, "label": str(cell["label"]),
+                     "money": figures.MEASURES[cell["key"]].money} for cell in line.cells]
         periods.append({"key": name, "label": line.name, "start": period.start, "end": period.end,
                         "measures": measures})
     return {"periods": periods}
