@@ -26,6 +26,7 @@ from bench import data, words
 from bench.contracts import generate_contracts, seed_numbers, wipe_contracts
 from bench.orders import generate_orders, wipe_orders
 from bench.sales import generate_sales, wipe_sales
+from bench.salesadmin import generate_salesadmin, wipe_salesadmin
 from bench.service import generate_services, wipe_services
 
 SCALE_CUSTOMERS = 1_000_000
@@ -238,6 +239,7 @@ def wipe(log) -> None:
     wipe_sales(log)  # opportunities, leads and services refer to the customers
     wipe_services(log)
     wipe_orders(log)
+    wipe_salesadmin(log)  # a claim protects its claimant (a benchmark user)
     customer_tables = [m._meta.db_table for m in _customer_models()]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -550,6 +552,7 @@ def generate(options: Options, log=print) -> Result:
     if executive is not None:  # the executive persona's inbox (bench.context)
         sales.update(generate_contracts(customers=customers, today=today, approver=executive.pk, log=log))
         seed_numbers(customers)
+    sales.update(generate_salesadmin(seed=options.seed, today=today, log=log))
     seconds["sales"] = time.monotonic() - started
     started = time.monotonic()
     analyze(connection, [*tables, *SALES_TABLES], vacuum=rebuild)

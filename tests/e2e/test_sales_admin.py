@@ -4,15 +4,19 @@ scores it; an expense claim above 5,000 CNY goes through two approvers and is ma
 statistics chart it. Screenshots at 1366 and 390 width in /tmp/shots/."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from crm.approvals.flows import flow_save
 from crm.dictionary.models import DictionaryItem
 from crm.dictionary.seeding import seed_items
 from crm.salesadmin.models import ClaimStatus, ExpenseClaim, Review, Target, WorkReport
+from crm.salesadmin.services.claims import claim_create
+from crm.salesadmin.services.targets import target_set
 from crm.testing import make_user, screenshots
 
 
@@ -146,3 +150,40 @@ def test_an_expense_claim_through_two_approvers(org, login, page, live_server, t
     expect(page.get_by_test_id("stats-total")).to_contain_text("6,200.00")
     expect(page.get_by_test_id("stats-chart").locator("canvas")).to_have_count(1)
     screenshots(page, "salesadmin-stats")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_shows_the_team_targets_and_the_claims_export(org, login, page, live_server):
+    """The supervisor's dashboard shows the team's targets against actuals (this month, quarter, year);
+    the claims list exports what the supervisor may see, with the list's filter."""
+    _executive, supervisor, manager = _people(org)
+    shenzhen = make_user("mgr_sz", role="manager", department=org.sales2, name="陈静")
+    seed_items(DictionaryItem)
+    this_month = timezone.localdate().replace(day=1)
+    target_set(actor=supervisor, month=this_month, user=manager,
+               data={"won_amount": "300000", "received": "200000", "new_customers": 5, "followups": 40})
+    travel = DictionaryItem.objects.filter(category="expense_type").order_by("sort_order", "id").first()
+    for who, title in ((manager, "客户拜访差旅"), (shenzhen, "深圳展会")):
+        claim_create(actor=who, data={"title": title}, lines=[
+            {"expense_type": travel, "amount": "860.50", "spent_on": timezone.localdate(), "description": "高铁"}])
+
+    login("sup")
+    page.get_by_role("link", name="管理驾驶舱").first.click()
+    block = page.get_by_test_id("dashboard-targets")
+    expect(block).to_contain_text("任务完成情况")
+    expect(block).to_contain_text("本季度")
+    won = block.locator("[data-testid=dashboard-target][data-period=month][data-measure=won_amount]")
+    expect(won).to_contain_text("300,000")
+    expect(won.get_by_test_id("attainment")).to_have_text("0.0%")
+    screenshots(page, "salesadmin-dashboard")
+
+    page.get_by_role("link", name="费用报销").first.click()
+    page.get_by_role("link", name="草稿").click()
+    with page.expect_download() as caught:
+        page.get_by_test_id("claim-export").click()
+        page.get_by_role("link", name="Excel (.xlsx)").first.click()
+    rows = [list(row) for row in load_workbook(io.BytesIO(caught.value.path().read_bytes())).active.iter_rows(
+        values_only=True)]
+    assert rows[0][:3] == ["编号", "标题", "报销人"]
+    assert [row[1:3] for row in rows[1:]] == [["客户拜访差旅", "刘洋"]]  # not Shenzhen's claim

@@ -97,6 +97,7 @@ DEFAULT_ROLES = [
             *(f"{module}.*.edit" for module in SALES_MODULES),
             "opportunities.*.delete",
             "salesadmin.claim.delete",  # their own draft expense claims
+            "salesadmin.*.export",  # their own targets, reports and claims as Excel or CSV
             "opportunities.*.develop",
             "opportunities.*.share",
             "leads.*.claim",

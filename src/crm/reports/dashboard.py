@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from crm.access.engine import access_for
+from crm.core import extensions
 from crm.reports import work
 from crm.reports.periods import Compared, dashboard_periods
 
@@ -57,3 +59,16 @@ def dashboard(*, user, today=None) -> list[Card]:
         ]
         cards.append(Card(compared.key, PERIOD_LABELS[compared.key], compared, figures))
     return cards
+
+
+def blocks(*, user, today=None) -> list[tuple[extensions.DashboardBlock, dict]]:
+    """(block, its data) for each block other apps add (crm.core.extensions), shown to this user."""
+    access = access_for(user)
+    shown = []
+    for block in extensions.dashboard_blocks():
+        if block.permission is not None and not access.can(block.permission):
+            continue
+        data = block.context(user, today)
+        if data is not None:
+            shown.append((block, data))
+    return shown

@@ -192,6 +192,7 @@ def dashboard(request):
     steps = _steps(request.user, pipeline, year)
     context = {
         "cards": figures.dashboard(user=request.user),
+        "blocks": figures.blocks(user=request.user),
         "chart": _funnel_chart(steps) if any(step.reached for step in steps) else {},
         "steps": steps,
         "pipeline": pipeline,

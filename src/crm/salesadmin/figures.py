@@ -35,7 +35,7 @@ class Measure:
     model: type[Model]
     when: str
     person: str
-    value: Callable  # () -> aggregate expression
+    value: Callable  # (filter=None) -> aggregate expression
     only: Q = field(default_factory=Q)
     dates: bool = False  # `when` is a date, not a timestamp
     money: bool = False
@@ -53,17 +53,19 @@ class Measure:
 MEASURES = {
     m.key: m
     for m in (
-        Measure("won_amount", _("Won amount"), Opportunity, "closed_at", "owner", lambda: Sum("expected_amount"),
+        Measure("won_amount", _("Won amount"), Opportunity, "closed_at", "owner",
+                lambda **kw: Sum("expected_amount", **kw),
                 only=Q(status=OpportunityStatus.WON), money=True),
-        Measure("received", _("Payments received"), Receipt, "received_on", "contract__owner", lambda: Sum("amount"),
+        Measure("received", _("Payments received"), Receipt, "received_on", "contract__owner",
+                lambda **kw: Sum("amount", **kw),
                 only=Q(status=ReceiptStatus.CONFIRMED), dates=True, money=True),
-        Measure("new_customers", _("New customers"), Customer, "created_at", "manager", lambda: Count("id")),
+        Measure("new_customers", _("New customers"), Customer, "created_at", "manager", lambda **kw: Count("id", **kw)),
         Measure("followups", pgettext_lazy("a count", "Follow-ups"), FollowUp, "followed_at", "created_by",
-                lambda: Count("id")),
+                lambda **kw: Count("id", **kw)),
         Measure("customers_contacted", _("Customers contacted"), FollowUp, "followed_at", "created_by",
-                lambda: Count("customer_id", distinct=True)),
+                lambda **kw: Count("customer_id", distinct=True, **kw)),
         Measure("new_opportunities", _("New opportunities"), Opportunity, "created_at", "created_by",
-                lambda: Count("id")),
+                lambda **kw: Count("id", **kw)),
     )
 }
 TARGETED = ("won_amount", "received", "new_customers", "followups")
@@ -98,3 +100,21 @@ def summed(found: dict[str, dict[int, object]], user_ids: Iterable[int]) -> dict
     ids = list(user_ids)
     return {key: sum((values.get(uid, MEASURES[key].zero()) for uid in ids), MEASURES[key].zero())
             for key, values in found.items()}
+
+
+def totals(keys: Iterable[str], periods: dict[str, Period], people) -> dict[str, dict[str, object]]:
+    """{measure key: {period name: value}} for a group of people taken together (a queryset of users
+    or a list of ids): one query per measure over the widest period, a filtered aggregate per period."""
+    low = min(p.start for p in periods.values())
+    high = max(p.end for p in periods.values())
+    found = {}
+    for key in keys:
+        measure = MEASURES[key]
+        row = (
+            measure.model._default_manager.filter(measure.only, **{f"{measure.person}__in": people})
+            .filter(**Period(low, high).lookup(measure.when, dates=measure.dates))
+            .aggregate(**{name: measure.value(filter=Q(**period.lookup(measure.when, dates=measure.dates)))
+                          for name, period in periods.items()})
+        )
+        found[key] = {name: measure.clean(value) for name, value in row.items()}
+    return found

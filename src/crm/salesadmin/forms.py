@@ -1,12 +1,15 @@
 """Forms of sales administration: shape only; the services decide and save."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crm.core.forms import BootstrapMixin
 from crm.dictionary.models import DictionaryItem
 from crm.salesadmin.models import ReportKind
+from crm.salesadmin.periods import SPANS as PERIOD_SPANS
+from crm.salesadmin.periods import Period
 
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,8 +34,17 @@ class PeriodForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.departments = list(departments)
         self.fields["department"].choices = [("", _("All I may see")),
                                              *[(d.pk, "　" * (d.path.count("/") - 2) + d.name) for d in departments]]
+
+    def chosen(self) -> tuple[str, Period, object]:
+        """(span, period, department or None) as chosen, this month where the choice is missing or wrong:
+        the board and its export read the same."""
+        data = self.cleaned_data if self.is_valid() else {}
+        span = data.get("span") or "month"
+        period = PERIOD_SPANS[span](data.get("month") or timezone.localdate())
+        return span, period, next((d for d in self.departments if d.pk == data.get("department")), None)
 
 
 class TargetForm(BootstrapMixin, forms.Form):

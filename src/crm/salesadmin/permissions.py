@@ -21,7 +21,7 @@ register(
         code=TARGET,
         label=_("Sales targets"),
         model="salesadmin.Target",
-        actions=("view", "edit", "review"),
+        actions=("view", "edit", "review", "export"),
         owner_fields=("user",),
         action_labels={"edit": _("Set sales targets"), "review": _("Score salespeople's months")},
     )
@@ -31,7 +31,7 @@ register(
         code=REPORT,
         label=_("Work reports"),
         model="salesadmin.WorkReport",
-        actions=("view", "create", "review"),
+        actions=("view", "create", "review", "export"),
         owner_fields=("author",),
         action_labels={"review": _("Comment and score work reports")},
     )
@@ -41,7 +41,7 @@ register(
         code=CLAIM,
         label=_("Expense claims"),
         model="salesadmin.ExpenseClaim",
-        actions=("view", "create", "edit", "delete", "pay"),
+        actions=("view", "create", "edit", "delete", "pay", "export"),
         owner_fields=("claimant",),
         action_labels={"pay": _("Mark expense claims paid")},
     )

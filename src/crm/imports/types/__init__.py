@@ -11,5 +11,6 @@ from crm.imports.types import (  # noqa: F401  (registrations)
     opportunities,
     reports,
     sales,
+    salesadmin,
     services,
 )

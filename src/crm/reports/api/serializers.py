@@ -1,6 +1,9 @@
 """The reports in the API: their query parameters (checked: bad input is a 400 naming the field)
 and their answers."""
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -250,7 +253,17 @@ class CardSerializer(serializers.Serializer):
     figures = FigureSerializer(many=True)
 
 
+class BlockField(serializers.JSONField):
+    """A block's data as JSON the API's way: decimals (money) as strings, dates as YYYY-MM-DD."""
+
+    def to_representation(self, value):
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
 class DashboardSerializer(serializers.Serializer):
     cards = CardSerializer(many=True)
+    blocks = serializers.DictField(
+        child=BlockField(), help_text="Blocks other apps add to the dashboard, by key (money as strings)."
+    )
     funnel = StepSerializer(many=True)
     leaderboards = LeaderboardsSerializer()

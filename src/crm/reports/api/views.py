@@ -203,7 +203,9 @@ class DashboardViewSet(CrmViewSet):
     @extend_schema(
         summary="Management dashboard (管理驾驶舱)",
         description="Your team's figures for today, this week, this month and this year against the same stretch "
-        "of the period before; this month's leaders; this year's funnel of the default pipeline.",
+        "of the period before; this month's leaders; this year's funnel of the default pipeline; `blocks`: what "
+        "other apps add, by key (`salesadmin.targets`: the team's targets against actuals this month, quarter "
+        "and year).",
         responses={200: s.DashboardSerializer, **ERRORS},
     )
     def report(self, request):
@@ -212,6 +214,7 @@ class DashboardViewSet(CrmViewSet):
         year = periods.this_year()
         data = {
             "cards": dashboard.dashboard(user=user),
+            "blocks": {block.key: data for block, data in dashboard.blocks(user=user)},
             "funnel": funnel.funnel(user=user, pipeline=pipeline, period=year) if pipeline else [],
             "leaderboards": _leaderboards(user, periods.this_month()),
         }

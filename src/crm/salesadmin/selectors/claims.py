@@ -16,6 +16,12 @@ from crm.salesadmin.permissions import CLAIM
 STATUS_FILTERS = ("draft", "in_approval", "approved", "unpaid", "paid")
 
 
+def claim_filters(params) -> dict:
+    """The list's status filter from its query string (the page and its exports)."""
+    status = (params or {}).get("status")
+    return {"status": status if status in STATUS_FILTERS else ""}
+
+
 def claim_list(*, user, status: str = ""):
     queryset = access_for(user).scoped(CLAIM, ExpenseClaim.objects.select_related("claimant", "claimant__department"))
     if status == "unpaid":

@@ -2,10 +2,17 @@
 
 from crm.access.engine import access_for
 from crm.core.errors import NotFound
-from crm.salesadmin.models import ReportStatus, WorkReport
+from crm.salesadmin.models import ReportKind, ReportStatus, WorkReport
 from crm.salesadmin.permissions import REPORT
 
 TABS = ("mine", "team", "to_review")
+
+
+def report_filters(params) -> dict:
+    """The list's tab and kind from its query string (the page and its export), the default where wrong."""
+    params = params or {}
+    return {"tab": params.get("tab") if params.get("tab") in TABS else "mine",
+            "kind": params.get("kind") if params.get("kind") in ReportKind.values else ""}
 
 
 def report_list(*, user, tab: str = "mine", kind: str = ""):

@@ -5,16 +5,23 @@ the actuals over the whole period."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
-from django.db.models import Sum
+from django.db.models import F, FloatField, Q, Sum
+from django.db.models.functions import Cast
+from django.db.models.query import ValuesIterable
+from django.utils.translation import gettext_lazy as _
 
 from crm.access.engine import access_for
 from crm.core.errors import NotFound
 from crm.identity.models import Department, User
 from crm.salesadmin import figures
 from crm.salesadmin.models import Review, Target
-from crm.salesadmin.periods import Period
+from crm.salesadmin.periods import SPANS, Period
 from crm.salesadmin.permissions import TARGET
+
+CHUNK = 2000
+SPAN_LABELS = {"month": _("This month"), "quarter": _("This quarter"), "year": _("This year")}
 
 
 @dataclass
@@ -114,3 +121,68 @@ def my_month(*, user, period: Period) -> Line:
     """The viewer's own target and actuals (the workbench panel)."""
     return Line(key=user.pk, name=str(user), target=_targets(period, "user_id", [user.pk]).get(user.pk, {}),
                 actual=figures.of_person(figures.TARGETED, period, user.pk))
+
+
+def _set(key: str, value):
+    """A target added up, None where nobody has one (shown as "—", no attainment)."""
+    return figures.MEASURES[key].clean(value) if value else None
+
+
+def team_progress(*, user, today) -> dict | None:
+    """The management dashboard's block: the targets of everyone the viewer reaches added up, against
+    their actuals, this month, quarter and year (the board's "People" sums for its whole scope). Two
+    queries and one per measure; None when nobody in reach has a target this year. The people are read
+    first and named by id (as on the board): a salesperson's own figures are then read through the
+    person's index, not through every record of the year."""
+    spans = {key: span(today) for key, span in SPANS.items()}
+    people = list(people_in_scope(user).values_list("pk", flat=True))
+    summed = Target.objects.filter(user__in=people, month__gte=spans["year"].start,
+                                   month__lte=spans["year"].end).aggregate(**{
+        f"{name}_{key}": Sum(key, filter=Q(month__gte=period.start, month__lte=period.end))
+        for name, period in spans.items() for key in figures.TARGETED})
+    if not any(summed.values()):
+        return None
+    actual = figures.totals(figures.TARGETED, spans, people)
+    periods = []
+    for name, period in spans.items():
+        line = Line(key=0, name=str(SPAN_LABELS[name]),
+                    target={key: _set(key, summed[f"{name}_{key}"]) for key in figures.TARGETED},
+                    actual={key: actual[key][name] for key in figures.TARGETED})
+        measures = [{**{k: v for k, v in cell.items() if k != "below"}, "label": str(cell["label"]),
+                     "money": figures.MEASURES[cell["key"]].money} for cell in line.cells]
+        periods.append({"key": name, "label": line.name, "start": period.start, "end": period.end,
+                        "measures": measures})
+    return {"periods": periods}
+
+
+def _with_actuals(period: Period) -> type[ValuesIterable]:
+    """How target rows are read: a chunk at a time, each chunk's actuals counted in one grouped query
+    per measure (figures.by_person, as on the board), not a correlated sub-query per row."""
+
+    class TargetRows(ValuesIterable):
+        def __iter__(self):
+            rows = super().__iter__()
+            while chunk := list(islice(rows, CHUNK)):
+                found = figures.by_person(figures.TARGETED, period, [row["user"] for row in chunk])
+                for row in chunk:
+                    for key in figures.TARGETED:
+                        actual = found[key].get(row["user"], figures.MEASURES[key].zero())
+                        attainment = percent(actual, row[f"{key}_target"])
+                        row[f"{key}_actual"] = float(actual)  # numbers in a spreadsheet, to sum and sort
+                        row[f"{key}_attainment"] = None if attainment is None else float(attainment)
+                    yield row
+
+    return TargetRows
+
+
+def target_rows(*, user, period: Period, department: Department | None = None):
+    """The board's people with a target, for its export: one row per salesperson (a dict) with the
+    period's targets added up (`<measure>_target`), the actuals (`<measure>_actual`) and the attainment
+    in percent (`<measure>_attainment`, empty without a target). Department targets are on the board only."""
+    people = people_in_scope(user, department).values("pk")
+    rows = (Target.objects.filter(user__in=people, month__gte=period.start, month__lte=period.end)
+            .values("user").annotate(name=F("user__name"), department_name=F("user__department__name"),
+                                     **{f"{key}_target": Cast(Sum(key), FloatField()) for key in figures.TARGETED})
+            .order_by("user__department__path", "user__name", "user"))
+    rows._iterable_class = _with_actuals(period)  # kept by the filters the export adds (its scope)
+    return rows

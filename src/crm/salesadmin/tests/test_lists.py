@@ -46,3 +46,18 @@ def test_the_workbench_shows_my_targets(client, sales):
                data={"won_amount": "100000", "followups": 10})
     page = client.get(reverse("console:home")).content.decode()
     assert "panel-my-targets" in page and "100,000" in page
+
+
+def test_the_targets_board_and_the_dashboard_do_not_grow(client, sales, org, make_user):
+    """The board's page and the management dashboard with its targets block, whatever the team's size."""
+    month = timezone.localdate().replace(day=1)
+    target_set(actor=sales.supervisor, month=month, user=sales.manager, data={"won_amount": "1000", "followups": 3})
+    client.force_login(sales.supervisor)
+    urls = [reverse("salesadmin:targets"), reverse("salesadmin:targets") + "?span=year",
+            reverse("reports:dashboard")]
+    [_count(client, url) for url in urls]  # caches warm
+    before = [_count(client, url) for url in urls]
+    for index in range(4):
+        person = make_user(f"more{index}", role="manager", department=org.sales1)
+        target_set(actor=sales.supervisor, month=month, user=person, data={"won_amount": "500", "followups": 2})
+    assert [_count(client, url) for url in urls] == before

@@ -31,10 +31,11 @@ PICK_LIMIT = 200
 
 @crm_view(f"{CLAIM}.view")
 def claim_index(request):
-    status = request.GET.get("status") if request.GET.get("status") in selectors.STATUS_FILTERS else ""
-    page_obj = CappedPaginator(selectors.claim_list(user=request.user, status=status), PAGE_SIZE).get_page(
+    filters = selectors.claim_filters(request.GET)
+    page_obj = CappedPaginator(selectors.claim_list(user=request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    context = {"page_obj": page_obj, "status": status, "may_create": access_for(request.user).can(f"{CLAIM}.create"),
+    context = {"page_obj": page_obj, **filters, "may_create": access_for(request.user).can(f"{CLAIM}.create"),
+               "may_export": access_for(request.user).can(f"{CLAIM}.export"),
                "filters": [("", _("All")), ("draft", ClaimStatus.DRAFT.label),
                            ("in_approval", ClaimStatus.IN_APPROVAL.label), ("unpaid", _("Approved, unpaid")),
                            ("paid", pgettext("claim", "Paid"))]}

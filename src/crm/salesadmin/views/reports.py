@@ -15,7 +15,7 @@ from crm.salesadmin import figures
 from crm.salesadmin.forms import ReportForm, ReportTextForm, ReviewForm
 from crm.salesadmin.models import ReportKind, ReportStatus
 from crm.salesadmin.permissions import REPORT
-from crm.salesadmin.selectors.reports import TABS, report_get, report_list
+from crm.salesadmin.selectors.reports import report_filters, report_get, report_list
 from crm.salesadmin.services import reports as services
 
 PAGE_SIZE = 20
@@ -23,13 +23,13 @@ PAGE_SIZE = 20
 
 @crm_view(f"{REPORT}.view")
 def report_index(request):
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "mine"
-    kind = request.GET.get("kind") if request.GET.get("kind") in ReportKind.values else ""
-    page_obj = CappedPaginator(report_list(user=request.user, tab=tab, kind=kind), PAGE_SIZE).get_page(
+    filters = report_filters(request.GET)
+    page_obj = CappedPaginator(report_list(user=request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    context = {"page_obj": page_obj, "tab": tab, "kind": kind, "kinds": ReportKind.choices,
+    context = {"page_obj": page_obj, **filters, "kinds": ReportKind.choices,
                "may_write": access_for(request.user).can(f"{REPORT}.create"),
-               "may_review": access_for(request.user).can(f"{REPORT}.review")}
+               "may_review": access_for(request.user).can(f"{REPORT}.review"),
+               "may_export": access_for(request.user).can(f"{REPORT}.export")}
     return render(request, "salesadmin/reports.html", context)
 
 

@@ -12,7 +12,7 @@ from crm.core.errors import NotFound
 from crm.core.views.flows import dialog
 from crm.salesadmin.forms import MonthField, PeriodForm, ReviewForm, TargetForm
 from crm.salesadmin.models import Review
-from crm.salesadmin.periods import SPANS, month
+from crm.salesadmin.periods import month
 from crm.salesadmin.permissions import TARGET
 from crm.salesadmin.selectors import targets as selectors
 from crm.salesadmin.services.targets import review_save, target_set
@@ -22,11 +22,7 @@ from crm.salesadmin.services.targets import review_save, target_set
 def target_board(request):
     departments = list(selectors.departments_in_scope(request.user).order_by("path"))
     form = PeriodForm(request.GET or None, departments=departments)
-    data = form.cleaned_data if form.is_valid() else {}
-    span = data.get("span") or "month"
-    day = data.get("month") or timezone.localdate()
-    period = SPANS[span](day)
-    department = next((d for d in departments if d.pk == data.get("department")), None)
+    span, period, department = form.chosen()
     access = access_for(request.user)
     context = {
         "form": form,
@@ -34,6 +30,7 @@ def target_board(request):
         "span": span,
         "board": selectors.board(user=request.user, period=period, department=department),
         "may_set": access.can(f"{TARGET}.edit"),
+        "may_export": access.can(f"{TARGET}.export"),
         "may_review": access.can(f"{TARGET}.review") and span == "month",
         "month": period.start.strftime("%Y-%m"),
     }
