@@ -97,7 +97,8 @@ DEFAULT_ROLES = [
             *(f"{module}.*.edit" for module in SALES_MODULES),
             "opportunities.*.delete",
             "salesadmin.claim.delete",  # their own draft expense claims
-            "salesadmin.*.export",  # their own targets, reports and claims as Excel or CSV
+            "salesadmin.target.export", "salesadmin.report.export",  # their own targets and reports as Excel
+            "salesadmin.claim.export",  # and claims (not commission lines: those they read on the page)
             "opportunities.*.develop",
             "opportunities.*.share",
             "leads.*.claim",
