@@ -26,7 +26,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -181,13 +181,18 @@ def contribution(*, user, customer: str = "", year: int | None = None, ordering:
     shipped and paid orders (of `year`, or of all years), sorted by `ordering` (a key of
     CONTRIBUTION_ORDERINGS). Rows are dicts: `row_id`, `row_name`, `row_number`, `row_total`."""
     key = ordering if ordering in CONTRIBUTION_ORDERINGS else DEFAULT_CONTRIBUTION_ORDERING
-    if key in ("-total", "total") and _many(contribution_customers(user=user)):  # the scope, not the name
+    many = _many(contribution_customers(user=user))  # the scope, not the name
+    if key in ("-total", "total") and many:
         return _ranked(user=user, customer=customer, year=year, descending=key == "-total")
-    # By name: a page of customers from the name index, each total one index read. By total for a
-    # narrow scope: every customer's total read so (one index read each), then sorted.
-    return contribution_table(user=user, customer=customer, year=year, ordering=key).values(
-        row_id=F("id"), row_name=F("name"), row_number=F("number"), row_total=F("total")
-    )
+    # By name: a page of customers from the pinyin index, each total one index read. For a narrow
+    # scope: every customer's total read so (one index read each), then sorted.
+    rows = contribution_table(user=user, customer=customer, year=year, ordering=key)
+    if key in ("name", "-name") and not many:
+        # A salesperson's few thousand customers sort faster than the pinyin index of a million is
+        # walked to find theirs (230 → 30 ms at scale 1): an order no index serves.
+        pinyin = Lower("name_pinyin")
+        rows = rows.order_by(pinyin.asc(), "id") if key == "name" else rows.order_by(pinyin.desc(), "-id")
+    return rows.values(row_id=F("id"), row_name=F("name"), row_number=F("number"), row_total=F("total"))
 
 
 def contribution_table(*, user, customer: str = "", year: int | None = None, ordering: str = "") -> QuerySet:
