@@ -51,6 +51,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def _bounded_count(self) -> int:
         # Without the ORDER BY: counting in index order would read the whole sort.
+        bounded = getattr(self.object_list, "bounded_count", None)
+        if bounded is not None:  # a sequence that counts itself up to a limit (reports.selectors.RankedRows)
+            return bounded(self.cap + 1)
         if not hasattr(self.object_list, "order_by"):  # a list computed in memory
             return len(self.object_list)
         return self.object_list.order_by()[: self.cap + 1].count()

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.access.engine import access_for
 from crm.churn.models import ChurnWarning, WarningState
-from crm.core.pagination import COUNT_CAP, ListPaginator
+from crm.core.pagination import COUNT_CAP
 from crm.customers import search
 from crm.customers.models import Customer
 from crm.customers.models.customer import RATING_CHOICES
@@ -115,14 +115,13 @@ class RankedRows:
     of rows whatever the number of customers. Rows are dicts (`row_id`, `row_name`, `row_number`,
     `row_total`); ties go by id, ascending with the larger total (so the index serves both ways)."""
 
-    cap = ListPaginator.cap  # the count stops here (ADR 0012): page with a ListPaginator
-
     def __init__(self, parts: list[QuerySet], customers: QuerySet):
         self.parts, self.customers = parts, customers
 
-    def __len__(self) -> int:
-        # Every customer in scope is a row; counted up to one past the paginator's cap.
-        return self.customers.order_by()[: self.cap + 1].count()
+    def bounded_count(self, limit: int) -> int:
+        """How many rows, counted up to `limit` (the paginators' capped count, ADR 0012): every
+        customer in scope is a row."""
+        return self.customers.order_by()[:limit].count()
 
     def __iter__(self):
         for part in self.parts:
