@@ -27,6 +27,7 @@ from django.utils.translation import pgettext_lazy
 
 from crm.access.engine import access_for
 from crm.customers.models import Customer, FollowUp
+from crm.customers.selectors import followup_tally
 from crm.identity.models import Department, User
 from crm.opportunities.models import Opportunity, OpportunityStatus, PlanItem
 from crm.reports.periods import Period
@@ -46,15 +47,19 @@ class Measure:
     only: Q = field(default_factory=Q)
     money: bool = False
     additive: bool = True  # False: a team's figure is not the sum of its people's (distinct customers)
+    # Counted from the follow-up tally when the viewer sees every record (ADR 0027):
+    # (start, end, people=, group=) -> {person, department or 0: value}.
+    tally: Callable | None = None
 
 
 MEASURES = (
     Measure("new_customers", _("New customers"), "customers.customer", Customer, "created_at", "manager",
             lambda **kw: Count("id", **kw)),
     Measure("followups", pgettext_lazy("a count", "Follow-ups"), "customers.followup", FollowUp, "followed_at",
-            "created_by", lambda **kw: Count("id", **kw)),
+            "created_by", lambda **kw: Count("id", **kw), tally=followup_tally.followups_counted),
     Measure("customers_contacted", _("Customers contacted"), "customers.followup", FollowUp, "followed_at",
-            "created_by", lambda **kw: Count("customer_id", distinct=True, **kw), additive=False),
+            "created_by", lambda **kw: Count("customer_id", distinct=True, **kw), additive=False,
+            tally=followup_tally.customers_contacted),
     Measure("plan_items_done", _("Plan items done"), "opportunities.planitem", PlanItem, "result_at",
             "opportunity__owner", lambda **kw: Count("id", **kw)),
     Measure("new_opportunities", _("New opportunities"), "opportunities.opportunity", Opportunity, "created_at",
@@ -96,12 +101,25 @@ def _records(measure: Measure, *, user, people: QuerySet | None) -> QuerySet:
     return access_for(user).scoped(measure.resource, queryset)
 
 
+def _tallied(measure: Measure, user) -> bool:
+    """Whether the measure is read from the follow-up tally: it has one, and the viewer sees every
+    record (the tally knows nothing of scopes; anyone seeing fewer counts from the records)."""
+    return measure.tally is not None and access_for(user).scope_filter(measure.resource) is None
+
+
+def _people_ids(people: QuerySet | None) -> QuerySet | None:
+    return None if people is None else people.values("pk")
+
+
 def grouped(measure: Measure, *, user, period: Period, group: str = DEFAULT_GROUP, team: int | None = None) -> dict:
     """{person id (or department id): value} for one measure: one GROUP BY."""
     if not access_for(user).can(f"{WORK}.view"):
         return {}
+    people = _people(user, team)
+    if _tallied(measure, user):
+        return measure.tally(period.start, period.end, people=_people_ids(people), group=group)
     column = measure.person if group == "person" else f"{measure.person}__department"
-    queryset = _records(measure, user=user, people=_people(user, team)).filter(**period.lookup(measure.when))
+    queryset = _records(measure, user=user, people=people).filter(**period.lookup(measure.when))
     rows = queryset.order_by().values_list(column).annotate(value=measure.value()).values_list(column, "value")
     return {key: value if value is not None else _zero(measure) for key, value in rows}
 
@@ -111,7 +129,10 @@ def total(measure: Measure, *, user, periods: list[Period], team: int | None = N
     aggregate per period (the dashboard's eight periods read each table once)."""
     if not access_for(user).can(f"{WORK}.view") or not periods:
         return [_zero(measure) for _period in periods]
-    queryset = _records(measure, user=user, people=_people(user, team))
+    people = _people(user, team)
+    if _tallied(measure, user):
+        return [measure.tally(p.start, p.end, people=_people_ids(people), group=None).get(0, 0) for p in periods]
+    queryset = _records(measure, user=user, people=people)
     start, end = min(p.start for p in periods), max(p.end for p in periods)
     queryset = queryset.filter(**Period(start, end).lookup(measure.when))
     found = queryset.aggregate(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crm.customers.models import Customer, FollowUp
+from crm.customers.selectors import followup_tally
 from crm.opportunities.models import Opportunity, OpportunityStatus
 from crm.sales.models import Receipt, ReceiptStatus
 from crm.salesadmin.periods import Period
@@ -39,6 +40,8 @@ class Measure:
     only: Q = field(default_factory=Q)
     dates: bool = False  # `when` is a date, not a timestamp
     money: bool = False
+    # Counted from the follow-up tally (ADR 0027): (start, end, people=, group=) -> {person or 0: value}.
+    tally: Callable | None = None
 
     def zero(self):
         return Decimal("0.00") if self.money else 0
@@ -61,9 +64,9 @@ MEASURES = {
                 only=Q(status=ReceiptStatus.CONFIRMED), dates=True, money=True),
         Measure("new_customers", _("New customers"), Customer, "created_at", "manager", lambda **kw: Count("id", **kw)),
         Measure("followups", pgettext_lazy("a count", "Follow-ups"), FollowUp, "followed_at", "created_by",
-                lambda **kw: Count("id", **kw)),
+                lambda **kw: Count("id", **kw), tally=followup_tally.followups_counted),
         Measure("customers_contacted", _("Customers contacted"), FollowUp, "followed_at", "created_by",
-                lambda **kw: Count("customer_id", distinct=True, **kw)),
+                lambda **kw: Count("customer_id", distinct=True, **kw), tally=followup_tally.customers_contacted),
         Measure("new_opportunities", _("New opportunities"), Opportunity, "created_at", "created_by",
                 lambda **kw: Count("id", **kw)),
     )
@@ -77,6 +80,9 @@ def by_person(keys: Iterable[str], period: Period, people) -> dict[str, dict[int
     found = {}
     for key in keys:
         measure = MEASURES[key]
+        if measure.tally is not None:
+            found[key] = measure.tally(period.start, period.end, people=people, group="person")
+            continue
         rows = (
             measure.model._default_manager.filter(measure.only, **{f"{measure.person}__in": people})
             .filter(**period.lookup(measure.when, dates=measure.dates))
@@ -110,6 +116,10 @@ def totals(keys: Iterable[str], periods: dict[str, Period], people) -> dict[str,
     found = {}
     for key in keys:
         measure = MEASURES[key]
+        if measure.tally is not None:
+            found[key] = {name: measure.tally(p.start, p.end, people=people, group=None).get(0, 0)
+                          for name, p in periods.items()}
+            continue
         row = (
             measure.model._default_manager.filter(measure.only, **{f"{measure.person}__in": people})
             .filter(**Period(low, high).lookup(measure.when, dates=measure.dates))

@@ -16,6 +16,7 @@ from crm.core.services import full_clean, model_update
 from crm.customers.models import Customer, EventKind, FollowUp, Interaction
 from crm.customers.permissions import FOLLOWUP, INTERACTION
 from crm.customers.services.events import event_record
+from crm.customers.services.followup_tally import followup_tally_added, followup_tally_refresh
 
 FOLLOWUP_FIELDS = ["contact", "method", "content", "result", "followed_at", "next_followup_on"]
 INTERACTION_FIELDS = ["occurred_on", "place", "summary", "detail", "notes"]
@@ -58,7 +59,8 @@ def followup_create(*, actor, customer: Customer, data: dict) -> FollowUp:
     # The actor may edit the customer (asked above) and is the creator: neither needs looking up.
     full_clean(followup, exclude=["customer", "created_by"])
     followup.save()
-    _refresh_followup_dates(customer)
+    _refresh_followup_dates(customer)  # locks the customer's row: the tally's writers take turns
+    followup_tally_added(followup)
     audit_create(actor=actor, instance=followup, fields=[*FOLLOWUP_FIELDS, "customer"])
     event_record(
         customer=customer,
@@ -77,6 +79,8 @@ def followup_update(*, actor, followup: FollowUp, data: dict) -> FollowUp:
     changes = model_update(instance=followup, data=values, fields=list(values))
     if DATE_FIELDS & set(changes):
         _refresh_followup_dates(followup.customer)
+    if "followed_at" in changes:
+        followup_tally_refresh([followup.customer_id])
     audit_update(actor=actor, instance=followup, changes=changes)
     return followup
 
@@ -88,6 +92,7 @@ def followup_delete(*, actor, followup: FollowUp) -> None:
     audit_delete(actor=actor, instance=followup, fields=[*FOLLOWUP_FIELDS, "customer"])
     followup.delete()
     _refresh_followup_dates(customer)
+    followup_tally_refresh([customer.pk])
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from crm.customers.services import indexing
 from crm.customers.services.activities import _refresh_followup_dates
 from crm.customers.services.customers import CUSTOMER_FIELDS
 from crm.customers.services.events import event_record
+from crm.customers.services.followup_tally import followup_tally_refresh
 
 MAX_MERGE = 10
 # Fields the caller may choose among the merged customers, beyond the entered ones.
@@ -88,6 +89,7 @@ def customers_merge(*, actor, target: Customer, others, choices: dict | None = N
     _rebuild_keys(target)
     indexing.refresh_tokens(target)
     _refresh_followup_dates(target)
+    followup_tally_refresh([target.pk])  # the merged customers' rows went with them
 
     after = snapshot(target, [*CHOOSABLE, "custom"])
     changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}

@@ -19,7 +19,9 @@ from crm.service.models import Service
 pytestmark = pytest.mark.django_db
 
 PERIODS = (Period(*MONTH), Period(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
-           Period(datetime.date(2026, 11, 30), datetime.date(2026, 11, 30)))
+           Period(datetime.date(2026, 11, 30), datetime.date(2026, 11, 30)),
+           # Whole months from the follow-up tally for the executive, and days around them (ADR 0027).
+           Period(datetime.date(2025, 11, 25), datetime.date(2026, 11, 9)))
 
 
 def viewers(data):

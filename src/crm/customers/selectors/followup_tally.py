@@ -1,0 +1,135 @@
+"""Follow-ups counted over a period for everybody's work (the work report RPT-5, the targets
+board): whole months from the tally (FollowUpYear, ADR 0027), the days around them from the
+follow-ups themselves, so any range of days is counted exactly.
+
+"Customers contacted" counts each customer once per person (or team, or everyone) however many
+months and days they were contacted in: the tally's rows and the edge days' follow-ups are read as
+(person, customer) pairs, and the distinct customers counted over both. The caller decides whose
+follow-ups count (`people`); these functions do not narrow by the viewer's scope of customers, so a
+report calls them only for a viewer who sees every follow-up.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from crm.customers.models import FollowUp, FollowUpYear
+from crm.customers.models.tally import month_field
+
+# Fewer whole months than this: reading the follow-ups of the period by their date index is
+# quicker than reading a year of the tally.
+MIN_MONTHS = 3
+GROUPS = ("person", "team", None)  # None: everyone together
+
+
+@dataclass(frozen=True)
+class Split:
+    """A range of days as whole months by year (read from the tally) and the days left over."""
+
+    months: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    days: tuple[tuple[datetime.date, datetime.date], ...] = ()
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def split(start: datetime.date, end: datetime.date) -> Split:
+    """[start, end] (inclusive) as its whole months and the days before and after them."""
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end) if _next_month(end) - datetime.timedelta(days=1) == end else end.replace(day=1)
+    whole = []
+    month = first
+    while month < after:
+        whole.append(month)
+        month = _next_month(month)
+    if len(whole) < MIN_MONTHS:
+        return Split(days=((start, end),))
+    months: dict[int, tuple[int, ...]] = {}
+    for month in whole:
+        months[month.year] = (*months.get(month.year, ()), month.month)
+    days = []
+    if start < first:
+        days.append((start, first - datetime.timedelta(days=1)))
+    if after <= end:
+        days.append((after, end))
+    return Split(months, tuple(days))
+
+
+def _times(day_range: tuple[datetime.date, datetime.date]) -> Q:
+    zone = timezone.get_default_timezone()
+    start, end = day_range
+    return Q(
+        followed_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
+        followed_at__lt=datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone),
+    )
+
+
+def _followups(parts: Split, people) -> QuerySet | None:
+    if not parts.days:
+        return None
+    during = Q()
+    for day_range in parts.days:
+        during |= _times(day_range)
+    queryset = FollowUp.objects.filter(during, created_by__isnull=False).order_by()
+    return queryset if people is None else queryset.filter(created_by__in=people)
+
+
+def _tally(parts: Split, people) -> QuerySet | None:
+    """The tally's rows with some follow-up in the period's whole months, each with `n`, how many."""
+    if not parts.months:
+        return None
+    in_months = Case(
+        *(
+            When(year=year, then=sum((F(month_field(m)) for m in months[1:]), F(month_field(months[0]))))
+            for year, months in parts.months.items()
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    queryset = FollowUpYear.objects.filter(year__in=list(parts.months)).alias(n=in_months).filter(n__gt=0)
+    return queryset if people is None else queryset.filter(author__in=people)
+
+
+def _key(group: str | None, person: str):
+    if group is None:
+        return Value(0)
+    return F(person) if group == "person" else F(f"{person}__department")
+
+
+def followups_counted(start: datetime.date, end: datetime.date, *, people=None, group: str | None = "person") -> dict:
+    """{person (or department) id: follow-ups made in [start, end]} (group None: {0: everyone's})."""
+    parts = split(start, end)
+    found: dict = {}
+    tally, followups = _tally(parts, people), _followups(parts, people)
+    rows = []
+    if tally is not None:
+        rows += tally.annotate(k=_key(group, "author")).values("k").annotate(v=Sum("n")).values_list("k", "v")
+    if followups is not None:
+        counted = followups.annotate(k=_key(group, "created_by")).values("k").annotate(v=Count("id"))
+        rows += counted.values_list("k", "v")
+    for key, value in rows:
+        if value:  # everyone's sum over no rows is NULL
+            found[key] = found.get(key, 0) + value
+    return found
+
+
+def customers_contacted(start: datetime.date, end: datetime.date, *, people=None, group: str | None = "person") -> dict:
+    """{person (or department) id: distinct customers they followed up in [start, end]} (group None:
+    {0: the customers anybody followed up}): one statement over the tally's and the follow-ups' pairs."""
+    parts = split(start, end)
+    selects, params = [], []
+    for queryset, person in ((_tally(parts, people), "author"), (_followups(parts, people), "created_by")):
+        if queryset is None:
+            continue
+        pairs = queryset.annotate(k=_key(group, person), c=F("customer_id")).values("k", "c")
+        sql, values = pairs.query.sql_with_params()
+        selects.append(sql)
+        params += values
+    union = " UNION ALL ".join(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT k, COUNT(DISTINCT c) FROM ({union}) pairs GROUP BY k", params)  # noqa: S608
+        return {key: value for key, value in cursor.fetchall() if key is not None or group is None}
