@@ -4,14 +4,16 @@ customers are found by the real search, and the data is the same for the same se
 
 import datetime
 import hashlib
+from collections import Counter
 
 import pytest
 from bench import data, generator
 from django.db import connection
 from django.db.models import Count, F, Max, Q, Sum
+from django.utils import timezone
 
 from crm.core.numbering import next_number
-from crm.customers.models import Contact, Customer, CustomerKey, FollowUp
+from crm.customers.models import Contact, Customer, CustomerKey, FollowUp, FollowUpYear
 from crm.customers.seeding import seed_all
 from crm.customers.selectors.customers import customer_search
 from crm.customers.services import indexing
@@ -93,6 +95,17 @@ def check_follow_up_dates_denormalised_onto_the_customer(generated):
         assert customer.next_followup_on == latest.get(customer.pk)
     stray = FollowUp.objects.exclude(contact=None).exclude(contact__customer_id=F("customer_id"))
     assert not stray.exists()
+    # The work report's tally (ADR 0027): every author, customer and month, counted here anew.
+    cells = Counter()
+    for author, customer, moment in FollowUp.objects.values_list("created_by_id", "customer_id", "followed_at"):
+        local = timezone.localtime(moment)
+        cells[(author, customer, local.year, local.month)] += 1
+    kept = Counter()
+    for row in FollowUpYear.objects.all():
+        for month in range(1, 13):
+            if getattr(row, f"month_{month}"):
+                kept[(row.author_id, row.customer_id, row.year, month)] = getattr(row, f"month_{month}")
+    assert kept == cells and kept
 
 
 def check_found_by_search_and_by_the_duplicate_check(generated):

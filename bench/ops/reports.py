@@ -98,6 +98,27 @@ def work(ctx, persona):
     )
 
 
+@operation("reports.dashboard", label="管理驾驶舱: four periods against the ones before, leaderboards, funnel",
+           group="reports", target_ms=REPORT_MS)
+def dashboard(ctx, persona):
+    from crm.reports import dashboard as figures
+    from crm.reports import funnel, work
+    from crm.reports.periods import this_month, this_year
+    from crm.reports.sales_views import LEADERBOARDS
+
+    pipeline = funnel.pipeline_chosen(None)
+
+    def read(user, _case):  # what the page reads (crm.reports.sales_views.dashboard)
+        return (
+            figures.dashboard(user=user),
+            figures.blocks(user=user),
+            funnel.funnel(user=user, pipeline=pipeline, period=this_year()) if pipeline else [],
+            [work.leaderboard(key, user=user, period=this_month()) for key in LEADERBOARDS],
+        )
+
+    return _calls(ctx, persona, "reports.dashboard.view", (None,), read)
+
+
 @operation("reports.funnel", label="销售漏斗: funnel, forecast, reasons, competitors", group="reports",
            target_ms=REPORT_MS)
 def funnel(ctx, persona):
