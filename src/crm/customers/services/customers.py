@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
 from crm.audit.models import AuditAction
-from crm.audit.services import audit_delete, audit_record, audit_records_bulk, audit_update, snapshot
+from crm.audit.services import audit_delete, audit_record, audit_records_select, audit_update, snapshot
+from crm.core.bulk import json_array_sql, json_object_sql
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.numbering import next_number
 from crm.core.services import full_clean, unchanged_lookups
@@ -25,7 +26,7 @@ from crm.customers.permissions import CUSTOMER
 from crm.customers.search import defer_search_index
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
 from crm.customers.services import duplicates, indexing
-from crm.customers.services.events import event_record, events_record_bulk
+from crm.customers.services.events import event_record, events_record_select
 
 NUMBER_KEY = "customer"
 NUMBER_PREFIX = "KH"
@@ -298,11 +299,13 @@ def _ids_condition(ids: list[int]) -> tuple[str, object]:
 def customers_status_move(*, actor, customer_ids, action: str, reason: str = "", timeline: bool = True) -> int:
     """Move many customers along STATUS_FLOW by `action` at once (the churn scan, orders coming
     in): those whose status is one of the action's sources move to its target, the others stay.
-    One conditional UPDATE per source status (…RETURNING the ids it moved, so the audit and the
-    timeline say exactly what changed, whatever ran at the same time); audit rows and timeline
-    events are inserted in bulk. For modules that decided already whether the actor may do this
-    (the churn app asks for its own functions); `actor` None is the system. `timeline=False`: the
-    caller writes its own timeline entry for the step (one entry per step). Returns how many moved."""
+    For each source status, the database writes the audit rows (and timeline events) of the
+    customers in it itself, INSERT … SELECT, locking those rows (PostgreSQL; SQLite's write lock
+    is the transaction's), then moves exactly them with one conditional UPDATE: no row passes
+    through Python, and the audit and the timeline say exactly what changed, whatever ran at the
+    same time. For modules that decided already whether the actor may do this (the churn app asks
+    for its own functions); `actor` None is the system. `timeline=False`: the caller writes its
+    own timeline entry for the step (one entry per step). Returns how many moved."""
     transition = STATUS_FLOW.transitions[action]
     ids = sorted({int(pk) for pk in customer_ids})
     if not ids:
@@ -311,27 +314,32 @@ def customers_status_move(*, actor, customer_ids, action: str, reason: str = "",
     condition, param = _ids_condition(ids)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     defer_search_index(len(ids))
-    sql = f"UPDATE {table} SET status = %s, updated_at = %s WHERE {condition} AND status = %s RETURNING id, name"  # noqa: S608
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    selected = f"FROM {table} WHERE {condition} AND status = %s"
+    change_sql = json_object_sql(connection, [("status", json_array_sql(connection, ["%s", "%s"]))])
     moved = 0
     for source in sorted(transition.sources):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [transition.target, now, param, source])
-            rows = cursor.fetchall()
-        if not rows:
-            continue
-        moved += len(rows)
-        change = {"status": [source, transition.target]}
-        audit_records_bulk(
+        audited = audit_records_select(
             actor=actor,
             action=AuditAction.UPDATE,
             model=Customer,
-            rows=[(pk, name, change) for pk, name in rows],
+            select=f"SELECT id AS object_id, name AS object_repr, {change_sql} AS changes {selected}{lock}",
+            params=[source, transition.target, param, source],
             message=f"status {action}",
         )
+        if not audited:
+            continue
         if timeline:
-            events_record_bulk(
-                customer_ids=[pk for pk, _name in rows], kind=EventKind.STATUS, actor=actor, summary=reason, data=change
+            events_record_select(
+                select=f"SELECT id {selected}", params=[param, source], kind=EventKind.STATUS, actor=actor,
+                summary=reason, data={"status": [source, transition.target]},
             )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, updated_at = %s WHERE {condition} AND status = %s",  # noqa: S608
+                [transition.target, now, param, source],
+            )
+            moved += cursor.rowcount
     return moved
 
 
