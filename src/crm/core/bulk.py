@@ -130,8 +130,9 @@ def insert_values(model, names: Sequence[str], rows: Iterable[Sequence], *, batc
     return count
 
 
-def insert_select(model, names: Sequence[str], select: str, params: Sequence = (), *,
-                   values: dict | None = None) -> int:
+def insert_select(
+    model, names: Sequence[str], select: str, params: Sequence = (), *, values: dict | None = None
+) -> int:
     """Insert the rows `select` (SQL) yields, one column per attribute in `names`, in order, within
     the database (INSERT … SELECT): no row travels through Python. `values` gives other columns one
     value for every row (by attribute name); every column left gets its default as in
