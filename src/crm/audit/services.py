@@ -11,7 +11,7 @@ from django.db import models
 
 from crm.audit.models import AuditAction, AuditEvent
 from crm.core import context
-from crm.core.bulk import insert_values
+from crm.core.bulk import insert_select, insert_values
 
 
 def audit_record(
@@ -120,9 +120,33 @@ jsonable = _jsonable
 def audit_records_bulk(*, actor, action: str, model, rows, message: str = "") -> int:
     """Many audit events in one insert (imports, bulk handover, pool returns): rows of
     (pk, repr, changes)."""
+    shared = _bulk_shared(actor, action, model, message)
+    return insert_values(
+        AuditEvent,
+        _BULK_COLUMNS,
+        ((*shared, str(pk), str(text)[:200], _jsonable(changes or {})) for pk, text, changes in rows),
+    )
+
+
+def audit_records_select(*, actor, action: str, model, select: str, params=(), message: str = "") -> int:
+    """Many audit events the database writes itself (INSERT … SELECT), none passing through
+    Python: `select` (SQL, with `params`) yields the columns object_id, object_repr and changes
+    (JSON) of each; the rest as in audit_records_bulk. Returns how many."""
+    shared = _bulk_shared(actor, action, model, message)
+    return insert_select(
+        AuditEvent,
+        _BULK_COLUMNS[-3:],
+        f"SELECT CAST(s.object_id AS TEXT), substr(s.object_repr, 1, 200), s.changes FROM ({select}) s",  # noqa: S608
+        params,
+        values=dict(zip(_BULK_COLUMNS[:-3], shared, strict=True)),
+    )
+
+
+def _bulk_shared(actor, action: str, model, message: str) -> tuple:
+    """The columns every row of one bulk write shares: who, what, from where, on which model."""
     ctx = context.current()
     content_type = ContentType.objects.get_for_model(model)
-    shared = (
+    return (
         actor.pk if getattr(actor, "pk", None) else None,
         _actor_name(actor),
         action,
@@ -131,11 +155,6 @@ def audit_records_bulk(*, actor, action: str, model, rows, message: str = "") ->
         ctx.user_agent,
         content_type.pk,
         message[:500],
-    )
-    return insert_values(
-        AuditEvent,
-        _BULK_COLUMNS,
-        ((*shared, str(pk), str(text)[:200], _jsonable(changes or {})) for pk, text, changes in rows),
     )
 
 

@@ -6,8 +6,11 @@ Set-based, whatever the number of customers: one INSERT … SELECT sums the orde
 for every customer in status normal whose last order is older than the threshold; the unique
 partial index `churn_one_active_warning` and ON CONFLICT DO NOTHING make a second run, or two
 runs at once, write nothing more. The warned customers then move normal → churn_warning with one
-conditional UPDATE (crm.customers.services.customers.customers_status_move), audit rows and
-timeline events are inserted in bulk, and each manager gets one notification with their count.
+conditional UPDATE (crm.customers.services.customers.customers_status_move); their audit rows and
+the warnings' timeline entries and audit rows are written by the database itself, INSERT … SELECT
+from the rows just written (only the warned customers' ids come back to Python); each manager gets
+one notification with their count. What a first run on a large backlog costs, statement by
+statement: docs/benchmarks.md ("The scan's first run").
 
 The threshold is counted in calendar months, clamped to the month's end: on 2026-08-31 six
 months back is 2026-02-28. A last order on that day is exactly six months old and not yet
@@ -27,9 +30,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crm.audit.models import AuditAction
-from crm.audit.services import audit_record, audit_records_bulk
+from crm.audit.services import audit_record, audit_records_select
 from crm.churn.models import ACTIVE_STATES, ChurnWarning, WarningState
-from crm.core.bulk import insert_values
+from crm.core.bulk import date_text_sql, insert_select, json_array_sql, json_object_sql
 from crm.customers.models import Customer, CustomerEvent, CustomerStatus
 from crm.customers.services.customers import customers_status_move
 from crm.identity.models import User
@@ -72,12 +75,8 @@ def _insert_sql() -> str:
               SELECT 1 FROM {warnings} a WHERE a.customer_id = last.customer_id AND a.state IN ({active})
           )
         ON CONFLICT (customer_id) WHERE state IN ({active}) DO NOTHING
-        RETURNING id, customer_id, last_order_on
+        RETURNING customer_id
     """  # noqa: S608  (constant names; the values are bound)
-
-
-def _day(value) -> datetime.date:
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])
 
 
 @transaction.atomic
@@ -98,35 +97,16 @@ def churn_scan(today: datetime.date | None = None, months: int | None = None) ->
             [WarningState.OPEN.value, ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(before),
              CustomerStatus.NORMAL.value],
         )
-        rows = [(pk, customer_id, _day(last_on)) for pk, customer_id, last_on in cursor.fetchall()]
-    result = {"today": today.isoformat(), "threshold": before.isoformat(), "months": months, "warned": len(rows),
-              "customers_moved": 0, "managers_notified": 0}
-    if rows:
+        customer_ids = [customer_id for (customer_id,) in cursor.fetchall()]
+    result = {"today": today.isoformat(), "threshold": before.isoformat(), "months": months,
+              "warned": len(customer_ids), "customers_moved": 0, "managers_notified": 0}
+    if customer_ids:
         reason = _("No order for more than %(months)d months") % {"months": months}
         result["customers_moved"] = customers_status_move(
-            actor=None, customer_ids=[customer_id for _pk, customer_id, _last in rows], action="warn", reason=reason,
+            actor=None, customer_ids=customer_ids, action="warn", reason=reason,
             timeline=False,  # the warning's own entry below says it, with its link
         )
-        insert_values(
-            CustomerEvent,
-            ("customer_id", "kind", "summary", "data"),
-            (
-                (customer_id, EVENT_WARN, _("Last order %(date)s") % {"date": last.isoformat()},
-                 {"warning": pk, "last_order_on": last.isoformat()})
-                for pk, customer_id, last in rows
-            ),
-        )
-        audit_records_bulk(
-            actor=None,
-            action=AuditAction.CREATE,
-            model=ChurnWarning,
-            rows=(
-                (pk, f"{customer_id} {WarningState.OPEN}",
-                 {"customer": [None, customer_id], "state": [None, "open"], "last_order_on": [None, last.isoformat()]})
-                for pk, customer_id, last in rows
-            ),
-            message="churn scan",
-        )
+        _record_warnings(now)
         result["managers_notified"] = _notify_managers(now)
     audit_record(
         actor=None,
@@ -134,10 +114,42 @@ def churn_scan(today: datetime.date | None = None, months: int | None = None) ->
         object_repr=str(_("Churn scan")),
         changes={key: value for key, value in result.items() if key != "today"},
         message=_("Churn scan: %(warned)d new warnings (last order before %(threshold)s)")
-        % {"warned": len(rows), "threshold": before.isoformat()},
+        % {"warned": len(customer_ids), "threshold": before.isoformat()},
     )
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
+
+
+def _record_warnings(created_at) -> None:
+    """The timeline entry and the audit row of each warning this run wrote (those created at
+    `created_at`, still open: the run's own transaction), written by the database itself."""
+    warnings = connection.ops.quote_name(ChurnWarning._meta.db_table)
+    run = f"FROM {warnings} w WHERE w.created_at = %s AND w.state = %s"
+    params = [connection.ops.adapt_datetimefield_value(created_at), WarningState.OPEN.value]
+    last = date_text_sql(connection, "w.last_order_on")
+    prefix, _date, suffix = (_("Last order %(date)s") % {"date": "\0"}).partition("\0")
+    insert_select(
+        CustomerEvent,
+        ("customer_id", "summary", "data"),
+        f"SELECT w.customer_id, %s || {last} || %s, "
+        f"{json_object_sql(connection, [('warning', 'w.id'), ('last_order_on', last)])} {run}",
+        [prefix, suffix, *params],
+        values={"kind": EVENT_WARN},
+    )
+    changes = json_object_sql(connection, [
+        ("customer", json_array_sql(connection, ["NULL", "w.customer_id"])),
+        ("state", json_array_sql(connection, ["NULL", "w.state"])),
+        ("last_order_on", json_array_sql(connection, ["NULL", last])),
+    ])
+    audit_records_select(
+        actor=None,
+        action=AuditAction.CREATE,
+        model=ChurnWarning,
+        select=f"SELECT w.id AS object_id, CAST(w.customer_id AS TEXT) || ' ' || w.state AS object_repr, "
+        f"{changes} AS changes {run}",
+        params=params,
+        message="churn scan",
+    )
 
 
 def _notify_managers(created_at) -> int:

@@ -11,8 +11,10 @@ text); everything else is sent as it is.
 `new_row` makes unsaved instances without Model.__init__, which weighs each keyword against
 every field and asks every field for its default (the customers' bulk writer uses it). Rows
 nobody reads back (duplicate keys, timeline and audit events) need no instance at all:
-`insert_values` takes them as tuples. Inside `between_rows(work)`, insert_rows calls `work()`
-before each row it sends: an import reads its next batch there (ADR 0015).
+`insert_values` takes them as tuples, and `insert_select` writes rows the database can select
+itself (the churn scan's timeline and audit rows) without any of them passing through Python.
+Inside `between_rows(work)`, insert_rows calls `work()` before each row it sends: an import reads
+its next batch there (ADR 0015).
 """
 
 import contextlib
@@ -116,6 +118,43 @@ def insert_values(model, names: Sequence[str], rows: Iterable[Sequence], *, batc
     `customer`), without making instances; returns how many. Every other column gets its default,
     worked out once per call (`now` for created_at); the primary key is the database's own."""
     connection = connections[router.db_for_write(model)]
+    given, rest, suffix = _columns(connection, model, names)
+    converting = [(position, field) for position, field in enumerate(given) if _needs(connection, field)]
+    count = 0
+    with connection.cursor() as cursor:
+        for batch in _chunks(rows, batch_size):
+            if converting:
+                batch = [_converted(row, converting, connection) for row in batch]
+            count += len(batch)
+            _send(cursor, connection, model._meta.db_table, [*given, *rest], ((*row, *suffix) for row in batch))
+    return count
+
+
+def insert_select(
+    model, names: Sequence[str], select: str, params: Sequence = (), *, values: dict | None = None
+) -> int:
+    """Insert the rows `select` (SQL) yields, one column per attribute in `names`, in order, within
+    the database (INSERT … SELECT): no row travels through Python. `values` gives other columns one
+    value for every row (by attribute name); every column left gets its default as in
+    `insert_values`. Returns how many rows were inserted."""
+    connection = connections[router.db_for_write(model)]
+    values = values or {}
+    given, rest, suffix = _columns(connection, model, [*names, *values])
+    constants = [
+        _prepared(connection, field, value) for field, value in zip(given[len(names) :], values.values(), strict=True)
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in [*given, *rest])
+    marks = "".join(", %s" for _value in [*constants, *suffix])
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT selected.*{marks} FROM ({select}) selected"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*constants, *suffix, *params])
+        return cursor.rowcount
+
+
+def _columns(connection, model, names: Sequence[str]) -> tuple[list, list, tuple]:
+    """(the fields of `names`, every other column but the primary key, their defaults as the
+    driver takes them): `now` for the automatic timestamps."""
     meta = model._meta
     fields = {field.attname: field for field in meta.concrete_fields if not getattr(field, "generated", False)}
     given = [fields[name] for name in names]
@@ -130,15 +169,33 @@ def insert_values(model, names: Sequence[str], rows: Iterable[Sequence], *, batc
         else:
             rest_values.append(field.get_default())
     suffix = tuple(_prepared(connection, field, value) for field, value in zip(rest, rest_values, strict=True))
-    converting = [(position, field) for position, field in enumerate(given) if _needs(connection, field)]
-    count = 0
-    with connection.cursor() as cursor:
-        for batch in _chunks(rows, batch_size):
-            if converting:
-                batch = [_converted(row, converting, connection) for row in batch]
-            count += len(batch)
-            _send(cursor, connection, meta.db_table, [*given, *rest], ((*row, *suffix) for row in batch))
-    return count
+    return given, rest, suffix
+
+
+def json_object_sql(connection, pairs: Iterable[tuple[str, str]]) -> str:
+    """SQL building a JSON object in the database from (key, SQL expression) pairs; the keys are
+    constants of our own code (letters, digits, underscores)."""
+    items = []
+    for key, expression in pairs:
+        if not key.replace("_", "").isalnum():
+            raise ValueError(f"not a plain JSON key: {key!r}")
+        items.append(f"'{key}', {expression}")
+    function = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
+    return f"{function}({', '.join(items)})"
+
+
+def json_array_sql(connection, expressions: Iterable[str]) -> str:
+    """SQL building a JSON array in the database from SQL expressions."""
+    function = "jsonb_build_array" if connection.vendor == "postgresql" else "json_array"
+    return f"{function}({', '.join(expressions)})"
+
+
+def date_text_sql(connection, expression: str) -> str:
+    """SQL for a date column as ISO text (YYYY-MM-DD), as `date.isoformat()` gives it: whatever
+    PostgreSQL's DateStyle; SQLite keeps dates so already."""
+    if connection.vendor == "postgresql":
+        return f"to_char({expression}, 'YYYY-MM-DD')"
+    return f"CAST({expression} AS TEXT)"
 
 
 def _send(cursor, connection, table: str, fields: list, rows: Iterable[tuple]) -> None:

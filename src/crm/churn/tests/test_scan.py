@@ -7,8 +7,10 @@ import io
 import json
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from crm.audit.models import AuditEvent
 from crm.churn.models import ChurnWarning, WarningState
@@ -91,12 +93,26 @@ def test_the_scan_audits_writes_the_timeline_and_tells_each_manager_once(sales, 
     churn_scan(today=TODAY)
     warning = customer.churn_warnings.get()
     assert warning.state == WarningState.OPEN and warning.last_order_on == OLD
+    assert AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(ChurnWarning)).count() == 3
     kinds = list(CustomerEvent.objects.filter(customer=customer).values_list("kind", flat=True))
     assert kinds.count("churn.warn") == 1 and "status" not in kinds  # one entry for the step, with its link
     event = CustomerEvent.objects.get(customer=customer, kind="churn.warn")
     assert event.data["warning"] == warning.pk
+    assert event.summary == _("Last order %(date)s") % {"date": OLD.isoformat()}
+    assert event.data == {"warning": warning.pk, "last_order_on": OLD.isoformat()} and event.actor_id is None
     audited = AuditEvent.objects.filter(object_id=str(customer.pk), changes__status=["normal", "churn_warning"])
     assert audited.count() == 1
+    moved = audited.get()
+    assert moved.action == "update" and moved.object_repr == customer.name and moved.message == "status warn"
+    assert moved.content_type == ContentType.objects.get_for_model(Customer)
+    created = AuditEvent.objects.get(
+        content_type=ContentType.objects.get_for_model(ChurnWarning), object_id=str(warning.pk)
+    )
+    assert created.object_repr == f"{customer.pk} open"
+    assert created.action == "create" and created.message == "churn scan" and created.actor_id is None
+    assert created.changes == {
+        "customer": [None, customer.pk], "state": [None, "open"], "last_order_on": [None, OLD.isoformat()]
+    }
     assert AuditEvent.objects.filter(action="churn.scan").count() == 1
     mine = Notification.objects.filter(recipient=sales.manager, kind="churn.warning")
     assert mine.count() == 1 and "2" in mine.get().title

@@ -89,3 +89,32 @@ def test_work_between_rows_runs_before_each_row_is_sent_and_only_inside(admin_us
     assert order == ["work", "0", "work", "1", "work", "2"]
     insert_rows(AuditEvent, [new_row(AuditEvent, **_values(admin_user))], each=lambda row: order.append("after"))
     assert order[-1] == "after" and order.count("work") == 3
+
+
+def test_insert_select_writes_the_rows_the_database_selects(admin_user):
+    """The churn scan's timeline and audit rows: selected and built (JSON, text) in the database,
+    constants for every row, defaults for the rest; nothing passes through Python."""
+    from django.db import connection
+
+    from crm.core.bulk import insert_select, json_array_sql, json_object_sql
+
+    content_type = ContentType.objects.get_for_model(Department)
+    for name in ("批量甲部", "批量乙部"):
+        Department.objects.create(name=name)
+    wanted = list(Department.objects.filter(name__startswith="批量").order_by("pk").values_list("pk", "name"))
+    before = AuditEvent.objects.count()
+    changes = json_object_sql(connection, [("name", json_array_sql(connection, ["NULL", "d.name"])), ("n", "d.id")])
+    written = insert_select(
+        AuditEvent,
+        ("object_id", "object_repr", "changes"),
+        f"SELECT CAST(d.id AS TEXT), d.name || %s, {changes} FROM identity_department d WHERE d.name LIKE %s",
+        ["!", "批量%"],
+        values={"actor_id": admin_user.pk, "action": "create", "ip": "10.0.0.8", "content_type_id": content_type.pk},
+    )
+    assert written == len(wanted) == 2 and AuditEvent.objects.count() == before + 2
+    stored = list(AuditEvent.objects.filter(content_type=content_type).order_by("object_id"))
+    assert [(int(e.object_id), e.object_repr) for e in stored] == [(pk, f"{name}!") for pk, name in wanted]
+    assert stored[0].changes == {"name": [None, wanted[0][1]], "n": wanted[0][0]}
+    assert stored[0].actor_id == admin_user.pk and stored[0].ip == "10.0.0.8" and stored[0].actor_name == ""
+    assert abs(stored[0].created_at - timezone.now()) < datetime.timedelta(minutes=1) and not stored[0].is_login
+    assert insert_select(AuditEvent, ("object_id",), "SELECT 'x' WHERE 1 = 0") == 0

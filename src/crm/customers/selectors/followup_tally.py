@@ -109,7 +109,8 @@ def followups_counted(start: datetime.date, end: datetime.date, *, people=None, 
     if tally is not None:
         rows += tally.annotate(k=_key(group, "author")).values("k").annotate(v=Sum("n")).values_list("k", "v")
     if followups is not None:
-        counted = followups.annotate(k=_key(group, "created_by")).values("k").annotate(v=Count("id"))
+        # COUNT(*): the date index (with the author and the customer) answers without the table.
+        counted = followups.annotate(k=_key(group, "created_by")).values("k").annotate(v=Count("*"))
         rows += counted.values_list("k", "v")
     for key, value in rows:
         if value:  # everyone's sum over no rows is NULL
@@ -121,6 +122,10 @@ def customers_contacted(start: datetime.date, end: datetime.date, *, people=None
     """{person (or department) id: distinct customers they followed up in [start, end]} (group None:
     {0: the customers anybody followed up}): one statement over the tally's and the follow-ups' pairs."""
     parts = split(start, end)
+    if group == "person" and len(parts.months) == 1 and not parts.days:
+        # One row per person, customer and year: within one year of whole months, no customer twice.
+        rows = _tally(parts, people).values("author").annotate(v=Count("*")).values_list("author", "v")
+        return dict(rows)
     selects, params = [], []
     for queryset, person in ((_tally(parts, people), "author"), (_followups(parts, people), "created_by")):
         if queryset is None:

@@ -185,3 +185,54 @@ def test_the_status_moves_along_the_churn_table_and_asks_the_engine(sales):
     customer_set_status(actor=sales.supervisor, customer=customer, status=CustomerStatus.NORMAL)
     with pytest.raises(Conflict):  # read before the change: it lost the race
         customer_set_status(actor=sales.supervisor, customer=stale, status=CustomerStatus.NORMAL)
+
+
+def test_a_bulk_status_move_audits_and_records_exactly_the_customers_it_moves(sales):
+    """customers_status_move (the churn scan, orders coming in): every source status of the action
+    moves, each customer's audit row and timeline entry say its own step; a customer in no source
+    status stays, with neither."""
+    from crm.audit.models import AuditEvent
+    from crm.customers.services.customers import customers_status_move
+
+    made = {
+        status: make_customer(manager=sales.manager, name=f"{name}贸易有限公司")
+        for status, name in [
+            (CustomerStatus.CHURN_WARNING, "宁波海曙"), (CustomerStatus.CHURN_SUSPENDED, "温州鹿城"),
+            (CustomerStatus.LOST, "绍兴越城"), (CustomerStatus.NORMAL, "嘉兴南湖"),
+        ]
+    }
+    for status, customer in made.items():
+        Customer.objects.filter(pk=customer.pk).update(status=status)
+    ids = [customer.pk for customer in made.values()]
+    moved = customers_status_move(actor=sales.supervisor, customer_ids=ids, action="recover", reason="重新下单")
+    assert moved == 3
+    assert set(Customer.objects.filter(pk__in=ids).values_list("status", flat=True)) == {CustomerStatus.NORMAL}
+    for status, customer in made.items():
+        audits = AuditEvent.objects.filter(object_id=str(customer.pk), message="status recover")
+        events = customer.events.filter(kind=EventKind.STATUS)
+        if status == CustomerStatus.NORMAL:
+            assert not audits.exists() and not events.exists()
+            continue
+        audit, event = audits.get(), events.get()
+        assert audit.changes == {"status": [status, "normal"]} and audit.object_repr == customer.name
+        assert audit.actor_id == sales.supervisor.pk and audit.action == "update"
+        assert event.data == {"status": [status, "normal"]} and event.summary == "重新下单"
+        assert event.actor_id == sales.supervisor.pk
+    assert customers_status_move(actor=None, customer_ids=ids, action="recover") == 0
+
+
+@pytest.mark.django_db
+def test_the_number_and_external_id_have_no_pattern_index_on_postgresql():
+    """Migration 0013: no query finds customers by a case-sensitive prefix of either column; the
+    unique indexes serve `=` and `IN`. Each index costs every customer row written."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no pattern indexes")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'customers_customer'"
+        )
+        definitions = dict(cursor.fetchall())
+    assert not [name for name, sql in definitions.items() if "pattern_ops" in sql]
+    assert {"customers_customer_number_key", "customers_customer_external_id_key"} <= set(definitions)
