@@ -13,7 +13,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from crm.core.numbering import next_number
-from crm.customers.models import Contact, Customer, CustomerKey, FollowUp, FollowUpYear
+from crm.customers.models import Contact, Customer, CustomerKey, FollowUp, FollowUpDay, FollowUpYear
 from crm.customers.seeding import seed_all
 from crm.customers.selectors.customers import customer_search
 from crm.customers.services import indexing
@@ -106,6 +106,13 @@ def check_follow_up_dates_denormalised_onto_the_customer(generated):
             if getattr(row, f"month_{month}"):
                 kept[(row.author_id, row.customer_id, row.year, month)] = getattr(row, f"month_{month}")
     assert kept == cells and kept
+    days = Counter()
+    for (author, _customer, year, month), n in cells.items():
+        days[(author, year, month)] += n
+    by_day = Counter()
+    for author, day, n in FollowUpDay.objects.values_list("author_id", "day", "count"):
+        by_day[(author, day.year, day.month)] += n
+    assert by_day == days
 
 
 def check_found_by_search_and_by_the_duplicate_check(generated):

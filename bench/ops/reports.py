@@ -99,7 +99,7 @@ def work(ctx, persona):
 
 
 @operation("reports.dashboard", label="管理驾驶舱: four periods against the ones before, leaderboards, funnel",
-           group="reports", target_ms=REPORT_MS)
+           group="reports", target_ms=REPORT_MS, personas=("executive",))  # salespeople have no dashboard
 def dashboard(ctx, persona):
     from crm.reports import dashboard as figures
     from crm.reports import funnel, work

@@ -28,7 +28,7 @@ from crm.customers.models import (
 from crm.customers.seeding import seed_all
 from crm.customers.services import indexing
 from crm.customers.services.customers import NUMBER_KEY, NUMBER_PREFIX
-from crm.customers.services.followup_tally import followup_tally_refresh
+from crm.customers.services.followup_tally import followup_tally_rebuild
 from crm.dictionary.models import DictionaryItem, Region
 from crm.identity.models import User
 
@@ -251,7 +251,7 @@ def load(log) -> None:
             updates.append(customer)
     FollowUp.objects.bulk_create(followups, batch_size=1000)
     Customer.objects.bulk_update(updates, ["last_followup_at", "next_followup_on"], batch_size=500)
-    followup_tally_refresh(customer.pk for customer in updates)
+    followup_tally_rebuild()  # the follow-ups written in bulk above, counted
 
     keys, events, interactions, contracts = [], [], [], []
     through = Customer.tags.through

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from crm.competitors.models import Competitor
 from crm.customers.models import Customer, FollowUp
-from crm.customers.services.followup_tally import followup_tally_refresh
+from crm.customers.services.followup_tally import followup_tally_rebuild
 from crm.dictionary.models import DictionaryItem
 from crm.opportunities.models import Opportunity, OpportunityStatus, Pipeline, PlanItem
 from crm.opportunities.seeding import seed_all as seed_pipeline
@@ -89,7 +89,7 @@ def make_sales_data(data):
             customer=customers[name], method=method, content="电话沟通采购计划",
             followed_at=at(day, 23 if index % 2 else 0), created_by=who,
         )
-    followup_tally_refresh(customer.pk for customer in customers.values())
+    followup_tally_rebuild()  # the follow-ups written above, counted (ADR 0027)
 
     # Opportunities on the standard pipeline: every stage, won and lost, reasons and competitors.
     seed_pipeline()

@@ -24,12 +24,12 @@ from crm.customers.models.files import (
     ContractStatusRule,
 )
 from crm.customers.models.pool import Pool
-from crm.customers.models.tally import FollowUpYear
+from crm.customers.models.tally import FollowUpDay, FollowUpYear
 
 __all__ = [
     "CLOSED_CONTRACT", "CONTRACT_STATES", "REASON_ACTIONS", "Attachment", "AttachmentKind", "Contact", "Contract",
     "ContractStatus", "ContractStatusRule", "CustomField", "CustomFieldType",
     "Customer", "CustomerEvent", "CustomerKey", "CustomerQuerySet", "CustomerStatus", "DuplicateMode", "DuplicateRule",
-    "DuplicateRuleKind", "EventKind", "FollowUp", "FollowUpYear", "Gender", "Interaction", "KeyKind", "MergeRecord",
-    "Pool", "SavedView", "Tag", "TransferRequest", "TransferStatus",
+    "DuplicateRuleKind", "EventKind", "FollowUp", "FollowUpDay", "FollowUpYear", "Gender", "Interaction", "KeyKind",
+    "MergeRecord", "Pool", "SavedView", "Tag", "TransferRequest", "TransferStatus",
 ]

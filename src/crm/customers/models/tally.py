@@ -47,3 +47,22 @@ class FollowUpYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_id} {self.customer_id} {self.year}"
+
+
+class FollowUpDay(models.Model):
+    """How many follow-ups an author made on a day (the installation's days): a period's
+    follow-ups per person are a sum over at most a row per person and day. Kept by the follow-up
+    writers with an increment (crm.customers.services.followup_tally), recounted weekly."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    count = models.IntegerField(default=0)  # not Positive: a decrement is applied as it comes
+
+    class Meta:
+        constraints = [
+            # The increments' conflict target, and the reports' read: a range of days, everybody's.
+            models.UniqueConstraint(fields=["day", "author"], name="followup_day_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} {self.day} {self.count}"

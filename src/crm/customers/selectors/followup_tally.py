@@ -1,6 +1,7 @@
 """Follow-ups counted over a period for everybody's work (the work report RPT-5, the targets
-board): whole months from the tally (FollowUpYear, ADR 0027), the days around them from the
-follow-ups themselves, so any range of days is counted exactly.
+board; ADR 0027): how many, summed over each author's days (FollowUpDay); and how many customers,
+whole months from the tally per author, customer and year (FollowUpYear), the days around them
+from the follow-ups themselves, so any range of days is counted exactly.
 
 "Customers contacted" counts each customer once per person (or team, or everyone) however many
 months and days they were contacted in: the tally's rows and the edge days' follow-ups are read as
@@ -16,7 +17,7 @@ from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from crm.customers.models import FollowUp, FollowUpYear
+from crm.customers.models import FollowUp, FollowUpDay, FollowUpYear
 from crm.customers.models.tally import month_field
 
 # Fewer whole months than this: reading the follow-ups of the period by their date index is
@@ -101,21 +102,13 @@ def _key(group: str | None, person: str):
 
 
 def followups_counted(start: datetime.date, end: datetime.date, *, people=None, group: str | None = "person") -> dict:
-    """{person (or department) id: follow-ups made in [start, end]} (group None: {0: everyone's})."""
-    parts = split(start, end)
-    found: dict = {}
-    tally, followups = _tally(parts, people), _followups(parts, people)
-    rows = []
-    if tally is not None:
-        rows += tally.annotate(k=_key(group, "author")).values("k").annotate(v=Sum("n")).values_list("k", "v")
-    if followups is not None:
-        # COUNT(*): the date index (with the author and the customer) answers without the table.
-        counted = followups.annotate(k=_key(group, "created_by")).values("k").annotate(v=Count("*"))
-        rows += counted.values_list("k", "v")
-    for key, value in rows:
-        if value:  # everyone's sum over no rows is NULL
-            found[key] = found.get(key, 0) + value
-    return found
+    """{person (or department) id: follow-ups made in [start, end]} (group None: {0: everyone's}),
+    summed over the authors' days."""
+    days = FollowUpDay.objects.filter(day__gte=start, day__lte=end)
+    if people is not None:
+        days = days.filter(author__in=people)
+    counted = days.annotate(k=_key(group, "author")).values("k").annotate(v=Sum("count")).values_list("k", "v")
+    return {key: value for key, value in counted if value}  # everyone's sum over no rows is NULL
 
 
 def customers_contacted(start: datetime.date, end: datetime.date, *, people=None, group: str | None = "person") -> dict:

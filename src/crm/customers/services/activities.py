@@ -16,7 +16,7 @@ from crm.core.services import full_clean, model_update
 from crm.customers.models import Customer, EventKind, FollowUp, Interaction
 from crm.customers.permissions import FOLLOWUP, INTERACTION
 from crm.customers.services.events import event_record
-from crm.customers.services.followup_tally import followup_tally_added, followup_tally_refresh
+from crm.customers.services.followup_tally import followup_day_add, followup_tally_added, followup_tally_refresh
 
 FOLLOWUP_FIELDS = ["contact", "method", "content", "result", "followed_at", "next_followup_on"]
 INTERACTION_FIELDS = ["occurred_on", "place", "summary", "detail", "notes"]
@@ -61,6 +61,7 @@ def followup_create(*, actor, customer: Customer, data: dict) -> FollowUp:
     followup.save()
     _refresh_followup_dates(customer)  # locks the customer's row: the tally's writers take turns
     followup_tally_added(followup)
+    followup_day_add(followup, +1)
     audit_create(actor=actor, instance=followup, fields=[*FOLLOWUP_FIELDS, "customer"])
     event_record(
         customer=customer,
@@ -81,6 +82,8 @@ def followup_update(*, actor, followup: FollowUp, data: dict) -> FollowUp:
         _refresh_followup_dates(followup.customer)
     if "followed_at" in changes:
         followup_tally_refresh([followup.customer_id])
+        followup_day_add(followup, -1, at=changes["followed_at"][0])
+        followup_day_add(followup, +1)
     audit_update(actor=actor, instance=followup, changes=changes)
     return followup
 
@@ -93,6 +96,7 @@ def followup_delete(*, actor, followup: FollowUp) -> None:
     followup.delete()
     _refresh_followup_dates(customer)
     followup_tally_refresh([customer.pk])
+    followup_day_add(followup, -1)
 
 
 @transaction.atomic

@@ -19,13 +19,14 @@ from crm.core.services import full_clean, unchanged_lookups
 from crm.customers import normalise
 from crm.customers.custom_fields import clean_custom_values
 from crm.customers.fields import ENTERED
-from crm.customers.models import Contract, Customer, CustomerStatus, EventKind
+from crm.customers.models import Contract, Customer, CustomerStatus, EventKind, FollowUp
 from crm.customers.models.customer import STATUS_FLOW
 from crm.customers.permissions import CUSTOMER
 from crm.customers.search import defer_search_index
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
 from crm.customers.services import duplicates, indexing
 from crm.customers.services.events import event_record, events_record_bulk
+from crm.customers.services.followup_tally import followup_days_remove
 
 NUMBER_KEY = "customer"
 NUMBER_PREFIX = "KH"
@@ -255,6 +256,7 @@ def customer_delete(*, actor, customer: Customer) -> None:
     audit_delete(actor=actor, instance=customer, fields=AUDIT_FIELDS)
     try:
         with transaction.atomic():
+            followup_days_remove(FollowUp.objects.filter(customer=customer))  # deleted with it below
             customer.delete()
     except ProtectedError as exc:  # any module's PROTECT reference, present or future
         kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm.customers.models import Customer, FollowUp, FollowUpYear
+from crm.customers.models import Customer, FollowUp, FollowUpDay, FollowUpYear
 from crm.customers.selectors import followup_tally
 from crm.customers.services.activities import followup_create, followup_delete, followup_update
 from crm.customers.services.customers import customer_delete
@@ -41,6 +41,23 @@ def counted() -> dict:
     return dict(cells)
 
 
+def days_stored() -> dict:
+    """The per-day counts, leaving out the days counted down to 0."""
+    return {(a, d): n for a, d, n in FollowUpDay.objects.values_list("author_id", "day", "count") if n}
+
+
+def days_counted() -> dict:
+    return dict(Counter(
+        (author, moment.astimezone(SHANGHAI).date())
+        for author, moment in FollowUp.objects.values_list("created_by_id", "followed_at")
+        if author is not None
+    ))
+
+
+def kept() -> bool:
+    return stored() == counted() and days_stored() == days_counted()
+
+
 def record(actor, customer, moment):
     return followup_create(
         actor=actor, customer=customer,
@@ -65,34 +82,36 @@ def test_every_writer_keeps_the_tally_equal_to_the_followups(sales, customers):
     record(sales.manager, second, at(2026, 1, 15))
     record(sales.colleague, third, at(2026, 3, 2))
     record(sales.supervisor, first, at(2026, 3, 9))
-    assert stored() == counted()
+    assert kept()
+    assert days_stored()[(sales.manager.pk, datetime.date(2025, 12, 31))] == 1
     assert stored()[(sales.manager.pk, first.pk, 2025)][11] == 1
     assert stored()[(sales.manager.pk, first.pk, 2026)][0] == 1
 
     followup_update(actor=sales.manager, followup=late, data={"followed_at": at(2026, 2, 1, 0, 0)})
-    assert stored() == counted() and stored()[(sales.manager.pk, first.pk, 2026)][:2] == [0, 1]
+    assert kept() and stored()[(sales.manager.pk, first.pk, 2026)][:2] == [0, 1]
     followup_delete(actor=sales.supervisor, followup=late)
-    assert stored() == counted() and (sales.manager.pk, first.pk, 2026) not in stored()
+    assert kept() and (sales.manager.pk, first.pk, 2026) not in stored()
 
     # A merge: the second customer's follow-ups become the first's, and so do their counts.
     record(sales.manager, second, at(2025, 12, 3))
     customers_merge(actor=sales.supervisor, target=first, others=[second])
-    assert stored() == counted()
+    assert kept()
     assert stored()[(sales.manager.pk, first.pk, 2025)][11] == 2
     assert not FollowUpYear.objects.filter(customer_id=second.pk).exists()
 
     customer_delete(actor=sales.supervisor, customer=third)
-    assert stored() == counted() and not FollowUpYear.objects.filter(customer_id=third.pk).exists()
+    assert kept() and not FollowUpYear.objects.filter(customer_id=third.pk).exists()
 
     # A deleted user's follow-ups stay, without an author: nobody's work any more.
     assert FollowUpYear.objects.filter(author_id=sales.supervisor.pk).exists()
     sales.supervisor.delete()
-    assert stored() == counted() and not FollowUpYear.objects.filter(author_id=sales.supervisor.pk).exists()
+    assert kept() and not FollowUpYear.objects.filter(author_id=sales.supervisor.pk).exists()
 
-    before = stored()
+    before, days = stored(), days_stored()
     FollowUpYear.objects.all().delete()
+    FollowUpDay.objects.update(count=7)
     assert followup_tally_rebuild() == len(before)
-    assert stored() == before
+    assert stored() == before and days_stored() == days
 
 
 def test_split_reads_whole_months_from_the_tally_and_the_days_around_them():

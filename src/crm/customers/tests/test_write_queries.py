@@ -112,8 +112,8 @@ def test_recording_a_follow_up(sales, warm, django_assert_num_queries):
     actor = _fresh(sales.manager)
     method = picklist("followup_method")
     # the engine; edit rights; the method picklist; the follow-up; the customer's latest follow-up
-    # and its dates; the author's follow-up tally (ADR 0027); audit; timeline; the transaction
-    with django_assert_num_queries(ENGINE + EDIT_RIGHTS + 1 + 1 + 2 + 1 + 1 + 1 + 2):
+    # and its dates; the author's follow-up tally and day (ADR 0027); audit; timeline; the transaction
+    with django_assert_num_queries(ENGINE + EDIT_RIGHTS + 1 + 1 + 2 + 2 + 1 + 1 + 2):
         followup = followup_create(actor=actor, customer=customer, data={"method": method, "content": "电话沟通"})
     assert Customer.objects.get(pk=customer.pk).last_followup_at == followup.followed_at
 

@@ -186,7 +186,7 @@ def test_the_benchmark_operations_run_the_reports_for_both_personas(report_data)
     ctx = Context()
     reports = [op for op in operations() if op.key.startswith("reports.")]
     assert {op.key for op in reports} == {"reports.contribution", "reports.composition", "reports.services",
-                                          "reports.churn", "reports.work", "reports.funnel"}
+                                          "reports.churn", "reports.work", "reports.funnel", "reports.dashboard"}
     for op in reports:
         for persona in op.personas:
             ctx.current = op.key
