@@ -14,11 +14,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from crm.customers.models import FollowUp, FollowUpDay, FollowUpYear
-from crm.customers.models.tally import month_field
+from crm.customers.models.tally import MONTHS, month_field
 
 # Fewer whole months than this: reading the follow-ups of the period by their date index is
 # quicker than reading a year of the tally.
@@ -80,19 +80,25 @@ def _followups(parts: Split, people) -> QuerySet | None:
 
 
 def _tally(parts: Split, people) -> QuerySet | None:
-    """The tally's rows with some follow-up in the period's whole months, each with `n`, how many."""
+    """The tally's rows with some follow-up in the period's whole months."""
     if not parts.months:
         return None
-    in_months = Case(
-        *(
-            When(year=year, then=sum((F(month_field(m)) for m in months[1:]), F(month_field(months[0]))))
-            for year, months in parts.months.items()
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    queryset = FollowUpYear.objects.filter(year__in=list(parts.months)).alias(n=in_months).filter(n__gt=0)
+    queryset = FollowUpYear.objects.filter(year__in=list(parts.months))
+    partial = {year: months for year, months in parts.months.items() if len(months) < len(MONTHS)}
+    if partial:  # whole years need no condition: a row exists only with some follow-up in its year
+        queryset = queryset.filter(_in_months(partial) | Q(year__in=[y for y in parts.months if y not in partial]))
     return queryset if people is None else queryset.filter(author__in=people)
+
+
+def _in_months(months_by_year: dict[int, tuple[int, ...]]) -> Q:
+    """Rows of these years with some follow-up in the given months."""
+    condition = Q()
+    for year, months in months_by_year.items():
+        some = Q()
+        for month in months:
+            some |= Q(**{f"{month_field(month)}__gt": 0})
+        condition |= Q(year=year) & some
+    return condition
 
 
 def _key(group: str | None, person: str):
