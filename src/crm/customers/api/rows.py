@@ -81,18 +81,59 @@ def _reader(field):
     return _attribute_reader(field, standard)
 
 
+def _context_free(field) -> bool:
+    """Whether a field writes a value without its serializer's context or parent (the request, a
+    method of the serializer): then its reader may serve any request."""
+    if isinstance(field, ManyRelatedField):
+        field = field.child_relation
+    return not isinstance(
+        field,
+        serializers.SerializerMethodField
+        | serializers.BaseSerializer
+        | serializers.HyperlinkedRelatedField
+        | serializers.FileField,
+    )
+
+
+# Readers by (serializer class, hidden fields): built once per process instead of once per request
+# (DRF building a serializer's 55 fields was 15 % of a list request, docs/benchmarks.md issue 19).
+_SHARED_READERS: dict[tuple, list] = {}
+
+
 class CompiledRowsMixin:
     """For serializers of long lists: each field's reader is worked out once per serializer (so
     once per page with many=True) instead of DRF introspecting every value of every row; the
-    output is the same (crm/customers/tests/test_api_serialization.py checks it field by field)."""
+    output is the same (crm/customers/tests/test_api_serialization.py checks it field by field).
+
+    When every readable field is context-free, the readers are shared by every serializer of the
+    class whose caller has the same hidden fields (`fields_key`, FieldRulesMixin): compiled from a
+    serializer without context, so no request is held. Masking happens after, per caller."""
 
     def to_representation(self, instance):
         readers = self.__dict__.get("_compiled_readers")
         if readers is None:
-            readers = self._compiled_readers = [(field.field_name, _reader(field)) for field in self._readable_fields]
+            readers = self._compiled_readers = self._readers()
         row = {}
         for name, read in readers:
             value = read(instance)
             if value is not _SKIP:
                 row[name] = value
         return row
+
+    def _readers(self) -> list:
+        fields_key = getattr(self, "fields_key", None)
+        if fields_key is None:
+            return _compile(self._readable_fields)
+        key = (type(self), fields_key())
+        readers = _SHARED_READERS.get(key)
+        if readers is None:
+            hidden = key[1]
+            fields = [field for field in type(self)(context={})._readable_fields if field.field_name not in hidden]
+            readers = _SHARED_READERS[key] = _compile(fields) if all(_context_free(f) for f in fields) else []
+        if not readers:  # a field needs the context (a method field): this serializer's own readers
+            return _compile(self._readable_fields)
+        return readers
+
+
+def _compile(fields) -> list:
+    return [(field.field_name, _reader(field)) for field in fields]
