@@ -34,16 +34,24 @@ def _attribute_reader(field, standard):
     per-value introspection; anything unusual on the way (a missing relation) goes the standard
     way, so the result is always DRF's."""
     attrs, represent = field.source_attrs, field.to_representation
+    # Whether DRF calls what a step finds (is_simple_callable inspects its signature), by step and class
+    # of the object read: a class's method (get_status_display) is the same for all its instances.
+    calls: dict[tuple, bool] = {}
 
     def read(instance):
         value = instance
         try:
-            for attr in attrs:
+            for step, attr in enumerate(attrs):
                 if value is None:
                     return standard(instance)
-                value = getattr(value, attr)
-                if isinstance(value, _CALLABLES) and is_simple_callable(value):
-                    value = value()
+                holder, value = value, getattr(value, attr)
+                if isinstance(value, _CALLABLES):
+                    key = (step, type(holder))
+                    call = calls.get(key)
+                    if call is None:
+                        call = calls[key] = is_simple_callable(value)
+                    if call:
+                        value = value()
         except ObjectDoesNotExist:
             return None
         return None if value is None else represent(value)
