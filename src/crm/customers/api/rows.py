@@ -6,7 +6,8 @@ import functools
 import inspect
 import types
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
 from rest_framework import serializers
 from rest_framework.fields import SkipField, is_simple_callable
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedField
@@ -65,10 +66,16 @@ def _reader(field):
         return standard
     if isinstance(field, ManyRelatedField) and len(field.source_attrs) == 1:
         name, represent = field.source_attrs[0], field.to_representation
+        prefetched_as = name if _forward_many_to_many(field, name) else None
 
         def read_many(instance):
             if instance.pk is None:
                 return []
+            # What `instance.<name>.all()` answers when prefetched (Django's manager for a forward
+            # many-to-many keeps it under the field's name), without building a manager per row.
+            cache = getattr(instance, "_prefetched_objects_cache", None)
+            if prefetched_as is not None and cache is not None and prefetched_as in cache:
+                return represent(cache[prefetched_as])
             related = getattr(instance, name)
             return represent(related.all() if hasattr(related, "all") else related)
 
@@ -87,6 +94,17 @@ def _reader(field):
 
         return read_pk
     return _attribute_reader(field, standard)
+
+
+def _forward_many_to_many(field, name: str) -> bool:
+    """Whether `name` is a many-to-many field declared on the serializer's model (not a reverse one,
+    whose prefetched rows Django keeps under another name)."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    try:
+        model_field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return False
+    return isinstance(model_field, models.ManyToManyField)
 
 
 def _context_free(field) -> bool:
