@@ -5,7 +5,17 @@ permissions and answers a few fields: no list, no business data. Its throughput 
 ceiling any API can reach on the machine with the production server (docs/benchmarks.md).
 """
 
-from bench.registry import LoadTest, load_test
+from bench.registry import LoadTest, load_test, operation
+
+
+@operation("core.api.me", label="Framework floor in process: GET /api/v1/me/", group="api", target_ms=None)
+def me_in_process(ctx, persona):
+    from bench.ops.customers import _get
+
+    client = ctx.client(persona)
+    _get(client, "/api/v1/me/")  # the new session's first renewal, the memos' first read: not counted
+    return [lambda: _get(client, "/api/v1/me/")]
+
 
 load_test(
     LoadTest(

@@ -158,6 +158,18 @@ def duplicate_check(ctx, persona):
     return [lambda data=data: duplicate_find(actor=ctx.fresh_user(user_id), **data) for data in inputs]
 
 
+@operation(
+    "customers.api.list", label="Customer list API in process: GET /api/v1/customers/", group="api",
+    target_ms=None,
+)
+def list_api(ctx, persona):
+    """The HTTP load test's request without the server: what one request costs the process (the
+    statements, the CPU), to compare with core.api.me (docs/benchmarks.md, issue 19)."""
+    client = ctx.client(persona)
+    _get(client, "/api/v1/customers/")  # the new session's first renewal, the memos' first read: not counted
+    return [lambda: _get(client, "/api/v1/customers/")]
+
+
 # --- HTTP throughput -------------------------------------------------------------------------------------------
 load_test(
     LoadTest(

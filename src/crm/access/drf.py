@@ -46,6 +46,14 @@ class FieldRulesMixin:
                 fields[name].read_only = True
         return fields
 
+    def fields_key(self) -> frozenset:
+        """What the readable fields depend on besides the class: the ones the caller's field rules
+        hide (read-only fields are still written, masked ones masked after)."""
+        request = self.context.get("request")
+        if request is None or not self.resource:
+            return frozenset()
+        return frozenset(access_for(request.user).hidden_fields(self.resource))
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         masked = self.__dict__.get("_masked_fields")

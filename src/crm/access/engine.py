@@ -1,7 +1,8 @@
 """The permission engine: the one place that decides what a user may do and see.
 
 `access_for(user)` gives an `Access` object, built once per user per request from the user's
-roles (four queries), that answers:
+roles (one query: which roles; what a set of roles allows is held per process, ADR 0028), that
+answers:
 - function permissions: `can("customers.customer.export")`, `require(...)`;
 - data scopes: `scoped("customers.customer", queryset)` filters to the records the user may see
   (own / department / subtree / all, plus shares); `get(...)` raises NotFound outside scope;
@@ -12,13 +13,16 @@ tables. Several roles combine generously: union of functions, widest scope, mild
 """
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from crm.access import registry
 from crm.access.masking import mask_value
 from crm.access.models import FIELD_RULE_ORDER, SCOPE_ORDER, FieldRule, FieldRuleKind, Role, Scope, Share
 from crm.core.errors import NotFound, PermissionDenied
+from crm.core.memo import SharedMemo
 
 _CACHE_ATTR = "_crm_access"
 SHARES_INLINE = 1000
@@ -333,14 +337,68 @@ def forget(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+@dataclass(frozen=True)
+class Policy:
+    """What a set of roles allows, whoever holds them: shared by the requests of every user with
+    exactly these roles, so read-only (its mappings cannot be changed)."""
+
+    functions: frozenset
+    default_scope: str
+    scopes: MappingProxyType  # resource -> scope, where it differs from default_scope
+    field_rules: MappingProxyType  # resource -> {field: rule}
+
+
+# Policies by set of role ids, for the current policy version (ADR 0028). The roles a user holds are
+# read on every request; what those roles allow is read once per process until a role, its
+# functions, scopes or field rules change (policy_changed), or after 10 minutes (changes made
+# behind the code's back, in SQL).
+_POLICIES: SharedMemo[dict] = SharedMemo("crm:access:policies", dict, seconds=600)
+POLICIES_HELD = 1000  # distinct role sets one process keeps before starting afresh
+
+
+def policy_changed() -> None:
+    """A role's policy changed: every process reads policies anew at its next request, and again
+    once the transaction commits (a process that read in between read the old rows)."""
+    _POLICIES.forget()
+    transaction.on_commit(_POLICIES.forget)
+
+
 def _build(user) -> Access:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Access(user=user)
     if user.is_superuser:
         return Access(user=user, superuser=True)
-    roles = list(Role.objects.filter(users=user).prefetch_related("permissions", "scopes"))
-    if not roles:
+    role_ids = frozenset(Role.users.through.objects.filter(user_id=user.pk).values_list("role_id", flat=True))
+    if not role_ids:
         return Access(user=user)
+    policy = policy_of(role_ids)
+    if policy is None:  # a role deleted since its id was read
+        return Access(user=user)
+    return Access(
+        user=user,
+        functions=policy.functions,
+        default_scope=policy.default_scope,
+        scopes=policy.scopes,
+        field_rules=policy.field_rules,
+    )
+
+
+def policy_of(role_ids: frozenset) -> Policy | None:
+    """The policy of a set of roles, from this process's memo or read (three queries)."""
+    policies = _POLICIES.get()
+    policy = policies.get(role_ids)
+    if policy is None:
+        policy = _read_policy(role_ids)
+        if len(policies) >= POLICIES_HELD:
+            policies.clear()
+        policies[role_ids] = policy
+    return policy
+
+
+def _read_policy(role_ids: frozenset) -> Policy | None:
+    roles = list(Role.objects.filter(pk__in=role_ids).prefetch_related("permissions", "scopes"))
+    if not roles:
+        return None
     functions = frozenset(p.code for role in roles for p in role.permissions.all())
     default_scope = max((role.default_scope for role in roles), key=SCOPE_ORDER.index)
     scopes: dict[str, str] = {}
@@ -352,12 +410,12 @@ def _build(user) -> Access:
         widest = max(per_role, key=SCOPE_ORDER.index)
         if widest != default_scope:
             scopes[resource.code] = widest
-    return Access(
-        user=user,
+    field_rules = {resource: MappingProxyType(rules) for resource, rules in _combine_field_rules(roles).items()}
+    return Policy(
         functions=functions,
         default_scope=default_scope,
-        scopes=scopes,
-        field_rules=_combine_field_rules(roles),
+        scopes=MappingProxyType(scopes),
+        field_rules=MappingProxyType(field_rules),
     )
 
 

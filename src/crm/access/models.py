@@ -30,6 +30,40 @@ class FieldRuleKind(models.TextChoices):
 FIELD_RULE_ORDER = [FieldRuleKind.READONLY, FieldRuleKind.MASKED, FieldRuleKind.HIDDEN]
 
 
+class PolicyQuerySet(models.QuerySet):
+    """Rows of a role's policy: the writes that send no signal (bulk_create, update) tell the permission
+    engine too, which holds policies per set of roles (ADR 0028); save and delete tell it through
+    signals (crm.access.signals)."""
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        _policy_changed()
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        updated = super().bulk_update(*args, **kwargs)
+        _policy_changed()
+        return updated
+
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        _policy_changed()
+        return updated
+
+    def delete(self):
+        deleted = super().delete()
+        _policy_changed()
+        return deleted
+
+    update.alters_data = delete.alters_data = True
+
+
+def _policy_changed() -> None:
+    from crm.access.engine import policy_changed  # the engine reads these models
+
+    policy_changed()
+
+
 class Role(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)
@@ -38,6 +72,8 @@ class Role(models.Model):
     is_system = models.BooleanField(_("built-in"), default=False)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="roles", blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -51,6 +87,8 @@ class Role(models.Model):
 class RolePermission(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="permissions")
     code = models.CharField(_("function"), max_length=100)
+
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["role", "code"], name="access_role_permission_unique")]
@@ -66,6 +104,8 @@ class RoleScope(models.Model):
     resource = models.CharField(_("resource"), max_length=100)
     scope = models.CharField(_("data scope"), max_length=20, choices=Scope.choices)
 
+    objects = PolicyQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["role", "resource"], name="access_role_scope_unique")]
 
@@ -75,6 +115,8 @@ class FieldRule(models.Model):
     resource = models.CharField(_("resource"), max_length=100)
     field = models.CharField(_("field"), max_length=100)
     rule = models.CharField(_("rule"), max_length=20, choices=FieldRuleKind.choices)
+
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["role", "resource", "field"], name="access_field_rule_unique")]

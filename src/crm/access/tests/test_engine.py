@@ -91,14 +91,18 @@ def test_masking_formats():
     assert mask_email("zhang.san@example.com") == "z***@example.com"
 
 
-def test_the_engine_needs_three_queries_per_user_and_none_after(org, make_user, viewer_role, django_assert_num_queries):
+def test_the_engine_needs_one_query_per_user_and_none_after(org, make_user, viewer_role, django_assert_num_queries):
     user = make_user("u", department=org.sales1)
     user.roles.add(viewer_role)
     user = type(user).objects.get(pk=user.pk)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # which roles, then their policy (four), read once per process
         access_for(user)
     with django_assert_num_queries(0):
         access_for(user).can(f"{RESOURCE}.view")
+    # The next request's user: only which roles it holds (ADR 0028, test_policies.py); was four.
+    user = type(user).objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        access_for(user)
 
 
 # --- what apps ask the engine for (issue 11) ----------------------------------------------------------

@@ -6,7 +6,8 @@ import functools
 import inspect
 import types
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
 from rest_framework import serializers
 from rest_framework.fields import SkipField, is_simple_callable
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedField
@@ -34,16 +35,24 @@ def _attribute_reader(field, standard):
     per-value introspection; anything unusual on the way (a missing relation) goes the standard
     way, so the result is always DRF's."""
     attrs, represent = field.source_attrs, field.to_representation
+    # Whether DRF calls what a step finds (is_simple_callable inspects its signature), by step and class
+    # of the object read: a class's method (get_status_display) is the same for all its instances.
+    calls: dict[tuple, bool] = {}
 
     def read(instance):
         value = instance
         try:
-            for attr in attrs:
+            for step, attr in enumerate(attrs):
                 if value is None:
                     return standard(instance)
-                value = getattr(value, attr)
-                if isinstance(value, _CALLABLES) and is_simple_callable(value):
-                    value = value()
+                holder, value = value, getattr(value, attr)
+                if isinstance(value, _CALLABLES):
+                    key = (step, type(holder))
+                    call = calls.get(key)
+                    if call is None:
+                        call = calls[key] = is_simple_callable(value)
+                    if call:
+                        value = value()
         except ObjectDoesNotExist:
             return None
         return None if value is None else represent(value)
@@ -57,10 +66,16 @@ def _reader(field):
         return standard
     if isinstance(field, ManyRelatedField) and len(field.source_attrs) == 1:
         name, represent = field.source_attrs[0], field.to_representation
+        prefetched_as = name if _forward_many_to_many(field, name) else None
 
         def read_many(instance):
             if instance.pk is None:
                 return []
+            # What `instance.<name>.all()` answers when prefetched (Django's manager for a forward
+            # many-to-many keeps it under the field's name), without building a manager per row.
+            cache = getattr(instance, "_prefetched_objects_cache", None)
+            if prefetched_as is not None and cache is not None and prefetched_as in cache:
+                return represent(cache[prefetched_as])
             related = getattr(instance, name)
             return represent(related.all() if hasattr(related, "all") else related)
 
@@ -81,18 +96,70 @@ def _reader(field):
     return _attribute_reader(field, standard)
 
 
+def _forward_many_to_many(field, name: str) -> bool:
+    """Whether `name` is a many-to-many field declared on the serializer's model (not a reverse one,
+    whose prefetched rows Django keeps under another name)."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    try:
+        model_field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return False
+    return isinstance(model_field, models.ManyToManyField)
+
+
+def _context_free(field) -> bool:
+    """Whether a field writes a value without its serializer's context or parent (the request, a
+    method of the serializer): then its reader may serve any request."""
+    if isinstance(field, ManyRelatedField):
+        field = field.child_relation
+    return not isinstance(
+        field,
+        serializers.SerializerMethodField
+        | serializers.BaseSerializer
+        | serializers.HyperlinkedRelatedField
+        | serializers.FileField,
+    )
+
+
+# Readers by (serializer class, hidden fields): built once per process instead of once per request
+# (DRF building a serializer's 55 fields was 15 % of a list request, docs/benchmarks.md issue 19).
+_SHARED_READERS: dict[tuple, list] = {}
+
+
 class CompiledRowsMixin:
     """For serializers of long lists: each field's reader is worked out once per serializer (so
     once per page with many=True) instead of DRF introspecting every value of every row; the
-    output is the same (crm/customers/tests/test_api_serialization.py checks it field by field)."""
+    output is the same (crm/customers/tests/test_api_serialization.py checks it field by field).
+
+    When every readable field is context-free, the readers are shared by every serializer of the
+    class whose caller has the same hidden fields (`fields_key`, FieldRulesMixin): compiled from a
+    serializer without context, so no request is held. Masking happens after, per caller."""
 
     def to_representation(self, instance):
         readers = self.__dict__.get("_compiled_readers")
         if readers is None:
-            readers = self._compiled_readers = [(field.field_name, _reader(field)) for field in self._readable_fields]
+            readers = self._compiled_readers = self._readers()
         row = {}
         for name, read in readers:
             value = read(instance)
             if value is not _SKIP:
                 row[name] = value
         return row
+
+    def _readers(self) -> list:
+        fields_key = getattr(self, "fields_key", None)
+        if fields_key is None:
+            return _compile(self._readable_fields)
+        key = (type(self), fields_key())
+        readers = _SHARED_READERS.get(key)
+        if readers is None:
+            hidden = key[1]
+            fields = [field for field in type(self)(context={})._readable_fields if field.field_name not in hidden]
+            readers = _SHARED_READERS[key] = _compile(fields) if all(_context_free(f) for f in fields) else []
+        if not readers:  # a field needs the context (a method field): this serializer's own readers
+            return _compile(self._readable_fields)
+        return readers
+
+
+def _compile(fields) -> list:
+    return [(field.field_name, _reader(field)) for field in fields]

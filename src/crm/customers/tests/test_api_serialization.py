@@ -6,6 +6,7 @@ import pytest
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
+from crm.access.services import role_create
 from crm.customers.api.serializers import customers as s
 from crm.customers.models import Customer, CustomField, Pool, Tag
 from crm.customers.services.activities import followup_create
@@ -69,3 +70,33 @@ def test_customer_rows_are_what_drf_writes(sales, rows):
     assert full["manager_name"] == str(sales.manager) and full["last_followup_at"].endswith("+08:00")
     pooled, _ = _both_ways(s.PoolCustomerSerializer, rows["深圳腾飞电子有限公司"], sales.executive)
     assert pooled["manager"] is None and pooled["pool_name"] and pooled["previous_manager"] == sales.manager.pk
+
+
+def test_readers_are_shared_by_callers_with_the_same_hidden_fields_only(sales, rows, admin_user, make_user, org):
+    """The readers are built once per process for each set of hidden fields (ADR 0028), without any
+    caller's request in them; a serializer with a method field keeps readers of its own."""
+    clerk_role = role_create(
+        actor=admin_user,
+        code="clerk",
+        name="内勤",
+        default_scope="all",
+        functions={"customers.customer.view"},
+        field_rules={("customers.customer", "email"): "hidden"},
+    )
+    clerk = make_user("clerk", department=org.sales1)
+    clerk.roles.add(clerk_role)
+    customer = rows["上海华信网络科技有限公司"]
+    readers = {}
+    for user in (sales.executive, sales.manager, clerk, sales.executive):
+        compiled, standard = _both_ways(s.CustomerSerializer, customer, user)
+        assert compiled == standard and list(compiled) == list(standard), user.username
+        serializer = s.CustomerSerializer(context={"request": _request(user)})
+        serializer.to_representation(customer)
+        readers.setdefault(user.username, serializer._compiled_readers)
+        assert serializer._compiled_readers is readers[user.username]
+    assert readers["exec"] is readers["mgr"] and readers["clerk"] is not readers["exec"]
+    assert "email" not in dict(readers["clerk"]) and "email" in dict(readers["exec"])
+    detail = s.CustomerDetailSerializer(context={"request": _request(sales.executive)})
+    assert detail.to_representation(customer)["shares"] == []
+    assert detail._compiled_readers is not readers["exec"]
+    assert detail._compiled_readers[-1][0] == "shares"

@@ -120,8 +120,9 @@ def test_job_runs_list_query_count_is_constant(api, admin_user, rows, django_ass
     JobRun.objects.bulk_create(
         [JobRun(job="system.cleanup", status=JobRunStatus.SUCCEEDED, triggered_by=admin_user) for _ in range(rows)]
     )
-    # The caller's roles (4 queries: roles, functions, scopes, field rules), count, page.
-    with django_assert_num_queries(6):
+    # The caller's roles (5 queries: which roles, then the roles, functions, scopes, field rules: the first
+    # request with these roles in the process, ADR 0028), count, page.
+    with django_assert_num_queries(7):
         response = api.get("/api/v1/job-runs/", {"page_size": 50})
     assert len(response.json()["results"]) == rows
 
@@ -129,7 +130,7 @@ def test_job_runs_list_query_count_is_constant(api, admin_user, rows, django_ass
 @pytest.mark.parametrize("rows", [3, 25])
 def test_jobs_list_query_count_is_constant(api, rows, django_assert_num_queries):
     JobRun.objects.bulk_create([JobRun(job="system.cleanup", status=JobRunStatus.SUCCEEDED) for _ in range(rows)])
-    # The caller's roles (4), the latest run of every job (one query with a subquery).
-    with django_assert_num_queries(5):
+    # The caller's roles (5, as above), the latest run of every job (one query with a subquery).
+    with django_assert_num_queries(6):
         response = api.get("/api/v1/jobs/")
     assert response.status_code == 200

@@ -188,6 +188,6 @@ def test_the_inbox_runs_a_fixed_number_of_queries(alice_client, alice, django_as
         assert len(alice_client.get(INBOX).context["notifications"]) == 20
 
 
-# session, user, the user's roles (+ permissions, scopes, field rules) for the menu, the page
-# count, the page, the bell's unread count (the session is renewed once a minute, not per request).
-QUERIES_PER_INBOX = 9
+# session, user, the user's roles for the menu (what they allow is held per process, ADR 0028: was 4
+# queries), the page count, the page, the bell's unread count (the session is renewed once a minute).
+QUERIES_PER_INBOX = 6
