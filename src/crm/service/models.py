@@ -155,6 +155,9 @@ class Service(TimeStampedModel):
             # The archive by type, and by created date range.
             models.Index(fields=["status", "type", "-id"], name="service_type_idx"),
             models.Index(fields=["status", "created_at"], name="service_created_idx"),
+            # Services handled in a period by who handled them (the work report, the dashboard), read
+            # from the index alone on PostgreSQL.
+            models.Index(fields=["handled_at"], include=["handled_by"], name="service_handled_idx"),
             # 服务处理 sorted by the nearest deadline.
             models.Index(fields=["assignee", "status", "resolution_due"], name="service_assignee_due_idx"),
             # The deadline job: only the services whose deadline is still open are in these indexes.
