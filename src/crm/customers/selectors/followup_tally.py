@@ -60,6 +60,31 @@ def split(start: datetime.date, end: datetime.date) -> Split:
     return Split(months, tuple(days))
 
 
+def _month_end(day: datetime.date) -> datetime.date:
+    return _next_month(day) - datetime.timedelta(days=1)
+
+
+def widened(start: datetime.date, end: datetime.date, *, people=None) -> tuple[datetime.date, datetime.date]:
+    """[start, end] stretched to the first of its first month and the last of its last month when
+    nobody counted (`people`) made a follow-up on the days added (one read of the per-day counts):
+    the same follow-ups, so the same customers, and whole months are read from the tally. A year
+    to date is a whole year, with no month condition and no follow-ups of its last days to add."""
+    wider_start, wider_end = start.replace(day=1), _month_end(end)
+    gaps = Q()
+    if wider_start < start:
+        gaps |= Q(day__gte=wider_start, day__lt=start)
+    if end < wider_end:
+        gaps |= Q(day__gt=end, day__lte=wider_end)
+    if not gaps:
+        return start, end
+    days = FollowUpDay.objects.filter(gaps).exclude(count=0)
+    if people is not None:
+        days = days.filter(author__in=people)
+    if not days.exists():
+        return wider_start, wider_end
+    return start, end
+
+
 def _times(day_range: tuple[datetime.date, datetime.date]) -> Q:
     zone = timezone.get_default_timezone()
     start, end = day_range
@@ -120,7 +145,9 @@ def followups_counted(start: datetime.date, end: datetime.date, *, people=None, 
 def customers_contacted(start: datetime.date, end: datetime.date, *, people=None, group: str | None = "person") -> dict:
     """{person (or department) id: distinct customers they followed up in [start, end]} (group None:
     {0: the customers anybody followed up}): one statement over the tally's and the follow-ups' pairs."""
-    parts = split(start, end)
+    parts = split(*widened(start, end, people=people))
+    if not parts.months:  # too few months for the tally: the follow-ups of the days asked, by their index
+        parts = split(start, end)
     if group == "person" and len(parts.months) == 1 and not parts.days:
         # One row per person, customer and year: within one year of whole months, no customer twice.
         rows = _tally(parts, people).values("author").annotate(v=Count("*")).values_list("author", "v")

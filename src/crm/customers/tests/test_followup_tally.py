@@ -160,3 +160,30 @@ def test_counts_from_the_tally_equal_counts_of_the_followups_for_any_period(sale
                     k: len(v) for k, v in contacted.items()
                 }, (start, end, people, group)
     assert Customer.objects.count() == 4
+
+
+def test_a_period_is_read_as_whole_months_when_its_months_other_days_hold_no_followups(sales, customers):
+    """RPT-5: a year to date is read as the whole year when nobody counted made a follow-up after
+    today in its month; one follow-up on those days (by someone counted) keeps the days asked."""
+    d = datetime.date
+    theirs = {sales.manager: customers[0], sales.colleague: customers[2],
+              sales.other: make_customer(manager=sales.other, name="深圳南山软件有限公司")}
+    for moment, author in ((at(2025, 3, 2), sales.manager), (at(2026, 2, 10), sales.manager),
+                           (at(2026, 11, 18), sales.colleague), (at(2026, 11, 25), sales.other)):
+        record(author, theirs[author], moment)
+    widened = followup_tally.widened
+    assert widened(d(2026, 1, 1), d(2026, 11, 20), people=[sales.manager.pk]) == (d(2026, 1, 1), d(2026, 11, 30))
+    assert widened(d(2026, 1, 1), d(2026, 11, 20)) == (d(2026, 1, 1), d(2026, 11, 20))  # 11-25 is after the end
+    assert widened(d(2025, 3, 5), d(2026, 11, 18)) == (d(2025, 3, 5), d(2026, 11, 18))  # 03-02 before the start
+    assert widened(d(2025, 3, 1), d(2026, 11, 18), people=[sales.manager.pk]) == (d(2025, 3, 1), d(2026, 11, 30))
+    assert widened(d(2026, 11, 20), d(2026, 11, 24)) == (d(2026, 11, 20), d(2026, 11, 24))  # 11-18 and 11-25
+    assert widened(d(2026, 11, 20), d(2026, 11, 24), people=[sales.other.pk]) == (d(2026, 11, 20), d(2026, 11, 24))
+    assert widened(d(2026, 11, 20), d(2026, 11, 24), people=[sales.manager.pk]) == (d(2026, 11, 1), d(2026, 11, 30))
+    periods = ((d(2026, 1, 1), d(2026, 11, 20)), (d(2025, 3, 3), d(2026, 11, 24)), (d(2026, 11, 19), d(2026, 11, 24)))
+    for start, end in periods:
+        for people in (None, [sales.manager.pk], [sales.colleague.pk, sales.other.pk]):
+            inside = [f for f in FollowUp.objects.all() if start <= f.followed_at.astimezone(SHANGHAI).date() <= end
+                      and (people is None or f.created_by_id in people)]
+            assert followup_tally.customers_contacted(start, end, people=people, group=None) == (
+                {0: len({f.customer_id for f in inside})} if inside else {}
+            ), (start, end, people)
