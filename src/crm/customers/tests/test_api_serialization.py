@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
 from crm.access.services import role_create
+from crm.customers.api.rows import prefetched
 from crm.customers.api.serializers import customers as s
 from crm.customers.models import Customer, CustomField, Pool, Tag
 from crm.customers.services.activities import followup_create
@@ -70,6 +71,23 @@ def test_customer_rows_are_what_drf_writes(sales, rows):
     assert full["manager_name"] == str(sales.manager) and full["last_followup_at"].endswith("+08:00")
     pooled, _ = _both_ways(s.PoolCustomerSerializer, rows["深圳腾飞电子有限公司"], sales.executive)
     assert pooled["manager"] is None and pooled["pool_name"] and pooled["previous_manager"] == sales.manager.pk
+
+
+def test_rows_with_tags_prefetched_as_lists_are_what_drf_writes(sales, rows, django_assert_num_queries):
+    """The list API prefetches tags into a plain list per row (rows.prefetched): the same rows as
+    DRF writes from the relation's manager, and no query per row."""
+    listed = list(
+        Customer.objects.filter(pk__in=[c.pk for c in rows.values()]).for_list().prefetch_related(prefetched("tags"))
+    )
+    request = _request(sales.executive)
+    s.CustomerSerializer(context={"request": request}).to_representation(listed[0])  # the caller's permissions
+    with django_assert_num_queries(0):
+        written = {c.name: s.CustomerSerializer(context={"request": request}).to_representation(c) for c in listed}
+    for name, row in written.items():
+        serializer = s.CustomerSerializer(context={"request": _request(sales.executive)})
+        standard = serializers.ModelSerializer.to_representation(serializer, rows[name])
+        assert row == standard and list(row) == list(standard), name
+    assert sorted(written["上海华信网络科技有限公司"]["tag_names"]) == ["老客户", "重点"]
 
 
 def test_readers_are_shared_by_callers_with_the_same_hidden_fields_only(sales, rows, admin_user, make_user, org):
