@@ -89,7 +89,8 @@ class Access:
         if scope == Scope.ALL:
             return None
         user = self.user
-        department = getattr(user, "department", None)
+        # Read only for the scopes that name it: an own scope needs no query for the department.
+        department = getattr(user, "department", None) if scope in (Scope.DEPARTMENT, Scope.SUBTREE) else None
         branches = []
         for owner in resource.owner_fields:
             branches.append(Q(**{owner: user.pk}))
