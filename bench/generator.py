@@ -21,6 +21,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import accumulate
+from zoneinfo import ZoneInfo
 
 from bench import data, words
 from bench.contracts import generate_contracts, seed_numbers, wipe_contracts
@@ -448,6 +449,7 @@ def blocks_built(plan: data.Plan, workers: int):
 
 def generate(options: Options, log=print) -> Result:
     """Replace the benchmark data of the current database (migrated) with a new data set."""
+    from django.conf import settings
     from django.db import connection
 
     from crm.core.models import NumberSequence
@@ -469,7 +471,10 @@ def generate(options: Options, log=print) -> Result:
     org = build_org(options.seed)
     reference = reference_data(connection.vendor)
     today = options.today or datetime.date.today()
-    anchor = int(datetime.datetime.combine(today, datetime.time(18, 0), tzinfo=datetime.UTC).timestamp())
+    # "Now" of the data set: noon of `today` in the installation's time zone, so that nothing (a follow-up
+    # lands up to an hour after it) is dated on a later day than today there (the reports' days and months).
+    noon = datetime.datetime.combine(today, datetime.time(12, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    anchor = int(noon.timestamp())
     blocked = blocked_key_kinds()
     plan = data.Plan(
         seed=options.seed,

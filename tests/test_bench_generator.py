@@ -157,6 +157,10 @@ def test_generated_data_is_what_the_services_would_have_written(generated):
     check_derived_columns_and_keys(generated)
     check_follow_up_dates_denormalised_onto_the_customer(generated)
     check_found_by_search_and_by_the_duplicate_check(generated)
+    # Nothing is dated after the data set's today in the installation's days (the reports read whole
+    # months when the rest of the month holds no follow-up, ADR 0027).
+    latest = FollowUp.objects.aggregate(latest=Max("followed_at"))["latest"]
+    assert timezone.localtime(latest).date() <= TODAY
 
 
 def test_same_seed_same_data_and_foreign_customers_are_protected(generated, make_user, org):
