@@ -104,7 +104,10 @@ def similar_name_terms(key: str) -> list[Term]:
         if len(syllables) == 2:
             terms.append(Term("".join(syllables)[:MAX_TOKEN], prefix=True))
     elif len(first) >= 3:
-        terms.append(Term(first[:MAX_TOKEN], prefix=True))
+        # A brand of digits (360, 1688) is looked up whole: as a prefix it also matches every phone
+        # whose digits from some position start with it (tens of thousands at scale 1, read for
+        # nothing: docs/benchmarks.md, issue 19).
+        terms.append(Term(first[:MAX_TOKEN], prefix=not first.isdigit()))
     return terms
 
 

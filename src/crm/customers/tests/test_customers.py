@@ -70,6 +70,21 @@ def test_similar_names_warn(sales):
     assert match["reasons"] == ["similar_name"] and match["score"] >= 80 and match["visible"] is True
 
 
+def test_similar_names_with_a_brand_of_digits_are_found_by_the_brand_not_by_phones(sales):
+    """CUS-8: a name starting with digits finds the companies with the same brand; customers whose
+    phone digits start the same way are not candidates."""
+    from crm.customers.normalise import name_key
+    from crm.customers.search import similar_name_candidates
+
+    same = make_customer(manager=sales.manager, name="360安全科技股份有限公司", phone="010-52448888")
+    phone_only = make_customer(manager=sales.manager, name="北京远景贸易有限公司", phone="021-36012345")
+    assert similar_name_candidates(name_key("360科技有限公司")) == [same.pk]
+    assert phone_only.pk in similar_name_candidates(name_key("远景贸易有限公司"))
+    with pytest.raises(Conflict) as caught:
+        make_customer(manager=sales.manager, name="360科技有限公司", confirm=False)
+    assert [m["reasons"] for m in caught.value.details["duplicates"]] == [["similar_name"]]
+
+
 def test_search_by_fragment_pinyin_initials_phone_contact_and_number(sales):
     from crm.customers.testing import make_contact
 
