@@ -16,6 +16,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from crm.customers.tokens import _IS_CJK, pinyin_syllables, runs
 from crm.dictionary.seeding import REGIONS_FILE
 
 # Longest first, so 股份有限公司 goes before 有限公司. Applied repeatedly from the end.
@@ -141,6 +142,31 @@ def name_key(name: str) -> str:
     text = _strip_suffixes(text)
     text = _strip_region_prefix(text)
     return text
+
+
+BRAND_LATIN = 4  # a brand of letters or digits is compared on its first characters
+
+
+def brand_keys(key: str) -> tuple[str, str]:
+    """The brand (字号) of a name key and how it sounds, for the similar-name candidates:
+    ("华信", "huaxin") for 华信科技; ("华星", "huaxin") for 华星科技 too, as the sound folds a final
+    -ng into -n (xing/xin, the 模糊音 most speakers blur); ("360", "") for 360安全科技.
+
+    Chinese company names differ in their trade words (科技, 物业管理) far more than in their
+    brand, so a likeness of the whole name mostly finds companies of the same trade; the brand
+    is where a second record of the same company agrees (华信科技 / 华信网络科技 / 华欣科技).
+    Empty strings when the key has no brand (one Chinese character, two letters)."""
+    parts = runs(key)
+    if not parts:
+        return "", ""
+    first = parts[0]
+    if not _IS_CJK.match(first):
+        return (first[:BRAND_LATIN] if len(first) >= 3 else ""), ""
+    if len(first) < 2:
+        return "", ""
+    syllables = pinyin_syllables(first[:2])
+    sound = "".join(s[:-1] if s.endswith("ng") else s for s in syllables) if len(syllables) == 2 else ""
+    return first[:2], sound
 
 
 def phone_digits(phone: str) -> str:

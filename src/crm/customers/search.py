@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-from crm.customers.tokens import _IS_CJK, MAX_TOKEN, Term, pinyin_syllables, query_terms, runs
+from crm.customers.tokens import Term, query_terms
 
 TABLE = "customers_customer"
 FTS_TABLE = "customers_customer_fts"
@@ -43,7 +43,7 @@ def ensure_search_index(using_connection=None) -> None:
             # walks the primary key backwards computing the vector of each row (seconds at a
             # million customers) instead of using the index (milliseconds). docs/benchmarks.md.
             cursor.execute(f"ALTER INDEX {PG_SEARCH_INDEX} ALTER COLUMN 1 SET STATISTICS {PG_SEARCH_STATISTICS}")
-            # Similar names used a pg_trgm index once; the token index serves them now (ADR 0006).
+            # Similar names used a pg_trgm index once; their brand keys serve them now (ADR 0006).
             cursor.execute(f"DROP INDEX IF EXISTS {PG_NAME_TRGM_INDEX}")
         elif conn.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
@@ -62,8 +62,8 @@ def _pg_query(terms: list[Term]) -> str:
     return " & ".join(f"'{term.token}'" + (":*" if term.prefix else "") for term in terms)
 
 
-def _fts_query(terms: list[Term], joiner: str = " AND ") -> str:
-    return joiner.join(f'"{term.token}"' + ("*" if term.prefix else "") for term in terms)
+def _fts_query(terms: list[Term]) -> str:
+    return " AND ".join(f'"{term.token}"' + ("*" if term.prefix else "") for term in terms)
 
 
 def matching(query: str, *, phone_digits: bool = True) -> Q | None:
@@ -83,56 +83,6 @@ def matching(query: str, *, phone_digits: bool = True) -> Q | None:
             output_field=BooleanField(),
         )
     return Q(expression)
-
-
-def similar_name_terms(key: str) -> list[Term]:
-    """What a similar company shares with `key`: its brand (字号), the first characters of the
-    name key, written alike (the first pair of characters) or sounding alike (their pinyin).
-
-    Chinese company names differ in their trade words (科技, 物业管理) far more than in their
-    brand, so a likeness of the whole name mostly finds companies of the same trade; the brand
-    is where a second record of the same company agrees (华信科技 / 华信网络科技 / 华欣科技)."""
-    parts = runs(key)
-    if not parts:
-        return []
-    first = parts[0]
-    terms: list[Term] = []
-    if _is_cjk(first):
-        if len(first) >= 2:
-            terms.append(Term(first[:2]))
-        syllables = pinyin_syllables(first[:2])
-        if len(syllables) == 2:
-            terms.append(Term("".join(syllables)[:MAX_TOKEN], prefix=True))
-    elif len(first) >= 3:
-        # A brand of digits (360, 1688) is looked up whole: as a prefix it also matches every phone
-        # whose digits from some position start with it (tens of thousands at scale 1, read for
-        # nothing: docs/benchmarks.md, issue 19).
-        terms.append(Term(first[:MAX_TOKEN], prefix=not first.isdigit()))
-    return terms
-
-
-def similar_name_candidates(key: str, limit: int = 200) -> list[int]:
-    """Ids of customers whose name may be like `key` (newest first), for rapidfuzz to score."""
-    terms = similar_name_terms(key)
-    if not terms:
-        return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            query = " | ".join(f"'{term.token}'" + (":*" if term.prefix else "") for term in terms)
-            cursor.execute(
-                f"SELECT id FROM {TABLE} WHERE {SEARCH_VECTOR} @@ %s::tsquery ORDER BY id DESC LIMIT %s",
-                [query, limit],
-            )
-        else:
-            cursor.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",
-                [_fts_query(terms, " OR "), limit],
-            )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _is_cjk(text: str) -> bool:
-    return bool(_IS_CJK.match(text))
 
 
 # Rows a bulk write moves before the search index's entries are deferred (below: per row is fine).

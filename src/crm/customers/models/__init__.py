@@ -12,7 +12,15 @@ from crm.customers.models.config import (
 )
 from crm.customers.models.contact import Contact, Gender
 from crm.customers.models.customer import Customer, CustomerQuerySet, CustomerStatus
-from crm.customers.models.duplicates import CustomerKey, KeyKind, MergeRecord, TransferRequest, TransferStatus
+from crm.customers.models.duplicates import (
+    BRAND_KINDS,
+    MATCHING_KINDS,
+    CustomerKey,
+    KeyKind,
+    MergeRecord,
+    TransferRequest,
+    TransferStatus,
+)
 from crm.customers.models.files import (
     CLOSED_CONTRACT,
     CONTRACT_STATES,
@@ -27,9 +35,38 @@ from crm.customers.models.pool import Pool
 from crm.customers.models.tally import FollowUpDay, FollowUpYear
 
 __all__ = [
-    "CLOSED_CONTRACT", "CONTRACT_STATES", "REASON_ACTIONS", "Attachment", "AttachmentKind", "Contact", "Contract",
-    "ContractStatus", "ContractStatusRule", "CustomField", "CustomFieldType",
-    "Customer", "CustomerEvent", "CustomerKey", "CustomerQuerySet", "CustomerStatus", "DuplicateMode", "DuplicateRule",
-    "DuplicateRuleKind", "EventKind", "FollowUp", "FollowUpDay", "FollowUpYear", "Gender", "Interaction", "KeyKind",
-    "MergeRecord", "Pool", "SavedView", "Tag", "TransferRequest", "TransferStatus",
+    "BRAND_KINDS",
+    "CLOSED_CONTRACT",
+    "CONTRACT_STATES",
+    "MATCHING_KINDS",
+    "REASON_ACTIONS",
+    "Attachment",
+    "AttachmentKind",
+    "Contact",
+    "Contract",
+    "ContractStatus",
+    "ContractStatusRule",
+    "CustomField",
+    "CustomFieldType",
+    "Customer",
+    "CustomerEvent",
+    "CustomerKey",
+    "CustomerQuerySet",
+    "CustomerStatus",
+    "DuplicateMode",
+    "DuplicateRule",
+    "DuplicateRuleKind",
+    "EventKind",
+    "FollowUp",
+    "FollowUpDay",
+    "FollowUpYear",
+    "Gender",
+    "Interaction",
+    "KeyKind",
+    "MergeRecord",
+    "Pool",
+    "SavedView",
+    "Tag",
+    "TransferRequest",
+    "TransferStatus",
 ]

@@ -10,6 +10,15 @@ class KeyKind(models.TextChoices):
     PHONE = "phone", _("Telephone")
     EMAIL = "email", _("E-mail")
     CREDIT_CODE = "credit_code", _("Unified social credit code")
+    # The brand (字号) of the name and its sound: where similar names are looked for (no rule of their own).
+    BRAND = "brand", _("Brand")
+    BRAND_SOUND = "brand_sound", _("Brand sound")
+
+
+# Keys that make two records the same company (the merge page's groups); the brand keys only
+# make them candidates for a similar name.
+MATCHING_KINDS = (KeyKind.NAME, KeyKind.PHONE, KeyKind.EMAIL, KeyKind.CREDIT_CODE)
+BRAND_KINDS = (KeyKind.BRAND, KeyKind.BRAND_SOUND)
 
 
 class CustomerKey(models.Model):
@@ -32,6 +41,12 @@ class CustomerKey(models.Model):
         indexes = [
             models.Index(fields=["kind", "value"], name="customer_key_lookup_idx"),
             models.Index(fields=["customer", "kind"], name="customer_key_customer_idx"),
+            # The newest customers of a brand without visiting the table (an index-only scan).
+            models.Index(
+                fields=["kind", "value", "customer"],
+                condition=models.Q(kind__in=["brand", "brand_sound"]),
+                name="customer_key_brand_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from crm.access.engine import access_for
-from crm.customers.models import Customer, CustomerKey, KeyKind
+from crm.customers.models import MATCHING_KINDS, Customer, CustomerKey, KeyKind
 from crm.customers.permissions import CUSTOMER
 
 
@@ -26,8 +26,8 @@ class DuplicateGroup:
 def duplicate_groups(*, user, kind: str = "", offset: int = 0, limit: int = 20) -> tuple[list[DuplicateGroup], bool]:
     """A page of groups (largest first) and whether more follow."""
     access = access_for(user)
-    keys = CustomerKey.objects.filter(contact__isnull=True)
-    if kind in KeyKind.values:
+    keys = CustomerKey.objects.filter(contact__isnull=True, kind__in=MATCHING_KINDS)
+    if kind in MATCHING_KINDS:
         keys = keys.filter(kind=kind)
     condition = access.scope_filter(CUSTOMER)
     if not access.can(f"{CUSTOMER}.merge"):

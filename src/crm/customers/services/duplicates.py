@@ -2,7 +2,7 @@
 customer (撞单). Runs on create and edit, in the UI, the API and imports alike.
 
 Matches come from the normalised keys (crm.customers.normalise) and from similar names
-(trigram candidates scored by rapidfuzz). Each rule is "block", "warn" or "off" (set by
+(customers sharing the brand, scored by rapidfuzz). Each rule is "block", "warn" or "off" (set by
 administrators). A match outside the user's data scope still tells who owns it, but not what
 the record holds: its name is masked and it carries no id, only a signed token with which the
 user may ask the owner's supervisor to transfer the customer.
@@ -22,8 +22,16 @@ from crm.access.masking import mask_value
 from crm.audit.services import audit_update
 from crm.core.errors import Conflict, NotFound
 from crm.core.memo import SharedMemo
-from crm.customers import normalise, search, tokens
-from crm.customers.models import Customer, CustomerKey, DuplicateMode, DuplicateRule, DuplicateRuleKind, KeyKind
+from crm.customers import normalise, tokens
+from crm.customers.models import (
+    BRAND_KINDS,
+    Customer,
+    CustomerKey,
+    DuplicateMode,
+    DuplicateRule,
+    DuplicateRuleKind,
+    KeyKind,
+)
 from crm.customers.permissions import CONTACT, CUSTOMER, DUPLICATE_RULE
 from crm.customers.selectors.scope import customer_queryset
 
@@ -191,8 +199,26 @@ def duplicate_find(
     return Report(matches=result[:MAX_MATCHES])
 
 
+def similar_name_candidates(key: str, limit: int = 200) -> list[int]:
+    """Ids of the newest customers sharing the brand of name key `key` or its sound, for rapidfuzz
+    to score. Each kind is read newest first from its partial index alone (no table rows: a brand
+    that thousands of customers share costs what a rare one does), and the two merged."""
+    wanted = [(kind, value) for kind, value in zip(BRAND_KINDS, normalise.brand_keys(key), strict=True) if value]
+    if not wanted:
+        return []
+    table = CustomerKey._meta.db_table
+    newest = f"SELECT customer_id FROM {table} WHERE kind = %s AND value = %s ORDER BY customer_id DESC LIMIT %s"  # noqa: S608
+    sql = " UNION ".join(f"SELECT customer_id FROM ({newest}) AS k{i}" for i in range(len(wanted)))  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{sql} ORDER BY customer_id DESC LIMIT %s",
+            [param for kind, value in wanted for param in (kind, value, limit)] + [limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _similar(key: str, threshold: int, exclude_id) -> list[tuple[int, int]]:
-    candidates = [pk for pk in search.similar_name_candidates(key) if pk != exclude_id]
+    candidates = [pk for pk in similar_name_candidates(key) if pk != exclude_id]
     if not candidates:
         return []
     key_pinyin = tokens.pinyin_of(key)[0]

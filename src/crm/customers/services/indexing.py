@@ -45,11 +45,15 @@ def compute_tokens(customer: Customer, contacts, syllables: list[str] | None = N
 
 def own_key_values(customer: Customer) -> list[tuple[str, str]]:
     """(kind, value) of the customer record's own keys (not its contacts')."""
+    name_key = customer.name_key or normalise.name_key(customer.name)
+    brand, sound = normalise.brand_keys(name_key)
     values = [
-        (KeyKind.NAME, customer.name_key or normalise.name_key(customer.name)),
+        (KeyKind.NAME, name_key),
         (KeyKind.PHONE, normalise.phone_key(customer.phone)),
         (KeyKind.EMAIL, normalise.email_key(customer.email)),
         (KeyKind.CREDIT_CODE, normalise.credit_code_key(customer.credit_code)),
+        (KeyKind.BRAND, brand),
+        (KeyKind.BRAND_SOUND, sound),
     ]
     return [(kind, value[:120]) for kind, value in values if value]
 

@@ -184,7 +184,7 @@ def test_an_imported_customer_is_stored_as_customer_create_stores_it(sales, admi
 
     assert imported["fields"] == created["fields"]
     assert created["fields"]["custom"] == {"employees": 120} and created["fields"]["phone"] == "0571-87654321"
-    assert imported["keys"] == created["keys"] and len(created["keys"]) == 4
+    assert imported["keys"] == created["keys"] and len(created["keys"]) == 6  # with the brand and its sound
     assert ("credit_code", CODE, True, None) in created["keys"]  # the "block" rule's key is enforced
     # The timeline: one "created" event by the same actor; the import's names its file and import.
     job = jobs[0]

@@ -3,10 +3,10 @@
 import pytest
 
 from crm.core.errors import Conflict, PermissionDenied, ValidationFailed
-from crm.customers.models import Customer, CustomerKey, CustomerStatus, CustomField, EventKind
+from crm.customers.models import BRAND_KINDS, Customer, CustomerKey, CustomerStatus, CustomField, EventKind
 from crm.customers.selectors.customers import customer_get, customer_search
 from crm.customers.services.customers import customer_set_status, customer_update
-from crm.customers.services.duplicates import duplicate_rule_set
+from crm.customers.services.duplicates import duplicate_rule_set, similar_name_candidates
 from crm.customers.testing import make_customer, picklist
 
 
@@ -17,7 +17,7 @@ def test_a_customer_gets_a_number_keys_tokens_and_a_timeline_entry(sales):
     assert customer.name_initials == "bjhxkjyxgs"
     assert customer.phone == "138 1234 5678"  # stored in one format
     kinds = dict(CustomerKey.objects.filter(customer=customer).values_list("kind", "value"))
-    assert kinds == {"name": "华信科技", "phone": "13812345678"}
+    assert kinds == {"name": "华信科技", "phone": "13812345678", "brand": "华信", "brand_sound": "huaxin"}
     assert customer.events.get().kind == EventKind.CREATED
     second = make_customer(manager=sales.manager, name="上海远景贸易有限公司")
     assert int(second.number[2:]) == int(customer.number[2:]) + 1
@@ -74,7 +74,6 @@ def test_similar_names_with_a_brand_of_digits_are_found_by_the_brand_not_by_phon
     """CUS-8: a name starting with digits finds the companies with the same brand; customers whose
     phone digits start the same way are not candidates."""
     from crm.customers.normalise import name_key
-    from crm.customers.search import similar_name_candidates
 
     same = make_customer(manager=sales.manager, name="360安全科技股份有限公司", phone="010-52448888")
     phone_only = make_customer(manager=sales.manager, name="北京远景贸易有限公司", phone="021-36012345")
@@ -83,6 +82,38 @@ def test_similar_names_with_a_brand_of_digits_are_found_by_the_brand_not_by_phon
     with pytest.raises(Conflict) as caught:
         make_customer(manager=sales.manager, name="360科技有限公司", confirm=False)
     assert [m["reasons"] for m in caught.value.details["duplicates"]] == [["similar_name"]]
+
+
+def test_similar_name_candidates_share_the_brand_or_its_sound(sales):
+    """CUS-8: the candidates are the customers whose name key starts with the same brand (字号), or
+    with one that sounds the same, a final -ng blurred into -n (华星 / 华信); a brand further into the
+    name (after a region the key keeps) is not one."""
+    from crm.customers.normalise import name_key
+
+    same = make_customer(manager=sales.manager, name="杭州华信网络科技有限公司")
+    sounding = make_customer(manager=sales.manager, name="华星科技有限公司")
+    make_customer(manager=sales.manager, name="新华信息技术有限公司")
+    make_customer(manager=sales.manager, name="华夏银行股份有限公司")
+    assert similar_name_candidates(name_key("华信科技有限公司")) == [sounding.pk, same.pk]
+    assert similar_name_candidates(name_key("一")) == []
+
+
+def test_the_brand_keys_migration_adds_what_a_write_stores(sales):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from crm.customers.services import indexing
+
+    customers = [make_customer(manager=sales.manager, name=name) for name in ("华信科技", "360安全", "一")]
+    stored = set(CustomerKey.objects.filter(kind__in=BRAND_KINDS).values_list("customer_id", "kind", "value"))
+    CustomerKey.objects.filter(kind__in=BRAND_KINDS).delete()
+    import_module("crm.customers.migrations.0016_brand_keys").add_brand_keys(apps, None)
+    assert set(CustomerKey.objects.filter(kind__in=BRAND_KINDS).values_list("customer_id", "kind", "value")) == stored
+    assert stored == {
+        (c.pk, kind, value) for c in customers for kind, value in indexing.own_key_values(c) if kind in BRAND_KINDS
+    }
+    assert len(stored) == 3  # 华信 and huaxin; 360; nothing for one character
 
 
 def test_search_by_fragment_pinyin_initials_phone_contact_and_number(sales):

@@ -59,7 +59,7 @@ def test_creating_a_customer(sales, warm, django_assert_num_queries):
     with django_assert_num_queries(ENGINE + 1 + 2 + key_locks(2) + 2 + 1 + 1 + 3 + 1 + 1 + 2):
         customer = customer_create(actor=actor, data=data, manager=actor)
     assert customer.number and customer.search_tokens
-    assert CustomerKey.objects.filter(customer=customer).count() == 2
+    assert CustomerKey.objects.filter(customer=customer).count() == 4  # name, phone, brand and its sound
 
 
 def test_editing_a_customers_phone(sales, warm, django_assert_num_queries):
@@ -75,6 +75,8 @@ def test_editing_a_customers_phone(sales, warm, django_assert_num_queries):
     assert set(CustomerKey.objects.filter(customer=customer).values_list("value", flat=True)) == {
         "华信科技",
         "13812345679",
+        "华信",
+        "huaxin",
     }
 
 

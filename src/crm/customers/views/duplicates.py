@@ -10,7 +10,7 @@ from crm.access.engine import access_for
 from crm.core.errors import DomainError, NotFound
 from crm.core.views.flows import dialog
 from crm.customers.forms import DecisionForm, TransferRequestForm
-from crm.customers.models import Customer, KeyKind
+from crm.customers.models import MATCHING_KINDS, Customer
 from crm.customers.permissions import CUSTOMER, TRANSFER
 from crm.customers.selectors import transfers as transfers_selector
 from crm.customers.selectors.duplicates import duplicate_groups
@@ -36,7 +36,13 @@ def duplicate_list(request):
     return render(
         request,
         "customers/duplicates.html",
-        {"groups": groups, "more": more, "page": page, "kind": kind, "kinds": KeyKind.choices},
+        {
+            "groups": groups,
+            "more": more,
+            "page": page,
+            "kind": kind,
+            "kinds": [(choice.value, choice.label) for choice in MATCHING_KINDS],
+        },
     )
 
 
