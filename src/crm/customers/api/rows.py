@@ -5,10 +5,12 @@
 import functools
 import inspect
 import types
+from collections.abc import Hashable
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.encoding import force_str
 from rest_framework import serializers
 from rest_framework.fields import SkipField, is_simple_callable
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedField
@@ -106,7 +108,31 @@ def _reader(field):
             return None if value is None else represent(PKOnlyObject(pk=value))
 
         return read_pk
-    return _attribute_reader(field, standard)
+    return _display_reader(field) or _attribute_reader(field, standard)
+
+
+def _display_reader(field):
+    """`get_<field>_display` of the serializer's model read from the field's choices mapped once:
+    Django's method rebuilds a hashable copy of the choices for every value (a sixth of writing a
+    page of customers). The label is still translated per call, in the request's language."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    attrs = field.source_attrs
+    if model is None or len(attrs) != 1 or not (attrs[0].startswith("get_") and attrs[0].endswith("_display")):
+        return None
+    try:
+        model_field = model._meta.get_field(attrs[0][4 : -len("_display")])
+    except FieldDoesNotExist:
+        return None
+    if not model_field.choices or callable(model_field.choices):
+        return None
+    labels, attname, represent = dict(model_field.flatchoices), model_field.attname, field.to_representation
+
+    def read_display(instance):
+        value = getattr(instance, attname)
+        label = labels.get(value, value) if isinstance(value, Hashable) else value
+        return None if label is None else represent(force_str(label, strings_only=True))
+
+    return read_display
 
 
 def _forward_many_to_many(field, name: str) -> bool:

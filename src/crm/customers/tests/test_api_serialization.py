@@ -118,3 +118,16 @@ def test_readers_are_shared_by_callers_with_the_same_hidden_fields_only(sales, r
     assert detail.to_representation(customer)["shares"] == []
     assert detail._compiled_readers is not readers["exec"]
     assert detail._compiled_readers[-1][0] == "shares"
+
+
+def test_choice_labels_are_written_in_the_request_language(sales, rows):
+    """A choice's label (status_label) is read from the choices mapped once per process, and still
+    translated for each request."""
+    from django.utils import translation
+
+    customer = rows["远景贸易"]
+    for language, chinese in (("zh-hans", True), ("en", False)):
+        with translation.override(language):
+            compiled, standard = _both_ways(s.CustomerSerializer, customer, sales.executive)
+            assert compiled["status_label"] == standard["status_label"] == customer.get_status_display()
+            assert compiled["status_label"].isascii() is not chinese, language
