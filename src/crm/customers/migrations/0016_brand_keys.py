@@ -44,9 +44,10 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('name', 'Name'), ('phone', 'Telephone'), ('email', 'E-mail'), ('credit_code', 'Unified social credit code'), ('brand', 'Brand'), ('brand_sound', 'Brand sound')], max_length=12),
         ),
-        migrations.RunPython(add_brand_keys, remove_brand_keys, elidable=True),
         migrations.AddIndex(
             model_name='customerkey',
             index=models.Index(condition=models.Q(('kind__in', ['brand', 'brand_sound'])), fields=['kind', 'value', 'customer'], name='customer_key_brand_idx'),
         ),
+        # After the index: the inserts' deferred foreign-key checks would forbid building it in the same transaction.
+        migrations.RunPython(add_brand_keys, remove_brand_keys, elidable=True),
     ]

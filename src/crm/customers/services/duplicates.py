@@ -116,7 +116,11 @@ def keys_lock(keys) -> None:
     ends: a concurrent create or edit with one of the same keys waits, then its check finds this
     one. PostgreSQL: transaction advisory locks, taken in one order (no deadlock); SQLite needs
     none, as its write transactions (IMMEDIATE) already run one at a time."""
-    if connection.vendor != "postgresql" or not keys:
+    if connection.vendor != "postgresql":
+        return
+    # A brand is shared by design: it makes a candidate, never a conflict.
+    keys = [(kind, value) for kind, value in keys if kind not in BRAND_KINDS]
+    if not keys:
         return
     digests = {hashlib.blake2b(f"customer-key:{kind}:{value}".encode(), digest_size=8).digest() for kind, value in keys}
     ids = sorted(int.from_bytes(digest, "big", signed=True) for digest in digests)
