@@ -11,10 +11,12 @@ report calls them only for a viewer who sees every follow-up.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from crm.customers.models import FollowUp, FollowUpDay, FollowUpYear
@@ -152,6 +154,8 @@ def customers_contacted(start: datetime.date, end: datetime.date, *, people=None
         # One row per person, customer and year: within one year of whole months, no customer twice.
         rows = _tally(parts, people).values("author").annotate(v=Count("*")).values_list("author", "v")
         return dict(rows)
+    if group == "team" and not parts.days:
+        return _teams_contacted(_tally(parts, people))
     selects, params = [], []
     for queryset, person in ((_tally(parts, people), "author"), (_followups(parts, people), "created_by")):
         if queryset is None:
@@ -173,3 +177,36 @@ def customers_contacted(start: datetime.date, end: datetime.date, *, people=None
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return {key: value for key, value in cursor.fetchall() if key is not None or group is None}
+
+
+def _teams_contacted(tally: QuerySet) -> dict:
+    """{department id: distinct customers its people followed up} from the tally's rows.
+
+    Distinct (customer, team) pairs over a million rows cost a hash of every pair (0.5 s for a year
+    at scale 1, 0.9 s for two). Most customers are followed up by one person: the customers' lowest
+    and highest author, in the order of the tally's (customer, author, year) index with no sort,
+    count each customer of one author for that author's team; only the customers of several authors
+    are read again, to count them once for each team among their authors."""
+    sql, params = tally.values("customer_id", "author_id").query.sql_with_params()
+    per_customer = f"SELECT customer_id, MIN(author_id) AS lo, MAX(author_id) AS hi FROM ({sql}) t GROUP BY customer_id"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT lo, hi, COUNT(*) FROM ({per_customer}) per GROUP BY lo, hi", params)  # noqa: S608
+        groups = cursor.fetchall()
+    alone = {lo: count for lo, hi, count in groups if lo == hi}
+    authors_of: dict[int, set[int]] = {}
+    if len(alone) < len(groups):
+        several = (
+            tally.values("customer_id").annotate(lo=Min("author_id"), hi=Max("author_id")).filter(lo__lt=F("hi"))
+        )
+        rows = tally.filter(customer_id__in=several.values("customer_id")).values_list("customer_id", "author_id")
+        for customer, author in rows:
+            authors_of.setdefault(customer, set()).add(author)
+    authors = set(alone).union(*authors_of.values())
+    team_of = dict(get_user_model().objects.filter(pk__in=authors).values_list("pk", "department_id"))
+    counted: Counter = Counter()
+    for author, count in alone.items():
+        counted[team_of.get(author)] += count
+    for several_authors in authors_of.values():
+        counted.update({team_of.get(author) for author in several_authors})
+    counted.pop(None, None)  # people in no department belong to no team
+    return dict(counted)

@@ -187,3 +187,29 @@ def test_a_period_is_read_as_whole_months_when_its_months_other_days_hold_no_fol
             assert followup_tally.customers_contacted(start, end, people=people, group=None) == (
                 {0: len({f.customer_id for f in inside})} if inside else {}
             ), (start, end, people)
+
+
+def test_a_customer_of_several_people_counts_once_for_each_of_their_teams(sales, customers, org):
+    """RPT-5 by team: two people of 销售一部 and one of 深圳 follow up one customer; it is one customer
+    contacted for each team, whatever the period's shape (one year, two years, with edge days)."""
+    d = datetime.date
+    shared, own, theirs = customers
+    for author, customer, moment in (
+        (sales.manager, shared, at(2025, 5, 6)), (sales.colleague, shared, at(2026, 2, 3)),
+        (sales.other, shared, at(2026, 3, 4)), (sales.manager, own, at(2026, 4, 5)),
+        (sales.colleague, theirs, at(2025, 9, 9)), (sales.colleague, theirs, at(2026, 9, 9)),
+    ):
+        FollowUp.objects.create(customer=customer, method=picklist("followup_method"), content="电话",
+                                followed_at=moment, created_by=author)
+    followup_tally_rebuild()
+    expected = {
+        (d(2026, 1, 1), d(2026, 12, 31)): {org.sales1.pk: 3, org.sales2.pk: 1},
+        (d(2025, 1, 1), d(2026, 12, 31)): {org.sales1.pk: 3, org.sales2.pk: 1},
+        (d(2025, 6, 1), d(2026, 2, 28)): {org.sales1.pk: 2},
+        (d(2026, 3, 4), d(2026, 9, 8)): {org.sales1.pk: 1, org.sales2.pk: 1},
+    }
+    for (start, end), teams in expected.items():
+        assert followup_tally.customers_contacted(start, end, group="team") == teams, (start, end)
+    assert followup_tally.customers_contacted(d(2025, 1, 1), d(2026, 12, 31), group="team", people=[sales.other.pk]) == {
+        org.sales2.pk: 1
+    }
