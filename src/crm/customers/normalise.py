@@ -16,7 +16,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-from crm.customers.tokens import _IS_CJK, pinyin_syllables, runs
+from crm.customers.tokens import is_cjk, pinyin_syllables, runs
 from crm.dictionary.seeding import REGIONS_FILE
 
 # Longest first, so 股份有限公司 goes before 有限公司. Applied repeatedly from the end.
@@ -160,7 +160,7 @@ def brand_keys(key: str) -> tuple[str, str]:
     if not parts:
         return "", ""
     first = parts[0]
-    if not _IS_CJK.match(first):
+    if not is_cjk(first):
         return (first[:BRAND_LATIN] if len(first) >= 3 else ""), ""
     if len(first) < 2:
         return "", ""

@@ -41,6 +41,11 @@ def runs(text: str) -> list[str]:
     return _RUNS.findall(_fold(text))
 
 
+def is_cjk(run: str) -> bool:
+    """Whether a run (from `runs`) is Chinese characters, not letters or digits."""
+    return bool(_IS_CJK.match(run))
+
+
 def text_tokens(text: str) -> set[str]:
     tokens: set[str] = set()
     for run in runs(text):
