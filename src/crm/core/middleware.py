@@ -9,6 +9,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 
 from crm.core import context
 from crm.core.errors import DomainError
+from crm.core.memo import stamps_read_together
 from crm.core.views.errors import error_page
 
 # Alpine runs its CSP build (no eval), htmx inline indicator styles are off (see base.html), and
@@ -72,14 +73,18 @@ def _address(text):
 
 
 class RequestContextMiddleware:
-    """Tells services who acts from where (for the audit log) without handing them the request."""
+    """Tells services who acts from where (for the audit log) without handing them the request, and
+    reads the memos' stamps together once per request (crm.core.memo)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         source = "api" if request.path.startswith("/api/") else "ui"
-        with context.acting(source, client_ip(request), request.META.get("HTTP_USER_AGENT", "")):
+        with (
+            context.acting(source, client_ip(request), request.META.get("HTTP_USER_AGENT", "")),
+            stamps_read_together(),
+        ):
             return self.get_response(request)
 
 

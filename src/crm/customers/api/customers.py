@@ -21,7 +21,7 @@ from crm.core.api.pagination import ListPagination
 from crm.core.api.viewsets import ERRORS, CrmModelViewSet, CrmViewSet
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.core.pagination import ListPaginator
-from crm.customers.api.rows import prefetched
+from crm.customers.api.rows import customer_rows, page_rows
 from crm.customers.api.serializers import customers as s
 from crm.customers.models import Customer
 from crm.customers.permissions import CUSTOMER
@@ -82,7 +82,7 @@ class CustomerViewSet(CrmModelViewSet):
 
     def get_queryset(self):
         filters = CustomerFilters.from_params(self.request.query_params)
-        return customer_list(user=self.request.user, filters=filters).prefetch_related(prefetched("tags"))
+        return customer_rows(customer_list(user=self.request.user, filters=filters))
 
     def get_object(self):
         return customer_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -292,4 +292,4 @@ class PoolCustomerViewSet(mixins.ListModelMixin, CrmViewSet):
             if pool is None:
                 return Customer.objects.none()
         queryset = pool_customers(user=self.request.user, pool=pool, query=params.get("search", ""))
-        return queryset.prefetch_related(prefetched("tags"))
+        return page_rows(queryset)

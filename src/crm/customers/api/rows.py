@@ -8,15 +8,19 @@ import types
 from collections.abc import Hashable
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db import models
-from django.db.models import Prefetch
+from django.db import connections, models
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.encoding import force_str
 from rest_framework import serializers
 from rest_framework.fields import SkipField, is_simple_callable
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedField
 
+from crm.customers.models import Customer, Tag
+from crm.customers.models.customer import WithPicklists
+
 _SKIP = object()
-_PREFETCHED = "_rows_%s"  # where `prefetched` puts a relation's rows on each instance
+_PREFETCHED = "_rows_%s"  # where `PageRows` puts a relation's rows on each instance
 _CALLABLES = (types.MethodType, types.FunctionType, functools.partial)  # what DRF would call
 
 
@@ -64,11 +68,62 @@ def _attribute_reader(field, standard):
     return read
 
 
-def prefetched(name: str) -> Prefetch:
-    """A many-to-many relation's rows for a page of list rows, as a plain list on each row: Django's
-    prefetch into the relation's manager builds a manager and a queryset per row (a fifth of a
-    customer list request's CPU, docs/benchmarks.md issue 19); the readers look here first."""
-    return Prefetch(name, to_attr=_PREFETCHED % name)
+class PageRows(WithPicklists):
+    """A page of customers with each one's tags, read after the page in one plain statement (ids and
+    names, in the tags' own order): Django's prefetch compiles a queryset for the relation and
+    builds a manager per row (a tenth of a list request's CPU, docs/benchmarks.md issue 19). The
+    readers find them where `read_many` looks first."""
+
+    def __iter__(self):
+        customers = list(super().__iter__())
+        tags = _tags_of([customer.pk for customer in customers], self.queryset.db)
+        for customer in customers:
+            customer.__dict__[_PREFETCHED % "tags"] = tags.get(customer.pk, [])
+            yield customer
+
+
+def _tags_of(customer_ids: list, using: str) -> dict[int, list[Tag]]:
+    if not customer_ids:
+        return {}
+    quote = connections[using].ops.quote_name
+    link, tag = Customer.tags.through._meta.db_table, Tag._meta
+    order = ", ".join(
+        f"tag.{quote(tag.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
+        for name in tag.ordering
+    )
+    columns = f"link.{quote('customer_id')}, tag.{quote('id')}, tag.{quote('name')}"
+    joined = f"{quote(link)} link JOIN {quote(tag.db_table)} tag ON tag.{quote('id')} = link.{quote('tag_id')}"
+    listed = ", ".join(["%s"] * len(customer_ids))
+    sql = f"SELECT {columns} FROM {joined} WHERE link.{quote('customer_id')} IN ({listed}) ORDER BY {order}"  # noqa: S608
+    by_customer: dict[int, list[Tag]] = {}
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, customer_ids)
+        for customer_id, *values in cursor.fetchall():
+            by_customer.setdefault(customer_id, []).append(Tag.from_db(using, ["id", "name"], values))
+    return by_customer
+
+
+class CustomerRows(PageRows):
+    """`PageRows` with each manager's display name read as a column of the page's statement
+    (`Customer.manager_name`) instead of a user and a department built for every row; added as the
+    page is read, so the list's count and a deep page's sub-query do not carry it."""
+
+    def __iter__(self):
+        named = Coalesce(NullIf(F("manager__name"), Value("")), F("manager__username"))
+        self.queryset = self.queryset.annotate(manager_display=named)
+        return super().__iter__()
+
+
+def page_rows(queryset: QuerySet, rows: type[PageRows] = PageRows) -> QuerySet:
+    """A list's customers with their tags read with each page (`PageRows`)."""
+    queryset = queryset._chain()
+    queryset._iterable_class = rows
+    return queryset
+
+
+def customer_rows(queryset: QuerySet) -> QuerySet:
+    """The customer list API's rows (`CustomerRows`): no user joined in but the manager's name."""
+    return page_rows(queryset.select_related(None), CustomerRows)
 
 
 def _reader(field):
@@ -96,6 +151,9 @@ def _reader(field):
 
         return read_many
     if isinstance(field, RelatedField):
+        column = _foreign_key_reader(field, standard)
+        if column is not None:
+            return column
         if not (field.use_pk_only_optimization() and len(field.source_attrs) == 1):
             return standard
         name, represent = field.source_attrs[0], field.to_representation
@@ -108,7 +166,63 @@ def _reader(field):
             return None if value is None else represent(PKOnlyObject(pk=value))
 
         return read_pk
-    return _display_reader(field) or _attribute_reader(field, standard)
+    return _display_reader(field) or _column_reader(field, standard) or _attribute_reader(field, standard)
+
+
+# What DRF's to_representation gives back unchanged, by field class: str() of a str, int() of an int.
+_UNCHANGED = {serializers.CharField: str, serializers.EmailField: str, serializers.IntegerField: int}
+
+
+def _model_field(field):
+    """The serializer's model field that the field's one-step source names, if any."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or len(field.source_attrs) != 1:
+        return None
+    try:
+        return model._meta.get_field(field.source_attrs[0])
+    except FieldDoesNotExist:
+        return None
+
+
+def _column_reader(field, standard):
+    """A model field's own column (`number`, `created_at`), read from the row as loaded: no descriptor
+    and no walk along the source. A value DRF would write unchanged is written as it is. A column
+    not loaded (deferred) is read the standard way."""
+    model_field = _model_field(field)
+    if model_field is None or not model_field.concrete or model_field.is_relation:
+        return None
+    attname, represent, unchanged = model_field.attname, field.to_representation, _UNCHANGED.get(type(field))
+
+    def read_column(instance):
+        try:
+            value = instance.__dict__[attname]
+        except KeyError:
+            return standard(instance)
+        if value is None:
+            return None
+        return value if type(value) is unchanged else represent(value)
+
+    return read_column
+
+
+def _foreign_key_reader(field, standard):
+    """A related record's id written from the row's own column (`level` from `level_id`), as DRF's
+    PrimaryKeyRelatedField writes it (`serializable_value`, then the id)."""
+    model_field = _model_field(field)
+    plain = isinstance(field, serializers.PrimaryKeyRelatedField) and field.pk_field is None
+    if not plain or type(field).to_representation is not serializers.PrimaryKeyRelatedField.to_representation:
+        return None
+    if model_field is None or not model_field.concrete or not model_field.many_to_one:
+        return None
+    attname = model_field.attname
+
+    def read_id(instance):
+        try:
+            return instance.__dict__[attname]
+        except KeyError:
+            return standard(instance)
+
+    return read_id
 
 
 def _display_reader(field):

@@ -247,6 +247,14 @@ class Customer(TimeStampedModel):
         return reverse("customers:detail", args=[self.pk])
 
     @property
+    def manager_name(self) -> str | None:
+        """The manager's display name; the list API's query reads it as a column (`manager_display`)
+        so that no user is built per row."""
+        if "manager_display" in self.__dict__:
+            return self.__dict__["manager_display"]
+        return str(self.manager) if self.manager_id is not None else None
+
+    @property
     def in_pool(self) -> bool:
         return self.pool_id is not None
 

@@ -112,7 +112,7 @@ class CustomerSerializer(FieldRulesMixin, CompiledRowsMixin, serializers.ModelSe
             "(POST /api/v1/customers/{id}/handover/), not by an update."
         ),
     )
-    manager_name = UserNameField(source="manager")
+    manager_name = UserNameField()
     tags = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Tag.objects.all(), required=False, help_text=_("Tag ids.")
     )
