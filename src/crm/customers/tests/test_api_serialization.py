@@ -144,3 +144,15 @@ def test_columns_not_loaded_are_read_the_standard_way(sales, rows):
     compiled, standard = _both_ways(s.CustomerSerializer, customer, sales.executive)
     assert compiled == standard and compiled["level"] == rows["上海华信网络科技有限公司"].level_id
     assert compiled["created_at"] and compiled["id"] == customer.pk
+
+
+def test_times_are_written_in_the_request_time_zone(sales, rows):
+    """Times are written as DRF writes them, in the current time zone: +08:00 in Shanghai, Z in UTC."""
+    from django.utils import timezone
+
+    customer = rows["上海华信网络科技有限公司"]
+    for zone, ending in (("Asia/Shanghai", "+08:00"), ("UTC", "Z")):
+        with timezone.override(zone):
+            compiled, standard = _both_ways(s.CustomerSerializer, customer, sales.executive)
+            assert compiled == standard, zone
+            assert compiled["created_at"].endswith(ending) and compiled["last_followup_at"].endswith(ending)
