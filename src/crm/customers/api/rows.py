@@ -2,6 +2,7 @@
 (docs/benchmarks.md, ADR 0013). Only CustomerSerializer uses it; the output is DRF's own
 (tests/test_api_serialization.py compares them field by field)."""
 
+import datetime
 import functools
 import inspect
 import types
@@ -11,10 +12,12 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import connections, models
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 from django.utils.encoding import force_str
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField, is_simple_callable
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedField
+from rest_framework.settings import api_settings
 
 from crm.customers.models import Customer, Tag
 from crm.customers.models.customer import WithPicklists
@@ -191,7 +194,8 @@ def _column_reader(field, standard):
     model_field = _model_field(field)
     if model_field is None or not model_field.concrete or model_field.is_relation:
         return None
-    attname, represent, unchanged = model_field.attname, field.to_representation, _UNCHANGED.get(type(field))
+    attname, unchanged = model_field.attname, _UNCHANGED.get(type(field))
+    represent = _iso_datetime(field) or field.to_representation
 
     def read_column(instance):
         try:
@@ -203,6 +207,26 @@ def _column_reader(field, standard):
         return value if type(value) is unchanged else represent(value)
 
     return read_column
+
+
+def _iso_datetime(field):
+    """DRF's DateTimeField.to_representation in its default form (ISO 8601 in the current time zone,
+    "Z" for UTC) for an aware datetime, without looking up the settings for every value; anything
+    else goes to DRF's own."""
+    if type(field) is not serializers.DateTimeField or hasattr(field, "timezone"):
+        return None
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if not isinstance(output_format, str) or output_format.lower() != ISO_8601:
+        return None
+    represent = field.to_representation
+
+    def write(value):
+        if type(value) is not datetime.datetime or value.utcoffset() is None:
+            return represent(value)
+        text = value.astimezone(timezone.get_current_timezone()).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return write
 
 
 def _foreign_key_reader(field, standard):
