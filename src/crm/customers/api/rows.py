@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.encoding import force_str
 from rest_framework import ISO_8601, serializers
-from rest_framework.fields import SkipField, is_simple_callable
+from rest_framework.fields import SkipField, empty, is_simple_callable
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedField
 from rest_framework.settings import api_settings
 
@@ -169,7 +169,12 @@ def _reader(field):
             return None if value is None else represent(PKOnlyObject(pk=value))
 
         return read_pk
-    return _display_reader(field) or _column_reader(field, standard) or _attribute_reader(field, standard)
+    return (
+        _display_reader(field)
+        or _column_reader(field, standard)
+        or _related_column_reader(field, standard)
+        or _attribute_reader(field, standard)
+    )
 
 
 # What DRF's to_representation gives back unchanged, by field class: str() of a str, int() of an int.
@@ -207,6 +212,47 @@ def _column_reader(field, standard):
         return value if type(value) is unchanged else represent(value)
 
     return read_column
+
+
+def _related_column_reader(field, standard):
+    """A column of a related record the row holds already (`region.entry`, `pool.name`: the picklists and
+    pools are attached from memory): read from the row's cache of related records and the record's
+    loaded values; a record not attached, or a value not loaded, is read the standard way."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or len(field.source_attrs) != 2:
+        return None
+    name, attr = field.source_attrs
+    try:
+        relation = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not relation.many_to_one or not relation.concrete:
+        return None
+    try:
+        column = relation.related_model._meta.get_field(attr)
+    except FieldDoesNotExist:
+        return None
+    if not column.concrete or column.is_relation:
+        return None
+    attname, represent, unchanged = column.attname, field.to_representation, _UNCHANGED.get(type(field))
+    # No related record: DRF meets None on the way and writes None for a field that allows it.
+    none_when_unset = field.allow_null and field.default is empty
+
+    def read_related(instance):
+        related = instance._state.fields_cache.get(name)
+        if related is None:
+            if none_when_unset and instance.__dict__.get(relation.attname, 0) is None:
+                return None
+            return standard(instance)
+        try:
+            value = related.__dict__[attname]
+        except KeyError:
+            return standard(instance)
+        if value is None:
+            return None
+        return value if type(value) is unchanged else represent(value)
+
+    return read_related
 
 
 def _iso_datetime(field):
