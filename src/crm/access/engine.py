@@ -104,6 +104,16 @@ class Access:
                 branches.append(Q(pk__in=shared))
         return branches
 
+    def scope_branches(self, resource_code: str) -> list[Q] | None:
+        """The ways a record is in the user's view scope, one Q each (own, the department's, shared),
+        for a resource with owners and no parent; None when unrestricted or not so shaped. Their OR
+        is `scope_filter`; a listing may instead read each branch along its own index and put them
+        together (crm.customers.selectors.customers.customer_list_by_branch)."""
+        resource = registry.get(resource_code)
+        if not resource.scoped or resource.parent is not None or not resource.owner_fields:
+            return None
+        return self._own_branches(resource, for_edit=False)
+
     def users_in_scope(self, resource_code: str, users: QuerySet) -> QuerySet:
         """The users whose records of this resource the user reaches by scope (whom they may
         name as owner): everyone, their subtree, their department, or only themself."""

@@ -56,7 +56,10 @@ class CappedPaginator(Paginator):
             return bounded(self.cap + 1)
         if not hasattr(self.object_list, "order_by"):  # a list computed in memory
             return len(self.object_list)
-        return self.object_list.order_by()[: self.cap + 1].count()
+        rows = self.object_list.order_by()
+        if rows.query.combinator:  # a UNION counts what its parts select: ids only, from their indexes
+            rows = rows.values("pk")
+        return rows[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -94,7 +97,7 @@ class CappedPaginator(Paginator):
         10,000 rows the database reads each of them, and whole rows of a wide table (SQLite sorts
         them all) cost far more than ids, which an index may give alone (docs/benchmarks.md)."""
         rows = self.object_list
-        if bottom < DEEP_ROWS or not hasattr(rows, "values"):
+        if bottom < DEEP_ROWS or not hasattr(rows, "values") or rows.query.combinator:
             return rows[bottom:top]
         return rows.filter(pk__in=rows.values("pk")[bottom:top])
 

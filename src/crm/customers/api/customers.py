@@ -25,7 +25,7 @@ from crm.customers.api.rows import customer_rows, page_rows
 from crm.customers.api.serializers import customers as s
 from crm.customers.models import Customer
 from crm.customers.permissions import CUSTOMER
-from crm.customers.selectors.customers import CustomerFilters, customer_get, customer_list
+from crm.customers.selectors.customers import CustomerFilters, customer_get, customer_list_by_branch
 from crm.customers.selectors.pool import pool_customers
 from crm.customers.selectors.scope import pools_open_to
 from crm.customers.services import customers, duplicates, merge, ownership
@@ -82,7 +82,7 @@ class CustomerViewSet(CrmModelViewSet):
 
     def get_queryset(self):
         filters = CustomerFilters.from_params(self.request.query_params)
-        return customer_rows(customer_list(user=self.request.user, filters=filters))
+        return customer_rows(customer_list_by_branch(user=self.request.user, filters=filters))
 
     def get_object(self):
         return customer_get(user=self.request.user, pk=self.kwargs["pk"])

@@ -10,8 +10,7 @@ from collections.abc import Hashable
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import connections, models
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.encoding import force_str
 from rest_framework import ISO_8601, serializers
@@ -21,6 +20,7 @@ from rest_framework.settings import api_settings
 
 from crm.customers.models import Customer, Tag
 from crm.customers.models.customer import WithPicklists
+from crm.identity.models import User
 
 _SKIP = object()
 _PREFETCHED = "_rows_%s"  # where `PageRows` puts a relation's rows on each instance
@@ -107,14 +107,27 @@ def _tags_of(customer_ids: list, using: str) -> dict[int, list[Tag]]:
 
 
 class CustomerRows(PageRows):
-    """`PageRows` with each manager's display name read as a column of the page's statement
-    (`Customer.manager_name`) instead of a user and a department built for every row; added as the
-    page is read, so the list's count and a deep page's sub-query do not carry it."""
+    """`PageRows` with each manager's display name (`Customer.manager_name`), read after the page in
+    one plain statement too, instead of a user and a department built for every row."""
 
     def __iter__(self):
-        named = Coalesce(NullIf(F("manager__name"), Value("")), F("manager__username"))
-        self.queryset = self.queryset.annotate(manager_display=named)
-        return super().__iter__()
+        customers = list(super().__iter__())
+        names = _names_of({customer.manager_id for customer in customers} - {None}, self.queryset.db)
+        for customer in customers:
+            customer.__dict__["manager_display"] = names.get(customer.manager_id)
+            yield customer
+
+
+def _names_of(user_ids: set, using: str) -> dict[int, str]:
+    """Users' display names (`User.__str__`: the name, else the username) by id."""
+    if not user_ids:
+        return {}
+    quote, table = connections[using].ops.quote_name, User._meta.db_table
+    columns, listed = f"{quote('id')}, {quote('name')}, {quote('username')}", ", ".join(["%s"] * len(user_ids))
+    sql = f"SELECT {columns} FROM {quote(table)} WHERE {quote('id')} IN ({listed})"  # noqa: S608
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, list(user_ids))
+        return {pk: name or username for pk, name, username in cursor.fetchall()}
 
 
 def page_rows(queryset: QuerySet, rows: type[PageRows] = PageRows) -> QuerySet:
@@ -125,8 +138,11 @@ def page_rows(queryset: QuerySet, rows: type[PageRows] = PageRows) -> QuerySet:
 
 
 def customer_rows(queryset: QuerySet) -> QuerySet:
-    """The customer list API's rows (`CustomerRows`): no user joined in but the manager's name."""
-    return page_rows(queryset.select_related(None), CustomerRows)
+    """The customer list API's rows (`CustomerRows`): no related record joined in (a UNION of the
+    scope's branches has none already)."""
+    if not queryset.query.combinator:
+        queryset = queryset.select_related(None)
+    return page_rows(queryset, CustomerRows)
 
 
 def _reader(field):

@@ -206,6 +206,38 @@ def customer_list(*, user, filters: CustomerFilters | None = None, action: str =
     filters = filters or CustomerFilters()
     # The list is the user's scope; pool customers show when asked for (manager "none").
     queryset = customer_queryset(user, action=action, include_pools=filters.manager == "none").for_list()
+    ordering = ORDERINGS.get(filters.ordering) or ORDERINGS[DEFAULT_ORDERING]
+    if access_for(user).scope_filter(CUSTOMER) is not None:
+        ordering = [_sorted_after_filtering(term) for term in ordering]
+    return _filtered(queryset, user, filters).order_by(*ordering)
+
+
+def customer_list_by_branch(*, user, filters: CustomerFilters | None = None) -> QuerySet:
+    """`customer_list` for pages sorted by id, read branch by branch when the user's scope has
+    several (their own customers, those shared with them): a UNION ALL of each branch's customers,
+    none twice. Their OR can be read in no index's order, so PostgreSQL walked the primary key past
+    every other manager's customers to fill a page; each branch alone follows its own index (the
+    manager's, the shared ids) and the page stops after its rows (docs/benchmarks.md, issue 19).
+    Rows carry no related records (the list API reads what it shows after the page). Any other
+    list is `customer_list`'s."""
+    filters = filters or CustomerFilters()
+    access = access_for(user)
+    branches = access.scope_branches(CUSTOMER)
+    ordering = ORDERINGS.get(filters.ordering) or ORDERINGS[DEFAULT_ORDERING]
+    by_id = ordering in (ORDERINGS["-id"], ORDERINGS["id"])
+    several = branches is not None and len(branches) > 1
+    if not (by_id and several and filters.manager != "none" and access.can(f"{CUSTOMER}.view")):
+        return customer_list(user=user, filters=filters)
+    customers = _filtered(Customer.objects.order_by(), user, filters)
+    parts, earlier = [], None
+    for branch in branches:
+        parts.append(customers.filter(branch) if earlier is None else customers.filter(branch).exclude(earlier))
+        earlier = branch if earlier is None else earlier | branch
+    return parts[0].union(*parts[1:], all=True).order_by(*ordering)
+
+
+def _filtered(queryset: QuerySet, user, filters: CustomerFilters) -> QuerySet:
+    """The list's filters (not its scope, not its order) on a queryset of customers."""
     access = access_for(user)
     if filters.q:
         condition = search.matching(filters.q, phone_digits=may_search_phones(user))
@@ -245,10 +277,7 @@ def customer_list(*, user, filters: CustomerFilters | None = None, action: str =
     if filters.conditions:
         hidden = access.hidden_fields(CUSTOMER) | access.masked_fields(CUSTOMER)
         queryset = queryset.filter(conditions_q(filters.conditions, filters.logic, hidden=hidden))
-    ordering = ORDERINGS.get(filters.ordering) or ORDERINGS[DEFAULT_ORDERING]
-    if access.scope_filter(CUSTOMER) is not None:
-        ordering = [_sorted_after_filtering(term) for term in ordering]
-    return queryset.order_by(*ordering)
+    return queryset
 
 
 def _sorted_after_filtering(term: str):

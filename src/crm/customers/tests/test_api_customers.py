@@ -52,6 +52,39 @@ def names(response) -> list[str]:
 
 
 # --- list ---------------------------------------------------------------------------------------------------
+def test_own_and_shared_customers_are_listed_branch_by_branch(sales):
+    """A scope of own customers and shared ones is read as a UNION ALL of the two (issue 19: each
+    in its own index's order): the same rows, order and count as their OR, page after page, none
+    twice; filters apply to both; a scope of one branch, or sorted otherwise, is the plain list."""
+    from crm.customers.selectors.customers import customer_list, customer_list_by_branch
+    from crm.customers.services.ownership import customer_share
+
+    own = [make_customer(manager=sales.manager, name=f"华信自营{i}有限公司") for i in range(3)]
+    theirs = [make_customer(manager=sales.colleague, name=f"远景同事{i}有限公司") for i in range(3)]
+    for customer in (theirs[0], theirs[2]):
+        customer_share(actor=sales.colleague, customer=customer, users=[sales.manager])
+    make_customer(manager=sales.other, name="深圳腾飞电子有限公司")
+    assert customer_list_by_branch(user=sales.manager).query.combinator == "union"
+    assert not customer_list_by_branch(user=sales.executive).query.combinator
+    assert not customer_list_by_branch(user=sales.colleague).query.combinator  # no shares: one branch
+    client = client_for(sales.manager)
+    expected = list(customer_list(user=sales.manager).values_list("pk", flat=True))
+    assert sorted(expected) == sorted(c.pk for c in [*own, theirs[0], theirs[2]])
+    for ordering, order in (("-id", expected), ("id", expected[::-1])):
+        listed, page = [], 1
+        while page:
+            body = client.get(CUSTOMERS, {"page_size": 2, "page": page, "ordering": ordering}).json()
+            assert body["count"] == 5 and not body["count_capped"]
+            listed += [row["id"] for row in body["results"]]
+            page = page + 1 if body["next"] else None
+        assert listed == order, ordering
+    shared = client.get(CUSTOMERS, {"search": "远景同事"}).json()
+    assert [row["name"] for row in shared["results"]] == ["远景同事2有限公司", "远景同事0有限公司"]
+    assert {row["manager_name"] for row in shared["results"]} == {str(sales.colleague)}
+    assert names(client.get(CUSTOMERS, {"manager": "me"})) == [c.name for c in reversed(own)]
+    assert names(client.get(CUSTOMERS, {"ordering": "name"}))[0] == "华信自营0有限公司"
+
+
 def test_list_searches_filters_and_sorts_within_the_scope(sales):
     big = picklist("customer_level", "2")
     fair = picklist("customer_source", "exhibition")
@@ -146,10 +179,11 @@ def test_the_list_costs_the_same_queries_for_5_and_50_rows(sales, django_assert_
         response = api.get(CUSTOMERS, {"page_size": 50})
     assert len(response.json()["results"]) == 50 and response.json()["results"][0]["city_name"] == "上海市"
     # session and user (2), the permission engine (1: which roles; what they allow is held per process,
-    # ADR 0028; it was 4), the user's shares (1), the count, the page and its tags (3); the department
-    # only for a department or subtree scope (not this manager's own scope); picklists, regions and
-    # pools come from memory (crm.core.memo), and the session is renewed once a minute, not per request
-    assert len(few.captured_queries) == 7, [q["sql"][:120] for q in few.captured_queries]
+    # ADR 0028; it was 4), the user's shares (1), the count, the page, its tags and its managers' names
+    # (4); the department only for a department or subtree scope (not this manager's own scope);
+    # picklists, regions and pools come from memory (crm.core.memo), and the session is renewed once a
+    # minute, not per request
+    assert len(few.captured_queries) == 8, [q["sql"][:120] for q in few.captured_queries]
 
 
 # --- create -------------------------------------------------------------------------------------------------
