@@ -215,19 +215,28 @@ def _column_reader(field, standard):
     model_field = _model_field(field)
     if model_field is None or not model_field.concrete or model_field.is_relation:
         return None
-    attname, unchanged = model_field.attname, _UNCHANGED.get(type(field))
-    represent = _iso_datetime(field) or field.to_representation
+    attname, write = model_field.attname, _writer(field)
 
     def read_column(instance):
         try:
-            value = instance.__dict__[attname]
+            return write(instance.__dict__[attname])
         except KeyError:
             return standard(instance)
+
+    return read_column
+
+
+def _writer(field):
+    """How a field writes a value read from a row: None as None, what DRF would write unchanged as
+    it is, anything else as DRF writes it."""
+    represent, unchanged = _iso_datetime(field) or field.to_representation, _UNCHANGED.get(type(field))
+
+    def write(value):
         if value is None:
             return None
         return value if type(value) is unchanged else represent(value)
 
-    return read_column
+    return write
 
 
 def _related_column_reader(field, standard):
@@ -250,7 +259,7 @@ def _related_column_reader(field, standard):
         return None
     if not column.concrete or column.is_relation:
         return None
-    attname, represent, unchanged = column.attname, field.to_representation, _UNCHANGED.get(type(field))
+    attname, write = column.attname, _writer(field)
     # No related record: DRF meets None on the way and writes None for a field that allows it.
     none_when_unset = field.allow_null and field.default is empty
 
@@ -261,12 +270,9 @@ def _related_column_reader(field, standard):
                 return None
             return standard(instance)
         try:
-            value = related.__dict__[attname]
+            return write(related.__dict__[attname])
         except KeyError:
             return standard(instance)
-        if value is None:
-            return None
-        return value if type(value) is unchanged else represent(value)
 
     return read_related
 
