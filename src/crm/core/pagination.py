@@ -8,6 +8,8 @@ whether another follows, so no full count is ever needed (ADR 0012).
 import math
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
@@ -97,7 +99,9 @@ class CappedPaginator(Paginator):
         10,000 rows the database reads each of them, and whole rows of a wide table (SQLite sorts
         them all) cost far more than ids, which an index may give alone (docs/benchmarks.md)."""
         rows = self.object_list
-        if bottom < DEEP_ROWS or not hasattr(rows, "values") or rows.query.combinator:
+        if hasattr(rows, "query") and rows.query.combinator:
+            return _union_rows(rows, bottom, top)
+        if bottom < DEEP_ROWS or not hasattr(rows, "values"):
             return rows[bottom:top]
         return rows.filter(pk__in=rows.values("pk")[bottom:top])
 
@@ -107,3 +111,23 @@ class ListPaginator(CappedPaginator):
 
     cap = 1_000
     reach = 10_000
+
+
+def _union_rows(rows, bottom: int, top: int):
+    """Rows bottom to top of a UNION ALL sorted by its columns (crm.customers.selectors.customers.
+    customer_list_by_branch): each part's first `top` ids in that order, then the rows of those ids.
+    PostgreSQL reads a UNION at the head of a statement whole before sorting it (every row of a
+    salesperson's own customers for a page of 20); a part limited to `top` rows follows its index and
+    stops. Where the database allows no LIMIT inside a UNION (SQLite), the UNION is sliced as it is:
+    SQLite merges the parts in order and stops."""
+    query = rows.query
+    if not connections[rows.db].features.supports_slicing_ordering_in_compound or not query.order_by:
+        return rows[bottom:top]
+    order = query.order_by
+    parts = [
+        QuerySet(rows.model, query=part.clone()).order_by(*order).values("pk")[:top] for part in query.combined_queries
+    ]
+    page = rows.model._default_manager.filter(pk__in=parts[0].union(*parts[1:], all=query.combinator_all))
+    page = page.order_by(*order)
+    page._iterable_class = rows._iterable_class
+    return page[bottom:top]
