@@ -26,6 +26,7 @@ from django.core.cache import cache
 T = TypeVar("T")
 
 _ALL: weakref.WeakSet = weakref.WeakSet()  # every memo of the process, for reading their stamps together
+_ALL_LOCK = threading.Lock()  # a memo made by a late import in one thread while another lists them
 _STAMPS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("crm_memo_stamps", default=None)
 
 
@@ -46,7 +47,8 @@ class SharedMemo(Generic[T]):
         self.seconds = seconds  # a safety net for changes made behind the code's back (SQL)
         self._held: tuple[str, float, T] | None = None
         self._lock = threading.Lock()
-        _ALL.add(self)
+        with _ALL_LOCK:
+            _ALL.add(self)
 
     def get(self) -> T:
         version = self._current_version()
@@ -73,7 +75,9 @@ class SharedMemo(Generic[T]):
             version = cache.get(self.version_key)
         else:
             if not stamps:
-                stamps.update(cache.get_many([memo.version_key for memo in _ALL]))
+                with _ALL_LOCK:
+                    keys = [memo.version_key for memo in _ALL]
+                stamps.update(cache.get_many(keys))
                 stamps[None] = True  # read: a memo without a stamp yet is not read again with the others
             version = stamps.get(self.version_key)
         if version is None:
