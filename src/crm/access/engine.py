@@ -108,7 +108,7 @@ class Access:
         """The ways a record is in the user's view scope, one Q each (own, the department's, shared),
         for a resource with owners and no parent; None when unrestricted or not so shaped. Their OR
         is `scope_filter`; a listing may instead read each branch along its own index and put them
-        together (crm.customers.selectors.customers.customer_list_by_branch)."""
+        together (a UNION ALL, ADR 0029)."""
         resource = registry.get(resource_code)
         if not resource.scoped or resource.parent is not None or not resource.owner_fields:
             return None

@@ -114,8 +114,8 @@ class ListPaginator(CappedPaginator):
 
 
 def _union_rows(rows, bottom: int, top: int):
-    """Rows bottom to top of a UNION ALL sorted by its columns (crm.customers.selectors.customers.
-    customer_list_by_branch): each part's first `top` ids in that order, then the rows of those ids.
+    """Rows bottom to top of a UNION ALL sorted by its columns (a listing of a scope's branches, ADR
+    0029): each part's first `top` ids in that order, then the rows of those ids.
     PostgreSQL reads a UNION at the head of a statement whole before sorting it (every row of a
     salesperson's own customers for a page of 20); a part limited to `top` rows follows its index and
     stops. Where the database allows no LIMIT inside a UNION (SQLite), the UNION is sliced as it is:

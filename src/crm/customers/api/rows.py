@@ -193,13 +193,18 @@ def _reader(field):
     )
 
 
+def _model_of(field):
+    """The model of the field's serializer, if it has one."""
+    return getattr(getattr(field.parent, "Meta", None), "model", None)
+
+
 # What DRF's to_representation gives back unchanged, by field class: str() of a str, int() of an int.
 _UNCHANGED = {serializers.CharField: str, serializers.EmailField: str, serializers.IntegerField: int}
 
 
 def _model_field(field):
     """The serializer's model field that the field's one-step source names, if any."""
-    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    model = _model_of(field)
     if model is None or len(field.source_attrs) != 1:
         return None
     try:
@@ -243,7 +248,7 @@ def _related_column_reader(field, standard):
     """A column of a related record the row holds already (`region.entry`, `pool.name`: the picklists and
     pools are attached from memory): read from the row's cache of related records and the record's
     loaded values; a record not attached, or a value not loaded, is read the standard way."""
-    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    model = _model_of(field)
     if model is None or len(field.source_attrs) != 2:
         return None
     name, attr = field.source_attrs
@@ -321,7 +326,7 @@ def _display_reader(field):
     """`get_<field>_display` of the serializer's model read from the field's choices mapped once:
     Django's method rebuilds a hashable copy of the choices for every value (a sixth of writing a
     page of customers). The label is still translated per call, in the request's language."""
-    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    model = _model_of(field)
     attrs = field.source_attrs
     if model is None or len(attrs) != 1 or not (attrs[0].startswith("get_") and attrs[0].endswith("_display")):
         return None
@@ -344,7 +349,7 @@ def _display_reader(field):
 def _forward_many_to_many(field, name: str) -> bool:
     """Whether `name` is a many-to-many field declared on the serializer's model (not a reverse one,
     whose prefetched rows Django keeps under another name)."""
-    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    model = _model_of(field)
     try:
         model_field = model._meta.get_field(name) if model is not None else None
     except FieldDoesNotExist:

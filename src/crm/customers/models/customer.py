@@ -248,8 +248,8 @@ class Customer(TimeStampedModel):
 
     @property
     def manager_name(self) -> str | None:
-        """The manager's display name; the list API's query reads it as a column (`manager_display`)
-        so that no user is built per row."""
+        """The manager's display name: the one the list API read after its page (`manager_display`),
+        so that no user is built per row, else the manager's."""
         if "manager_display" in self.__dict__:
             return self.__dict__["manager_display"]
         return str(self.manager) if self.manager_id is not None else None
