@@ -15,7 +15,7 @@ tables. Several roles combine generously: union of functions, widest scope, mild
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q, QuerySet
 
 from crm.access import registry
@@ -146,11 +146,12 @@ class Access:
         (docs/benchmarks.md). Beyond SHARES_INLINE shares the sub-query is kept."""
         key = (resource_code, for_edit)
         if key not in self._shares:
-            shares = Share.objects.filter(resource=resource_code, user_id=self.user.pk)
-            if for_edit:
-                shares = shares.filter(can_edit=True)
-            ids = list(shares.values_list("object_id", flat=True)[: SHARES_INLINE + 1])
-            self._shares[key] = ids if len(ids) <= SHARES_INLINE else shares.values("object_id")
+            ids = _share_ids(resource_code, self.user.pk, for_edit=for_edit, limit=SHARES_INLINE + 1)
+            if len(ids) <= SHARES_INLINE:
+                self._shares[key] = ids
+            else:
+                shares = Share.objects.filter(resource=resource_code, user_id=self.user.pk)
+                self._shares[key] = (shares.filter(can_edit=True) if for_edit else shares).values("object_id")
         return self._shares[key]
 
     def _parent_filter(self, resource, *, for_edit: bool) -> Q | None:
@@ -459,3 +460,18 @@ def _union(model, branches: list[Q]) -> QuerySet:
     manager = model._default_manager
     queries = [manager.filter(branch).order_by().values("pk") for branch in branches]
     return queries[0].union(*queries[1:])
+
+
+def _share_ids(resource_code: str, user_id, *, for_edit: bool, limit: int) -> list:
+    """Up to `limit` ids of the records of a resource shared with a user. A plain statement: every
+    request of a salesperson's list reads it, and the ORM's compiling cost more than the lookup
+    along `access_share_user_idx` itself (docs/benchmarks.md, issue 19)."""
+    database = router.db_for_read(Share)
+    connection = connections[database]
+    table = connection.ops.quote_name(Share._meta.db_table)
+    sql = f"SELECT object_id FROM {table} WHERE user_id = %s AND resource = %s"  # noqa: S608 (a quoted table name)
+    if for_edit:
+        sql += " AND can_edit = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [user_id, resource_code, *([True] if for_edit else []), limit])
+        return [row[0] for row in cursor.fetchall()]

@@ -58,10 +58,20 @@ class CappedPaginator(Paginator):
             return bounded(self.cap + 1)
         if not hasattr(self.object_list, "order_by"):  # a list computed in memory
             return len(self.object_list)
-        rows = self.object_list.order_by()
-        if rows.query.combinator:  # a UNION counts what its parts select: ids only, from their indexes
-            rows = rows.values("pk")
-        return rows[: self.cap + 1].count()
+        if self._is_union:
+            return len(self._union_ids)
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def _is_union(self) -> bool:
+        return hasattr(self.object_list, "query") and bool(self.object_list.query.combinator)
+
+    @cached_property
+    def _union_ids(self) -> list:
+        """A UNION's first cap + 1 ids in the list's order (a listing of a scope's branches, ADR 0029),
+        read once: the count and every page up to the cap come from them, each part read along its
+        index once instead of once to count and once more for the page."""
+        return _union_ids(self.object_list, self.cap + 1)
 
     @cached_property
     def count(self) -> int:
@@ -99,8 +109,10 @@ class CappedPaginator(Paginator):
         10,000 rows the database reads each of them, and whole rows of a wide table (SQLite sorts
         them all) cost far more than ids, which an index may give alone (docs/benchmarks.md)."""
         rows = self.object_list
-        if hasattr(rows, "query") and rows.query.combinator:
-            return _union_rows(rows, bottom, top)
+        if self._is_union:
+            if top <= len(self._union_ids) or not self.is_capped:
+                return _rows_of(rows, self._union_ids[bottom:top])
+            return _rows_of(rows, _union_ids(rows, top)[bottom:top])
         if bottom < DEEP_ROWS or not hasattr(rows, "values"):
             return rows[bottom:top]
         return rows.filter(pk__in=rows.values("pk")[bottom:top])
@@ -113,21 +125,35 @@ class ListPaginator(CappedPaginator):
     reach = 10_000
 
 
-def _union_rows(rows, bottom: int, top: int):
-    """Rows bottom to top of a UNION ALL sorted by its columns (a listing of a scope's branches, ADR
-    0029): each part's first `top` ids in that order, then the rows of those ids.
-    PostgreSQL reads a UNION at the head of a statement whole before sorting it (every row of a
-    salesperson's own customers for a page of 20); a part limited to `top` rows follows its index and
-    stops. Where the database allows no LIMIT inside a UNION (SQLite), the UNION is sliced as it is:
-    SQLite merges the parts in order and stops."""
+def _union_ids(rows, limit: int) -> list:
+    """The first `limit` ids of a UNION ALL sorted by its columns: each part's first `limit` ids in
+    that order, then the first `limit` of them all. PostgreSQL reads a UNION at the head of a
+    statement whole before sorting it (every row of a salesperson's own customers for a page of 20);
+    a part limited to `limit` rows follows its index and stops. Where the database allows no LIMIT
+    inside a UNION (SQLite), the UNION is limited as it is: SQLite merges the parts in order and
+    stops."""
     query = rows.query
-    if not connections[rows.db].features.supports_slicing_ordering_in_compound or not query.order_by:
-        return rows[bottom:top]
     order = query.order_by
+    if not connections[rows.db].features.supports_slicing_ordering_in_compound or not order:
+        return _column(rows.values_list("pk")[:limit])
     parts = [
-        QuerySet(rows.model, query=part.clone()).order_by(*order).values("pk")[:top] for part in query.combined_queries
+        QuerySet(rows.model, query=part.clone()).order_by(*order).values_list("pk")[:limit]
+        for part in query.combined_queries
     ]
-    page = rows.model._default_manager.filter(pk__in=parts[0].union(*parts[1:], all=query.combinator_all))
-    page = page.order_by(*order)
+    return _column(parts[0].union(*parts[1:], all=query.combinator_all).order_by(*order)[:limit])
+
+
+def _column(queryset) -> list:
+    """The first column of a queryset's rows, as the database driver gives it: a thousand ids
+    through the ORM's row iterator cost more than the statement that reads them."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _rows_of(rows, ids: list):
+    """The rows of these ids, in the list's order, read as the list reads its rows."""
+    page = rows.model._default_manager.filter(pk__in=ids).order_by(*rows.query.order_by)
     page._iterable_class = rows._iterable_class
-    return page[bottom:top]
+    return page

@@ -59,6 +59,26 @@ def test_a_share_gives_view_and_only_an_editable_share_gives_edit(org, make_user
     access_for(friend).check(RESOURCE, "edit", record)
 
 
+def test_shares_beyond_the_inline_limit_are_read_as_a_sub_query(org, make_user, viewer_role, monkeypatch):
+    """Up to SHARES_INLINE shared ids are named in the statement; beyond, the shares are a sub-query:
+    the same records either way, editable ones only for edit."""
+    from crm.access import engine
+
+    RolePermission.objects.create(role=viewer_role, code=f"{RESOURCE}.edit")
+    owner = make_user("owner", department=org.sales1)
+    friend = make_user("friend", department=org.sales2)
+    friend.roles.add(viewer_role)
+    records = [Record.objects.create(name=name, owner=owner) for name in "甲乙丙"]
+    for record, editable in zip(records[:2], (False, True), strict=True):
+        Share.objects.create(resource=RESOURCE, object_id=record.pk, user=friend, can_edit=editable)
+    for limit in (engine.SHARES_INLINE, 1):
+        monkeypatch.setattr(engine, "SHARES_INLINE", limit)
+        forget(friend)
+        access = access_for(friend)
+        assert set(access.scoped(RESOURCE)) == set(records[:2]), limit
+        assert set(access.scoped(RESOURCE, action="edit")) == {records[1]}, limit
+
+
 def test_subtree_scope_follows_the_department_path(org, make_user, viewer_role):
     viewer_role.default_scope = "subtree"
     viewer_role.save()

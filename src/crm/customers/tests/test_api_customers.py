@@ -85,6 +85,31 @@ def test_own_and_shared_customers_are_listed_branch_by_branch(sales):
     assert names(client.get(CUSTOMERS, {"ordering": "name"}))[0] == "华信自营0有限公司"
 
 
+def test_a_capped_union_pages_past_its_cap(sales):
+    """The ids a UNION's count reads (cap + 1) give the first pages; a page past them reads its own
+    ids (issue 19): the same rows and order as the OR, whatever the page."""
+    from crm.core.pagination import CappedPaginator
+    from crm.customers.selectors.customers import customer_list, customer_list_by_branch
+    from crm.customers.services.ownership import customer_share
+
+    for i in range(4):
+        make_customer(manager=sales.manager, name=f"华信自营{i}有限公司")
+        theirs = make_customer(manager=sales.colleague, name=f"远景同事{i}有限公司")
+        customer_share(actor=sales.colleague, customer=theirs, users=[sales.manager])
+    expected = list(customer_list(user=sales.manager).values_list("pk", flat=True))
+    assert len(expected) == 8
+    paginator = CappedPaginator(customer_list_by_branch(user=sales.manager), 2, cap=3, reach=20)
+    assert paginator.is_capped and paginator.count == 3
+    listed, number = [], 1
+    while True:
+        page = paginator.page(number)
+        listed += [customer.pk for customer in page]
+        if not page.has_next():
+            break
+        number += 1
+    assert listed == expected
+
+
 def test_list_searches_filters_and_sorts_within_the_scope(sales):
     big = picklist("customer_level", "2")
     fair = picklist("customer_source", "exhibition")
