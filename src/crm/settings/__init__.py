@@ -114,6 +114,8 @@ if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "crm.sqlite3"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "crm.core.postgresql"  # Django's, reading times with psycopg's C loader
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = SQLITE_ENGINE  # Django's, safe from 64-bit overflows
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
