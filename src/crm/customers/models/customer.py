@@ -107,6 +107,9 @@ class CustomerQuerySet(models.QuerySet):
 
 
 class Customer(TimeStampedModel):
+    # Indexed by customer_created_idx (with the manager included), so not also on its own: every
+    # insert and every change of an indexed column wrote both.
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
     # The customer's id in another system (the ERP): API clients and imports upsert by it.
     external_id = models.CharField(_("external ID"), max_length=64, null=True, blank=True, unique=True)
