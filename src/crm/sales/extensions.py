@@ -117,7 +117,7 @@ register_contract_section(Section("invoices", _("Invoices"), "sales/partials/inv
 def _customer_money(user, customer):
     if not _amounts_visible(user):
         return {"hidden": True}
-    contracts = access_for(user).scoped("customers.contract", Contract.objects.filter(customer=customer))
+    contracts = access_for(user).scoped("customers.contract", Contract.objects.all(), parent=customer)
     rows = list(contracts.exclude(amount=0).order_by("-id")[:50])
     for contract in rows:
         contract.ratio = _ratio(contract)

@@ -79,6 +79,41 @@ def test_shares_beyond_the_inline_limit_are_read_as_a_sub_query(org, make_user, 
         assert set(access.scoped(RESOURCE, action="edit")) == {records[1]}, limit
 
 
+def test_one_parents_records_are_scoped_by_a_look_at_the_parent(org, make_user, viewer_role):
+    """`scoped(..., parent=record)` (a customer's sections on its 360 page): all the parent's records
+    when the parent is in scope, else those the user has as their owner; the same records as the
+    whole scope filtered by that parent, never another parent's."""
+    from crm.core.tests.scopedapp.models import Note
+
+    note_code = "scopedapp.note"
+    RolePermission.objects.create(role=viewer_role, code=f"{note_code}.view")
+    me = make_user("me", department=org.sales1)
+    me.roles.add(viewer_role)
+    other = make_user("other", department=org.sales2)
+    mine, theirs, shared = (Record.objects.create(name=name, owner=owner) for name, owner in (
+        ("甲", me), ("乙", other), ("丙", other)))
+    Share.objects.create(resource=RESOURCE, object_id=shared.pk, user=me)
+    notes = {
+        (record.name, author.username): Note.objects.create(record=record, author=author, text="记")
+        for record, author in ((mine, other), (mine, me), (theirs, other), (theirs, me), (shared, other))
+    }
+    access = access_for(me)
+    for record in (mine, theirs, shared):
+        assert set(access.scoped(note_code, parent=record)) == set(access.scoped(note_code).filter(record=record))
+    assert set(access.scoped(note_code, parent=mine)) == {notes["甲", "other"], notes["甲", "me"]}
+    assert set(access.scoped(note_code, parent=theirs)) == {notes["乙", "me"]}
+    assert set(access.scoped(note_code, parent=shared)) == {notes["丙", "other"]}
+    outsider = make_user("outsider", department=org.sales1)
+    outsider.roles.add(Role.objects.create(code="records-only", name="只看记录", default_scope="all"))
+    RolePermission.objects.create(role=Role.objects.get(code="records-only"), code=f"{RESOURCE}.view")
+    assert not access_for(outsider).scoped(note_code, parent=mine).exists()  # no function for notes
+    RoleScope.objects.create(role=viewer_role, resource=note_code, scope="all")
+    forget(me)
+    assert set(access_for(me).scoped(note_code, parent=theirs)) == {notes["乙", "other"], notes["乙", "me"]}
+    with pytest.raises(ValueError):
+        access_for(me).scoped(RESOURCE, parent=mine)  # records have no parent
+
+
 def test_subtree_scope_follows_the_department_path(org, make_user, viewer_role):
     viewer_role.default_scope = "subtree"
     viewer_role.save()

@@ -54,8 +54,6 @@ def contract_list(*, user, customer: Customer | None = None, filters: dict | Non
     """Contracts in scope, of one customer or all, with the list's filters (q, status, signed_from,
     signed_to, amount_min, amount_max) and ordering (a key of CONTRACT_ORDERINGS)."""
     queryset = Contract.objects.select_related("customer", "owner")
-    if customer is not None:
-        queryset = queryset.filter(customer=customer)
     filters = dict(filters or {})
     if "amount" in access_for(user).concealed_fields(CONTRACT):
         # An amount the user sees masked or not at all cannot be found out by filtering or sorting on it.
@@ -71,7 +69,9 @@ def contract_list(*, user, customer: Customer | None = None, filters: dict | Non
     if filters.get("unpaid"):
         queryset = queryset.filter(status__in=SIGNED, received_amount__lt=F("amount"))
     ordering = CONTRACT_ORDERINGS.get(filters.get("ordering") or "-id") or CONTRACT_ORDERINGS["-id"]
-    return access_for(user).scoped(CONTRACT, queryset, listing=customer is None).order_by(*_nulls_last(ordering))
+    # One customer's: the scope decided by that customer (Access.scoped's `parent`), not listed for the table.
+    scoped = access_for(user).scoped(CONTRACT, queryset, listing=customer is None, parent=customer)
+    return scoped.order_by(*_nulls_last(ordering))
 
 
 # Filters that reveal the amount; "unpaid": signed contracts not fully paid (received below the amount).
