@@ -86,7 +86,7 @@ def view_counts(*, user) -> dict[str, int | None]:
 
 def plan_items(*, user, opportunity: Opportunity) -> QuerySet:
     """The development plan of an opportunity the user sees, by date."""
-    return access_for(user).scoped(PLAN_ITEM, PlanItem.objects.filter(opportunity=opportunity))
+    return access_for(user).scoped(PLAN_ITEM, PlanItem.objects.all(), parent=opportunity)
 
 
 def plan_item_get(*, user, opportunity: Opportunity, pk) -> PlanItem:

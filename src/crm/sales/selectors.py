@@ -17,15 +17,15 @@ ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 def plans_of(*, user, contract) -> QuerySet:
-    return access_for(user).scoped(PLAN, PaymentPlan.objects.filter(contract=contract)).select_related("owner")
+    return access_for(user).scoped(PLAN, PaymentPlan.objects.all(), parent=contract).select_related("owner")
 
 
 def receipts_of(*, user, contract) -> QuerySet:
-    return access_for(user).scoped(RECEIPT, Receipt.objects.filter(contract=contract)).select_related("created_by")
+    return access_for(user).scoped(RECEIPT, Receipt.objects.all(), parent=contract).select_related("created_by")
 
 
 def invoices_of(*, user, contract) -> QuerySet:
-    return access_for(user).scoped(INVOICE, Invoice.objects.filter(contract=contract))
+    return access_for(user).scoped(INVOICE, Invoice.objects.all(), parent=contract)
 
 
 def receipt_list(*, user, filters: dict | None = None) -> QuerySet:
