@@ -8,6 +8,7 @@ whether another follows, so no full count is ever needed (ADR 0012).
 import contextlib
 import math
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -163,7 +164,10 @@ def _union_head(rows, count_limit: int, ids_limit: int) -> tuple[int, list]:
     if len(order) != 1 or order[0].lstrip("-") not in ("id", "pk"):  # sorted by other columns: read them all
         found = _column(ids)
         return len(found), found
-    sql, params = ids.query.get_compiler(ids.db).as_sql()
+    try:
+        sql, params = ids.query.get_compiler(ids.db).as_sql()
+    except EmptyResultSet:  # every part selects nothing (as Django's own execute_sql answers it)
+        return 0, []
     direction = "DESC" if order[0].startswith("-") else "ASC"
     counted = f"SELECT head.*, COUNT(*) OVER () FROM ({sql}) head ORDER BY 1 {direction} LIMIT %s"  # noqa: S608
     with connections[ids.db].cursor() as cursor:
@@ -175,7 +179,10 @@ def _union_head(rows, count_limit: int, ids_limit: int) -> tuple[int, list]:
 def _column(queryset) -> list:
     """The first column of a queryset's rows, as the database driver gives it: a thousand ids
     through the ORM's row iterator cost more than the statement that reads them."""
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -78,6 +78,9 @@ def test_own_and_shared_customers_are_listed_branch_by_branch(sales):
             listed += [row["id"] for row in body["results"]]
             page = page + 1 if body["next"] else None
         assert listed == order, ordering
+    for nothing in ("不存在的客户名称", "！！", "%"):  # no match, or no searchable character: an empty page
+        body = client.get(CUSTOMERS, {"search": nothing}).json()
+        assert body["count"] == 0 and body["results"] == [], nothing
     shared = client.get(CUSTOMERS, {"search": "远景同事"}).json()
     assert [row["name"] for row in shared["results"]] == ["远景同事2有限公司", "远景同事0有限公司"]
     assert {row["manager_name"] for row in shared["results"]} == {str(sales.colleague)}
