@@ -136,8 +136,8 @@ class ListPaginator(CappedPaginator):
 
 def _union_ids(rows, limit: int) -> QuerySet:
     """The first `limit` ids of a UNION ALL sorted by its columns (each row: the id, then the other
-    columns it is sorted by): each part's first `limit` ids in
-    that order, then the first `limit` of them all. PostgreSQL reads a UNION at the head of a
+    columns it is sorted by): each part's first `limit` ids in that order, then the first `limit`
+    of them all. PostgreSQL reads a UNION at the head of a
     statement whole before sorting it (every row of a salesperson's own customers for a page of 20);
     a part limited to `limit` rows follows its index and stops. Where the database allows no LIMIT
     inside a UNION (SQLite), the UNION is limited as it is: SQLite merges the parts in order and
@@ -164,28 +164,29 @@ def _union_head(rows, count_limit: int, ids_limit: int) -> tuple[int, list]:
     if len(order) != 1 or order[0].lstrip("-") not in ("id", "pk"):  # sorted by other columns: read them all
         found = _column(ids)
         return len(found), found
-    try:
-        sql, params = ids.query.get_compiler(ids.db).as_sql()
-    except EmptyResultSet:  # every part selects nothing (as Django's own execute_sql answers it)
-        return 0, []
     direction = "DESC" if order[0].startswith("-") else "ASC"
-    counted = f"SELECT head.*, COUNT(*) OVER () FROM ({sql}) head ORDER BY 1 {direction} LIMIT %s"  # noqa: S608
-    with connections[ids.db].cursor() as cursor:
-        cursor.execute(counted, [*params, ids_limit])
-        found = cursor.fetchall()
+    counted = ("SELECT head.*, COUNT(*) OVER () FROM (", f") head ORDER BY 1 {direction} LIMIT %s")
+    found = _fetched(ids, around=counted, extra=[ids_limit])
     return (found[0][1] if found else 0), [row[0] for row in found]
 
 
 def _column(queryset) -> list:
     """The first column of a queryset's rows, as the database driver gives it: a thousand ids
     through the ORM's row iterator cost more than the statement that reads them."""
+    return [row[0] for row in _fetched(queryset)]
+
+
+def _fetched(queryset, *, around: tuple[str, str] = ("", ""), extra=()) -> list[tuple]:
+    """A queryset's rows through a plain cursor, its SQL between the two parts of `around` (more
+    parameters in `extra`); none when it selects nothing, as Django's own execution answers
+    EmptyResultSet."""
     try:
         sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:
         return []
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"{around[0]}{sql}{around[1]}", [*params, *extra])
+        return cursor.fetchall()
 
 
 def _rows_of(rows, ids: list):

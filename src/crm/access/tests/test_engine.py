@@ -90,8 +90,9 @@ def test_one_parents_records_are_scoped_by_a_look_at_the_parent(org, make_user, 
     me = make_user("me", department=org.sales1)
     me.roles.add(viewer_role)
     other = make_user("other", department=org.sales2)
-    mine, theirs, shared = (Record.objects.create(name=name, owner=owner) for name, owner in (
-        ("甲", me), ("乙", other), ("丙", other)))
+    mine, theirs, shared = (
+        Record.objects.create(name=name, owner=owner) for name, owner in (("甲", me), ("乙", other), ("丙", other))
+    )
     Share.objects.create(resource=RESOURCE, object_id=shared.pk, user=me)
     notes = {
         (record.name, author.username): Note.objects.create(record=record, author=author, text="记")
@@ -104,8 +105,9 @@ def test_one_parents_records_are_scoped_by_a_look_at_the_parent(org, make_user, 
     assert set(access.scoped(note_code, parent=theirs)) == {notes["乙", "me"]}
     assert set(access.scoped(note_code, parent=shared)) == {notes["丙", "other"]}
     outsider = make_user("outsider", department=org.sales1)
-    outsider.roles.add(Role.objects.create(code="records-only", name="只看记录", default_scope="all"))
-    RolePermission.objects.create(role=Role.objects.get(code="records-only"), code=f"{RESOURCE}.view")
+    records_only = Role.objects.create(code="records-only", name="只看记录", default_scope="all")
+    RolePermission.objects.create(role=records_only, code=f"{RESOURCE}.view")
+    outsider.roles.add(records_only)
     assert not access_for(outsider).scoped(note_code, parent=mine).exists()  # no function for notes
     RoleScope.objects.create(role=viewer_role, resource=note_code, scope="all")
     forget(me)

@@ -70,7 +70,7 @@ def contract_list(*, user, customer: Customer | None = None, filters: dict | Non
         queryset = queryset.filter(status__in=SIGNED, received_amount__lt=F("amount"))
     ordering = CONTRACT_ORDERINGS.get(filters.get("ordering") or "-id") or CONTRACT_ORDERINGS["-id"]
     # One customer's: the scope decided by that customer (Access.scoped's `parent`), not listed for the table.
-    scoped = access_for(user).scoped(CONTRACT, queryset, listing=customer is None, parent=customer)
+    scoped = access_for(user).scoped(CONTRACT, queryset, listing=True, parent=customer)
     return scoped.order_by(*_nulls_last(ordering))
 
 
