@@ -60,6 +60,10 @@ def _insert_sql() -> str:
     warnings, orders, customers = (q(m._meta.db_table) for m in (ChurnWarning, Order, Customer))
     statuses = ", ".join(str(int(status)) for status in EFFECTIVE_STATUSES)  # the index's own predicate
     active = ", ".join(f"'{state}'" for state in ACTIVE_STATES)
+    # A customer's active warning is found by the arbiter index alone. A NOT EXISTS over the
+    # table being written, planned with the statistics of an empty table (the first run), became
+    # a nested loop re-reading the warnings written so far for every row: quadratic (57 s at
+    # scale 1, docs/benchmarks.md "Issue 15").
     return f"""
         INSERT INTO {warnings} (customer_id, state, last_order_on, created_at, reason)
         SELECT last.customer_id, %s, last.last_on, %s, ''
@@ -71,9 +75,6 @@ def _insert_sql() -> str:
         ) last
         JOIN {customers} c ON c.id = last.customer_id
         WHERE last.last_on < %s AND c.status = %s
-          AND NOT EXISTS (
-              SELECT 1 FROM {warnings} a WHERE a.customer_id = last.customer_id AND a.state IN ({active})
-          )
         ON CONFLICT (customer_id) WHERE state IN ({active}) DO NOTHING
         RETURNING customer_id
     """  # noqa: S608  (constant names; the values are bound)
