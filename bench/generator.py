@@ -6,8 +6,8 @@ are the same company entered again (written differently, or with the same phone)
 tags. The derived columns and duplicate keys come from crm.customers.services.indexing, the
 rows are built on every core (multiprocessing) and bulk loaded: COPY on PostgreSQL, executemany
 in large transactions on SQLite. On big loads the secondary indexes and foreign keys of the
-loaded tables are dropped first and recreated afterwards under the same names (on SQLite the
-search triggers too, then the FTS5 index is rebuilt once); then ANALYZE.
+loaded tables are dropped first and recreated afterwards under the same names (the search
+triggers too, then the search table or FTS5 index is filled once); then ANALYZE.
 
 The command migrates first and refuses a database holding customers that it did not generate
 (their external_id does not start with "bench-") unless --force. It replaces earlier benchmark
@@ -453,7 +453,7 @@ def generate(options: Options, log=print) -> Result:
     from django.db import connection
 
     from crm.core.models import NumberSequence
-    from crm.customers.search import ensure_search_index
+    from crm.customers.search import drop_search_triggers, ensure_search_index
     from crm.customers.services.customers import NUMBER_KEY
     from crm.customers.services.followup_tally import followup_tally_rebuild
     from crm.customers.services.indexing import blocked_key_kinds
@@ -505,6 +505,7 @@ def generate(options: Options, log=print) -> Result:
             if connection.vendor == "postgresql":
                 dropped = pg_secondary_objects(cursor, tables)
                 pg_drop(cursor, dropped)
+                drop_search_triggers(connection)  # refilled in one pass by ensure_search_index below
             else:
                 dropped = sqlite_secondary_objects(cursor, tables)
                 for obj in dropped:
@@ -545,8 +546,8 @@ def generate(options: Options, log=print) -> Result:
                     if obj.kind == "index":
                         cursor.execute(obj.create)
     _check_deferred(connection)
-    # SQLite: the triggers again and one rebuild of the FTS5 index; PostgreSQL: the search index's
-    # statistics target, which a recreated index does not keep.
+    # The search triggers again and one fill of the search table (PostgreSQL) or rebuild of the
+    # FTS5 index (SQLite).
     ensure_search_index(connection)
     seconds["indexes"] = time.monotonic() - started
     started = time.monotonic()

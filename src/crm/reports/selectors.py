@@ -85,12 +85,8 @@ def _named(queryset: QuerySet, name: str, path: str = "") -> QuerySet:
     name = (name or "").strip()[:TEXT_LIMIT]
     if not name:
         return queryset
-    condition = search.matching(name, phone_digits=False)
-    if condition is None:
-        return queryset.none()
-    if path:  # the condition names the customers' table: join it (not a sub-query, which renames it)
-        queryset = queryset.filter(**{f"{path}__name__isnull": False})
-    return queryset.filter(condition)
+    condition = search.matching(name, phone_digits=False, path=path)
+    return queryset.none() if condition is None else queryset.filter(condition)
 
 
 def contribution_customers(*, user, customer: str = "") -> QuerySet:

@@ -22,7 +22,6 @@ from crm.customers.fields import ENTERED
 from crm.customers.models import Contract, Customer, CustomerStatus, EventKind, FollowUp
 from crm.customers.models.customer import STATUS_FLOW
 from crm.customers.permissions import CUSTOMER
-from crm.customers.search import defer_search_index
 from crm.customers.selectors.scope import assignable_managers, customer_queryset
 from crm.customers.services import duplicates, indexing
 from crm.customers.services.events import event_record, events_record_bulk
@@ -312,7 +311,6 @@ def customers_status_move(*, actor, customer_ids, action: str, reason: str = "",
     table = connection.ops.quote_name(Customer._meta.db_table)
     condition, param = _ids_condition(ids)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    defer_search_index(len(ids))
     sql = f"UPDATE {table} SET status = %s, updated_at = %s WHERE {condition} AND status = %s RETURNING id, name"  # noqa: S608
     moved = 0
     for source in sorted(transition.sources):
