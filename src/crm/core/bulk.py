@@ -172,6 +172,21 @@ def _columns(connection, model, names: Sequence[str]) -> tuple[list, list, tuple
     return given, rest, suffix
 
 
+def rows_select(connection, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence]) -> tuple[str, list]:
+    """(SQL, params): a SELECT yielding `rows`, which Python has already, as the columns
+    `columns` ((name, PostgreSQL type) pairs), for an INSERT … SELECT to read: sent as one array
+    per column (PostgreSQL, unnest) or as one JSON text (SQLite, json_each), whatever their number."""
+    names = [name for name, _kind in columns]
+    if not all(name.isidentifier() for name in names):
+        raise ValueError(f"not plain column names: {names!r}")
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{kind}[]" for _name, kind in columns)
+        values = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _column in columns]
+        return f"SELECT * FROM unnest({arrays}) AS r({', '.join(names)})", values
+    picks = ", ".join(f"json_extract(value, '$[{index}]') AS {name}" for index, name in enumerate(names))
+    return f"SELECT {picks} FROM json_each(%s)", [json.dumps([list(row) for row in rows])]
+
+
 def json_object_sql(connection, pairs: Iterable[tuple[str, str]]) -> str:
     """SQL building a JSON object in the database from (key, SQL expression) pairs; the keys are
     constants of our own code (letters, digits, underscores)."""

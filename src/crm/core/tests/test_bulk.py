@@ -3,11 +3,12 @@ store exactly what Django's own save would, on SQLite and on PostgreSQL."""
 
 import datetime
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from crm.audit.models import AuditEvent
-from crm.core.bulk import between_rows, insert_rows, insert_values, new_row
+from crm.core.bulk import between_rows, insert_rows, insert_values, new_row, rows_select
 from crm.identity.models import Department
 
 
@@ -118,3 +119,19 @@ def test_insert_select_writes_the_rows_the_database_selects(admin_user):
     assert stored[0].actor_id == admin_user.pk and stored[0].ip == "10.0.0.8" and stored[0].actor_name == ""
     assert abs(stored[0].created_at - timezone.now()) < datetime.timedelta(minutes=1) and not stored[0].is_login
     assert insert_select(AuditEvent, ("object_id",), "SELECT 'x' WHERE 1 = 0") == 0
+
+
+@pytest.mark.django_db
+def test_rows_select_yields_the_rows_python_sent_whatever_their_text():
+    from django.db import connection
+
+    rows = [(1, "北京华信科技有限公司"), (2, "O'Brien \"quoted\" \\ back"), (3, "")]
+    select, params = rows_select(connection, [("pk", "bigint"), ("name", "text")], rows)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT r.pk, r.name FROM ({select}) r ORDER BY r.pk", params)
+        assert [tuple(row) for row in cursor.fetchall()] == rows
+        select, params = rows_select(connection, [("pk", "bigint"), ("name", "text")], [])
+        cursor.execute(f"SELECT COUNT(*) FROM ({select}) r", params)
+        assert cursor.fetchone()[0] == 0
+    with pytest.raises(ValueError):
+        rows_select(connection, [("pk; DROP", "bigint")], rows)

@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from crm.access.engine import access_for
 from crm.audit.models import AuditAction
-from crm.audit.services import audit_delete, audit_record, audit_records_bulk, audit_update, snapshot
+from crm.audit.services import (
+    audit_delete,
+    audit_record,
+    audit_records_select,
+    audit_update,
+    snapshot,
+)
+from crm.core.bulk import json_array_sql, json_object_sql, rows_select
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.numbering import next_number
 from crm.core.services import full_clean, unchanged_lookups
@@ -301,9 +308,10 @@ def customers_status_move(*, actor, customer_ids, action: str, reason: str = "",
     in): those whose status is one of the action's sources move to its target, the others stay.
     One conditional UPDATE per source status (…RETURNING the ids it moved, so the audit and the
     timeline say exactly what changed, whatever ran at the same time); audit rows and timeline
-    events are inserted in bulk. For modules that decided already whether the actor may do this
-    (the churn app asks for its own functions); `actor` None is the system. `timeline=False`: the
-    caller writes its own timeline entry for the step (one entry per step). Returns how many moved."""
+    events are inserted in bulk (the audit rows by one INSERT … SELECT over the moved rows). For
+    modules that decided already whether the actor may do this (the churn app asks for its own
+    functions); `actor` None is the system. `timeline=False`: the caller writes its own timeline
+    entry for the step (one entry per step). Returns how many moved."""
     transition = STATUS_FLOW.transitions[action]
     ids = sorted({int(pk) for pk in customer_ids})
     if not ids:
@@ -321,11 +329,16 @@ def customers_status_move(*, actor, customer_ids, action: str, reason: str = "",
             continue
         moved += len(rows)
         change = {"status": [source, transition.target]}
-        audit_records_bulk(
+        # The audit rows written by the database from the moved ids and names, sent back as two
+        # arrays: one statement, none built in Python (a churn scan moves ~100,000 at scale 1).
+        moved_rows, params = rows_select(connection, [("pk", "bigint"), ("name", "text")], rows)
+        status_change = json_object_sql(connection, [("status", json_array_sql(connection, ["%s", "%s"]))])
+        audit_records_select(
             actor=actor,
             action=AuditAction.UPDATE,
             model=Customer,
-            rows=[(pk, name, change) for pk, name in rows],
+            select=f"SELECT m.pk AS object_id, m.name AS object_repr, {status_change} AS changes FROM ({moved_rows}) m",  # noqa: S608
+            params=[source, transition.target, *params],
             message=f"status {action}",
         )
         if timeline:
