@@ -53,9 +53,9 @@ def free_port() -> int:
 class Server:
     """`crm serve` in a child process, with the environment of this one (same database)."""
 
-    def __init__(self, workers: int = 2, threads: int = 8):
+    def __init__(self, workers: int = 2, threads: int = 8, worker_connections: int | None = None):
         self.port = free_port()
-        self.workers, self.threads = workers, threads
+        self.workers, self.threads, self.worker_connections = workers, threads, worker_connections
         self.process: subprocess.Popen | None = None
         self.log = tempfile.NamedTemporaryFile(prefix="bench-serve-", suffix=".log", delete=False)  # noqa: SIM115
 
@@ -63,6 +63,8 @@ class Server:
         env = {**os.environ, "CRM_JOBS_SCHEDULER": "0", "DJANGO_SETTINGS_MODULE": "crm.settings"}
         command = [sys.executable, "-m", "crm", "serve", "--bind", f"127.0.0.1:{self.port}"]
         command += ["--workers", str(self.workers), "--threads", str(self.threads)]
+        if self.worker_connections:
+            command += ["--worker-connections", str(self.worker_connections)]
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -123,14 +123,34 @@ def explain_every(timing: Timing) -> str:
     return "\n".join(parts)
 
 
+def worker_connections(args) -> int:
+    """Each worker's share of the clients' kept-alive connections, unless given: gunicorn's default
+    (1,000) let one worker take 12–15 of wrk's 20 connections and serve them two at a time on one
+    core while another had none, a run at half its rate in about one of five (docs/benchmarks.md)."""
+    return args.worker_connections or math.ceil(args.concurrency / args.workers)
+
+
 def run_load_tests(
-    ctx, tests, *, personas, seconds: int, concurrency: int, client: str, workers: int, threads: int, log
+    ctx,
+    tests,
+    *,
+    personas,
+    seconds: int,
+    concurrency: int,
+    client: str,
+    workers: int,
+    threads: int,
+    worker_connections: int,
+    log,
 ) -> list[dict]:
     from bench import http
 
     results = []
-    with http.Server(workers=workers, threads=threads) as server:
-        log(f"server: crm serve on {server.base} ({workers} workers x {threads} threads)")
+    with http.Server(workers=workers, threads=threads, worker_connections=worker_connections) as server:
+        log(
+            f"server: crm serve on {server.base} ({workers} workers x {threads} threads, "
+            f"at most {worker_connections} connections each)"
+        )
         for test in tests:
             for persona in test.personas:
                 if persona not in personas:
@@ -313,6 +333,12 @@ def parse(argv=None) -> argparse.Namespace:
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--workers", type=int, default=4, help="crm serve worker processes (4: two per core)")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (2)")
+    parser.add_argument(
+        "--worker-connections",
+        type=int,
+        default=None,
+        help="connections a worker holds at most (default: the clients shared evenly among the workers)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="directory for the results (default CRM_DATA_DIR)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -351,7 +377,11 @@ def main(argv=None) -> None:
         "database": database(),
         "repeat": args.repeat,
         "warmup": args.warmup,
-        "server": {"workers": args.workers, "threads": args.threads},
+        "server": {
+            "workers": args.workers,
+            "threads": args.threads,
+            "worker_connections": worker_connections(args),
+        },
         "personas": {
             p: {"user_id": ctx.user_id(p), "visible": ctx.owned_count(p)} for p in ("salesperson", "executive")
         },
@@ -387,6 +417,7 @@ def main(argv=None) -> None:
             client=args.client,
             workers=args.workers,
             threads=args.threads,
+            worker_connections=worker_connections(args),
             log=log,
         )
     table = markdown(meta, timings, loads)

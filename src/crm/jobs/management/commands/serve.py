@@ -65,9 +65,13 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1, help="Worker processes (1).")
         parser.add_argument("--threads", type=int, default=8, help="Threads per worker (8).")
         parser.add_argument("--timeout", type=int, default=60, help="Seconds before a stuck request is killed.")
+        parser.add_argument(
+            "--worker-connections", type=int, default=None,
+            help="Open connections a worker takes at most before leaving new ones to the others (gunicorn's 1000).",
+        )
         parser.add_argument("--access-log", action="store_true", help="Log every request to standard output.")
 
-    def handle(self, *args, bind, workers, threads, timeout, access_log, **options):
+    def handle(self, *args, bind, workers, threads, timeout, access_log, worker_connections, **options):
         executor = MigrationExecutor(connections["default"])
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not migrated to this version of the CRM: run `crm migrate` first.")
@@ -91,6 +95,7 @@ class Command(BaseCommand):
             "threads": threads,
             "worker_class": "gthread",
             "timeout": timeout,
+            "worker_connections": worker_connections,
             "graceful_timeout": 20,
             "accesslog": "-" if access_log else None,
             "errorlog": "-",
