@@ -28,16 +28,10 @@ PG_SEARCH_INDEX = "customer_search_tokens_gin"
 PG_SEARCH_STATISTICS = 1000
 _PG_OLD_INDEXES = ("customer_search_gin", "customer_name_key_trgm")  # on the customers row, before ADR 0032
 _PG_VECTOR = "COALESCE(array_to_tsvector(string_to_array(NULLIF({tokens}, ''), ' ')), ''::tsvector)"
-_PG_FUNCTION = f"{PG_TABLE}_write"
-_PG_TRIGGERS = {
-    # Every inserted row in one statement (a COPY or an import batch included).
-    f"{PG_TABLE}_ai": f"""CREATE TRIGGER {PG_TABLE}_ai AFTER INSERT ON {TABLE}
-        REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION {PG_TABLE}_add()""",
-    # Only rows whose tokens changed: no trigger runs for the others.
-    f"{PG_TABLE}_au": f"""CREATE TRIGGER {PG_TABLE}_au AFTER UPDATE OF search_tokens ON {TABLE}
-        FOR EACH ROW WHEN (OLD.search_tokens IS DISTINCT FROM NEW.search_tokens)
-        EXECUTE FUNCTION {_PG_FUNCTION}()""",
-}
+
+# What keeps the table in step, on the customers table (PostgreSQL): every inserted row in one
+# statement (a COPY or an import batch included); only the rows whose tokens changed (no trigger
+# runs for the others); the deleted rows; everything on TRUNCATE.
 _PG_FUNCTIONS = (
     f"""CREATE OR REPLACE FUNCTION {PG_TABLE}_add() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -46,29 +40,12 @@ _PG_FUNCTIONS = (
         ON CONFLICT (id) DO UPDATE SET tokens = EXCLUDED.tokens;
         RETURN NULL;
     END $$""",
-    f"""CREATE OR REPLACE FUNCTION {_PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION {PG_TABLE}_write() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         INSERT INTO {PG_TABLE} (id, tokens) VALUES (NEW.id, {_PG_VECTOR.format(tokens="NEW.search_tokens")})
         ON CONFLICT (id) DO UPDATE SET tokens = EXCLUDED.tokens;
         RETURN NULL;
     END $$""",
-)
-_SQLITE_TRIGGERS = {
-    f"{FTS_TABLE}_ai": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {TABLE} BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, search_tokens) VALUES (new.id, new.search_tokens); END""",
-    f"{FTS_TABLE}_ad": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {TABLE} BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_tokens) VALUES ('delete', old.id, old.search_tokens); END""",
-    f"{FTS_TABLE}_au": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF search_tokens ON {TABLE} BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_tokens) VALUES ('delete', old.id, old.search_tokens);
-        INSERT INTO {FTS_TABLE}(rowid, search_tokens) VALUES (new.id, new.search_tokens); END""",
-}
-
-
-_PG_TRIGGERS[f"{PG_TABLE}_ad"] = f"""CREATE TRIGGER {PG_TABLE}_ad AFTER DELETE ON {TABLE}
-    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION {PG_TABLE}_remove()"""
-_PG_TRIGGERS[f"{PG_TABLE}_at"] = f"""CREATE TRIGGER {PG_TABLE}_at AFTER TRUNCATE ON {TABLE}
-    FOR EACH STATEMENT EXECUTE FUNCTION {PG_TABLE}_clear()"""
-_PG_FUNCTIONS += (
     f"""CREATE OR REPLACE FUNCTION {PG_TABLE}_remove() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         DELETE FROM {PG_TABLE} WHERE id IN (SELECT id FROM removed);
@@ -80,6 +57,27 @@ _PG_FUNCTIONS += (
         RETURN NULL;
     END $$""",
 )
+_PG_TRIGGERS = {
+    f"{PG_TABLE}_ai": f"""CREATE TRIGGER {PG_TABLE}_ai AFTER INSERT ON {TABLE}
+        REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION {PG_TABLE}_add()""",
+    f"{PG_TABLE}_au": f"""CREATE TRIGGER {PG_TABLE}_au AFTER UPDATE OF search_tokens ON {TABLE}
+        FOR EACH ROW WHEN (OLD.search_tokens IS DISTINCT FROM NEW.search_tokens)
+        EXECUTE FUNCTION {PG_TABLE}_write()""",
+    f"{PG_TABLE}_ad": f"""CREATE TRIGGER {PG_TABLE}_ad AFTER DELETE ON {TABLE}
+        REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION {PG_TABLE}_remove()""",
+    f"{PG_TABLE}_at": f"""CREATE TRIGGER {PG_TABLE}_at AFTER TRUNCATE ON {TABLE}
+        FOR EACH STATEMENT EXECUTE FUNCTION {PG_TABLE}_clear()""",
+}
+
+_SQLITE_TRIGGERS = {
+    f"{FTS_TABLE}_ai": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_tokens) VALUES (new.id, new.search_tokens); END""",
+    f"{FTS_TABLE}_ad": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_tokens) VALUES ('delete', old.id, old.search_tokens); END""",
+    f"{FTS_TABLE}_au": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF search_tokens ON {TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_tokens) VALUES ('delete', old.id, old.search_tokens);
+        INSERT INTO {FTS_TABLE}(rowid, search_tokens) VALUES (new.id, new.search_tokens); END""",
+}
 
 
 def ensure_search_index(using_connection=None) -> None:
