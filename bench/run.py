@@ -123,7 +123,7 @@ def explain_every(timing: Timing) -> str:
     return "\n".join(parts)
 
 
-def worker_connections(args) -> int:
+def connections_per_worker(args) -> int:
     """Each worker's share of the clients' kept-alive connections, unless given: gunicorn's default
     (1,000) let one worker take 12–15 of wrk's 20 connections and serve them two at a time on one
     core while another had none, a run at half its rate in about one of five (docs/benchmarks.md)."""
@@ -380,7 +380,7 @@ def main(argv=None) -> None:
         "server": {
             "workers": args.workers,
             "threads": args.threads,
-            "worker_connections": worker_connections(args),
+            "worker_connections": connections_per_worker(args),
         },
         "personas": {
             p: {"user_id": ctx.user_id(p), "visible": ctx.owned_count(p)} for p in ("salesperson", "executive")
@@ -417,7 +417,7 @@ def main(argv=None) -> None:
             client=args.client,
             workers=args.workers,
             threads=args.threads,
-            worker_connections=worker_connections(args),
+            worker_connections=connections_per_worker(args),
             log=log,
         )
     table = markdown(meta, timings, loads)

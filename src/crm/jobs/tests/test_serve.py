@@ -42,7 +42,10 @@ def test_serve_with_a_new_data_directory_asks_for_migrate_then_collects_the_stat
     with (
         shared_database(tmp_path) as database_url,  # migrated: the test database
         background_process(
-            [str(CRM), "serve", "--bind", f"127.0.0.1:{port}"], {**env, "CRM_DATABASE_URL": database_url}, log
+            # with the option the README gives for a proxy that keeps connections open
+            [str(CRM), "serve", "--bind", f"127.0.0.1:{port}", "--worker-connections", "16"],
+            {**env, "CRM_DATABASE_URL": database_url},
+            log,
         ),
     ):
 
