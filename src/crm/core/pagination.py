@@ -190,7 +190,12 @@ def _fetched(queryset, *, around: tuple[str, str] = ("", ""), extra=()) -> list[
 
 
 def _rows_of(rows, ids: list):
-    """The rows of these ids, in the list's order, read as the list reads its rows."""
+    """The rows of these ids, in the list's order, read as the list reads its rows: by the rows'
+    class when it reads rows by their ids itself (`rows_by_id(queryset, ids)`, a list in the ids'
+    order), else by a queryset of them."""
+    by_id = getattr(rows._iterable_class, "rows_by_id", None)
+    if by_id is not None:
+        return by_id(rows, ids)
     page = rows.model._default_manager.filter(pk__in=ids).order_by(*rows.query.order_by)
     page._iterable_class = rows._iterable_class
     return page

@@ -2,15 +2,18 @@
 (docs/benchmarks.md, ADR 0013). Only CustomerSerializer uses it; the output is DRF's own
 (tests/test_api_serialization.py compares them field by field)."""
 
+import dataclasses
 import datetime
 import functools
 import inspect
+import json
 import types
 from collections.abc import Hashable
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import connections, models
 from django.db.models import QuerySet
+from django.db.models.query import BaseIterable
 from django.utils import timezone
 from django.utils.encoding import force_str
 from rest_framework import ISO_8601, serializers
@@ -19,7 +22,7 @@ from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedFiel
 from rest_framework.settings import api_settings
 
 from crm.customers.models import Customer, Tag
-from crm.customers.models.customer import WithPicklists
+from crm.customers.models.customer import WithPicklists, with_picklists
 from crm.identity.models import User
 
 _SKIP = object()
@@ -90,10 +93,7 @@ def _tags_of(customer_ids: list, using: str) -> dict[int, list[Tag]]:
         return {}
     quote = connections[using].ops.quote_name
     link, tag = Customer.tags.through._meta.db_table, Tag._meta
-    order = ", ".join(
-        f"tag.{quote(tag.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
-        for name in tag.ordering
-    )
+    order = _tag_order(quote, tag.ordering)
     columns = f"link.{quote('customer_id')}, tag.{quote('id')}, tag.{quote('name')}"
     joined = f"{quote(link)} link JOIN {quote(tag.db_table)} tag ON tag.{quote('id')} = link.{quote('tag_id')}"
     listed = ", ".join(["%s"] * len(customer_ids))
@@ -106,43 +106,114 @@ def _tags_of(customer_ids: list, using: str) -> dict[int, list[Tag]]:
     return by_customer
 
 
-class CustomerRows(PageRows):
-    """`PageRows` with each manager's display name (`Customer.manager_name`), read after the page in
-    one plain statement too, instead of a user and a department built for every row."""
+class CustomerRows(BaseIterable):
+    """The customer list API's page (`customer_rows`): its ids first, then their rows by one plain
+    statement written once per process, each row with its tags and its manager's display name read
+    beside it (`Customer.manager_name`) and its picklists attached from memory. Django compiled the
+    page's fifty columns for every request, and the tags and the names took a statement each after
+    it: a fifth of a salesperson's list request (docs/benchmarks.md, issue 19). A UNION's page comes
+    by its ids (`rows_by_id`, crm.core.pagination), read with its count. The search tokens, which
+    no list shows, are left unread (deferred)."""
 
     def __iter__(self):
-        customers = list(super().__iter__())
-        names = _names_of({customer.manager_id for customer in customers} - {None}, self.queryset.db)
-        for customer in customers:
-            customer.__dict__["manager_display"] = names.get(customer.manager_id)
-            yield customer
+        queryset = self.queryset
+        return iter(self.rows_by_id(queryset, list(queryset.values_list("pk", flat=True))))
+
+    @classmethod
+    def rows_by_id(cls, queryset: QuerySet, ids: list) -> list:
+        """The rows of these ids, in their order."""
+        return list(with_picklists(_customers(ids, queryset.db)))
 
 
-def _names_of(user_ids: set, using: str) -> dict[int, str]:
-    """Users' display names (`User.__str__`: the name, else the username) by id."""
-    if not user_ids:
-        return {}
-    quote, table = connections[using].ops.quote_name, User._meta.db_table
-    columns, listed = f"{quote('id')}, {quote('name')}, {quote('username')}", ", ".join(["%s"] * len(user_ids))
-    sql = f"SELECT {columns} FROM {quote(table)} WHERE {quote('id')} IN ({listed})"  # noqa: S608
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, list(user_ids))
-        return {pk: name or username for pk, name, username in cursor.fetchall()}
+_UNREAD = frozenset({"search_tokens"})
 
 
-def page_rows(queryset: QuerySet, rows: type[PageRows] = PageRows) -> QuerySet:
+def _customers(ids: list, using: str) -> list:
+    if not ids:
+        return []
+    connection = connections[using]
+    page = _page_statement(using, connection.vendor)
+    listed = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{page.sql} WHERE c.{connection.ops.quote_name('id')} IN ({listed})", ids)
+        found = cursor.fetchall()
+    width, by_id = len(page.attnames), {}
+    for row in found:
+        values = list(row[:width])
+        for index, converters in page.converters:
+            for convert, expression in converters:
+                values[index] = convert(values[index], expression, connection)
+        customer = Customer.from_db(using, page.attnames, values)
+        customer.__dict__["manager_display"] = row[width]
+        tags = json.loads(row[width + 1]) if isinstance(row[width + 1], str) else row[width + 1] or []
+        customer.__dict__[_PREFETCHED % "tags"] = [Tag.from_db(using, ["id", "name"], tag) for tag in tags]
+        by_id[customer.pk] = customer
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@dataclasses.dataclass(frozen=True)
+class _PageStatement:
+    sql: str  # up to its WHERE
+    attnames: list  # of the customer's columns read, in Customer._meta.concrete_fields' order
+    converters: list  # (index, [(converter, expression)]) as Django's compiler applies them
+
+
+@functools.cache
+def _page_statement(using: str, vendor: str) -> _PageStatement:
+    """The customers' columns, the manager's display name (`User.__str__`: the name, else the
+    username) and the tags as JSON pairs of id and name in the tags' own order."""
+    connection, meta = connections[using], Customer._meta
+    quote = connection.ops.quote_name
+    fields = [field for field in meta.concrete_fields if field.attname not in _UNREAD]
+    converters = []
+    for index, field in enumerate(fields):
+        expression = field.get_col(meta.db_table)
+        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if found:
+            converters.append((index, [(convert, expression) for convert in found]))
+    user, link, tag = User._meta, Customer.tags.through._meta.db_table, Tag._meta
+    manager_name = (
+        f"(SELECT COALESCE(NULLIF(u.{quote('name')}, ''), u.{quote('username')}) FROM {quote(user.db_table)} u"  # noqa: S608
+        f" WHERE u.{quote('id')} = c.{quote(meta.get_field('manager').column)})"
+    )
+    order = _tag_order(quote, [*tag.ordering, "id"])  # the id breaks ties: the same order every time
+    tagged = (
+        f"FROM {quote(link)} link JOIN {quote(tag.db_table)} tag ON tag.{quote('id')} = link.{quote('tag_id')}"
+        f" WHERE link.{quote('customer_id')} = c.{quote('id')}"
+    )
+    if vendor == "postgresql":
+        tags = f"(SELECT json_agg(json_build_array(tag.{quote('id')}, tag.{quote('name')}) ORDER BY {order}) {tagged})"
+    else:  # SQLite (ADR 0003): no ORDER BY inside an aggregate before 3.44; a sorted subquery keeps its order
+        pairs = f"SELECT tag.{quote('id')} AS tag_id, tag.{quote('name')} AS tag_name {tagged} ORDER BY {order}"
+        tags = f"(SELECT json_group_array(json_array(tag_id, tag_name)) FROM ({pairs}))"  # noqa: S608
+    columns = ", ".join(f"c.{quote(field.column)}" for field in fields)
+    sql = f"SELECT {columns}, {manager_name}, {tags} FROM {quote(meta.db_table)} c"  # noqa: S608 (quoted names)
+    return _PageStatement(sql, [field.attname for field in fields], converters)
+
+
+def _tag_order(quote, ordering) -> str:
+    """The tags' ORDER BY (Tag.Meta.ordering) on the table named `tag`."""
+    tag = Tag._meta
+    return ", ".join(
+        f"tag.{quote(tag.get_field(term.lstrip('-')).column)}{' DESC' if term.startswith('-') else ''}"
+        for term in ordering
+    )
+
+
+def page_rows(queryset: QuerySet) -> QuerySet:
     """A list's customers with their tags read with each page (`PageRows`)."""
     queryset = queryset._chain()
-    queryset._iterable_class = rows
+    queryset._iterable_class = PageRows
     return queryset
 
 
 def customer_rows(queryset: QuerySet) -> QuerySet:
-    """The customer list API's rows (`CustomerRows`): no related record joined in (a UNION of the
-    scope's branches has none already)."""
+    """The customer list API's rows (`CustomerRows`)."""
     if not queryset.query.combinator:
         queryset = queryset.select_related(None)
-    return page_rows(queryset, CustomerRows)
+    queryset = queryset._chain()
+    queryset._iterable_class = CustomerRows
+    return queryset
 
 
 def _reader(field):

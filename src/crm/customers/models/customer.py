@@ -70,20 +70,25 @@ class WithPicklists(ModelIterable):
     instant) is simply loaded on access, as without this."""
 
     def __iter__(self):
-        items, regions, pools = item_map(), region_map(), _POOLS.get()
-        for customer in super().__iter__():
-            cache = customer._state.fields_cache
-            for name in ITEM_RELATIONS:
-                value = items.get(getattr(customer, f"{name}_id"))
-                if value is not None:
-                    cache[name] = value
-            for name in REGION_RELATIONS:
-                value = regions.get(getattr(customer, f"{name}_id"))
-                if value is not None:
-                    cache[name] = value
-            if customer.pool_id is None or customer.pool_id in pools:
-                cache["pool"] = pools.get(customer.pool_id)
-            yield customer
+        return with_picklists(super().__iter__())
+
+
+def with_picklists(customers):
+    """`customers` (an iterable) each with its picklist items, regions and pool attached (`WithPicklists`)."""
+    items, regions, pools = item_map(), region_map(), _POOLS.get()
+    for customer in customers:
+        cache = customer._state.fields_cache
+        for name in ITEM_RELATIONS:
+            value = items.get(getattr(customer, f"{name}_id"))
+            if value is not None:
+                cache[name] = value
+        for name in REGION_RELATIONS:
+            value = regions.get(getattr(customer, f"{name}_id"))
+            if value is not None:
+                cache[name] = value
+        if customer.pool_id is None or customer.pool_id in pools:
+            cache["pool"] = pools.get(customer.pool_id)
+        yield customer
 
 
 class CustomerQuerySet(models.QuerySet):

@@ -217,12 +217,39 @@ def test_the_list_costs_the_same_queries_for_5_and_50_rows(sales, django_assert_
         response = api.get(CUSTOMERS, {"page_size": 50})
     assert len(response.json()["results"]) == 50 and response.json()["results"][0]["city_name"] == "上海市"
     # session and user (2), the permission engine (1: which roles; what they allow is held per process,
-    # ADR 0028; it was 4), the user's shares (1), the count, the page, its tags and its managers' names
-    # (4); the department only for a department or subtree scope (not this manager's own scope);
-    # picklists, regions and pools come from memory (crm.core.memo), and the session is renewed once a
-    # minute, not per request
-    assert len(few.captured_queries) == 8, [q["sql"][:120] for q in few.captured_queries]
+    # ADR 0028; it was 4), the user's shares (1), the count, the page's ids, then its rows with their tags
+    # and managers' names (3); the department only for a department or subtree scope (not this manager's
+    # own scope); picklists, regions and pools come from memory (crm.core.memo), and the session is
+    # renewed once a minute, not per request
+    assert len(few.captured_queries) == 7, [q["sql"][:120] for q in few.captured_queries]
 
+
+
+def test_a_salespersons_list_with_shares_reads_the_unions_page_by_its_ids(sales, django_assert_num_queries):
+    """Own and shared customers (a UNION of the scope's branches): the page's ids come with the count,
+    then their rows with tags and managers' names in one statement (rows.CustomerRows.rows_by_id),
+    in the list's order (issue 19)."""
+    from crm.customers.selectors.customers import customer_list
+    from crm.customers.services.ownership import customer_share
+
+    tag = Tag.objects.create(name="重点")
+    for i in range(3):
+        make_customer(manager=sales.manager, name=f"华信自营{i}有限公司").tags.add(tag)
+        theirs = make_customer(manager=sales.colleague, name=f"远景同事{i}有限公司")
+        customer_share(actor=sales.colleague, customer=theirs, users=[sales.manager])
+    expected = list(customer_list(user=sales.manager).values_list("pk", flat=True))
+    api = client_for(sales.manager)
+    api.get(CUSTOMERS)  # the session and the caches warm up
+    # session and user (2), the roles (1), the shares (1), the UNION's count and page ids (1), the rows (1)
+    with django_assert_num_queries(6):
+        page = api.get(CUSTOMERS, {"page_size": 4}).json()
+    assert [row["id"] for row in page["results"]] == expected[:4] and page["count"] == 6
+    mine = next(row for row in page["results"] if row["name"].startswith("华信"))
+    theirs = next(row for row in page["results"] if row["name"].startswith("远景"))
+    assert mine["tag_names"] == ["重点"] and mine["manager_name"] == str(sales.manager)
+    assert theirs["tag_names"] == [] and theirs["manager_name"] == str(sales.colleague)
+    second = api.get(CUSTOMERS, {"page_size": 4, "page": 2}).json()
+    assert [row["id"] for row in second["results"]] == expected[4:]
 
 # --- create -------------------------------------------------------------------------------------------------
 def test_create_defaults_the_manager_to_the_caller_and_answers_the_customer(sales):
