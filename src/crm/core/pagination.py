@@ -60,7 +60,7 @@ class CappedPaginator(Paginator):
             return bounded(self.cap + 1)
         if not hasattr(self.object_list, "order_by"):  # a list computed in memory
             return len(self.object_list)
-        if self._is_union:
+        if self._reads_head:
             return self._union_head[0]
         return self.object_list.order_by()[: self.cap + 1].count()
 
@@ -69,10 +69,23 @@ class CappedPaginator(Paginator):
         return hasattr(self.object_list, "query") and bool(self.object_list.query.combinator)
 
     @cached_property
+    def _reads_head(self) -> bool:
+        """Whether the count and the page's ids come from one statement (`_union_head`): a UNION's,
+        and a list sorted by id whose rows are read by their ids anyway (`rows_by_id`, see `_rows_of`)."""
+        if self._is_union:
+            return True
+        rows = self.object_list
+        if not hasattr(rows, "query") or not hasattr(rows._iterable_class, "rows_by_id"):
+            return False
+        order = rows.query.order_by
+        return len(order) == 1 and order[0].lstrip("-") in ("id", "pk")
+
+    @cached_property
     def _union_head(self) -> tuple[int, list]:
         """A UNION's count up to cap + 1 and its ids in the list's order up to the end of the page
         asked for (a listing of a scope's branches, ADR 0029), in one statement: each part is read
-        along its index once, not once to count and once more for the page."""
+        along its index once, not once to count and once more for the page. The same for a list
+        that reads its rows by their ids (ADR 0033)."""
         end = min(self._asked * self.per_page + 1, self.cap + 1)
         return _union_head(self.object_list, self.cap + 1, end)
 
@@ -96,7 +109,7 @@ class CappedPaginator(Paginator):
         return CappedPage(*args, **kwargs)
 
     def page(self, number):
-        if self._is_union:
+        if self._reads_head:
             with contextlib.suppress(TypeError, ValueError):
                 self._asked = max(1, int(number))
         number = self.validate_number(number)
@@ -117,7 +130,7 @@ class CappedPaginator(Paginator):
         10,000 rows the database reads each of them, and whole rows of a wide table (SQLite sorts
         them all) cost far more than ids, which an index may give alone (docs/benchmarks.md)."""
         rows = self.object_list
-        if self._is_union:
+        if self._reads_head:
             count, ids = self._union_head
             if top > len(ids) and len(ids) < count:  # a page past the ids read with the count
                 ids = _column(_union_ids(rows, top))
@@ -141,12 +154,12 @@ def _union_ids(rows, limit: int) -> QuerySet:
     statement whole before sorting it (every row of a salesperson's own customers for a page of 20);
     a part limited to `limit` rows follows its index and stops. Where the database allows no LIMIT
     inside a UNION (SQLite), the UNION is limited as it is: SQLite merges the parts in order and
-    stops."""
+    stops. A queryset that is no UNION gives its own first ids."""
     query = rows.query
     order = query.order_by
     # The id first; a UNION sorts by columns it selects.
     columns = ["pk", *(name.lstrip("-") for name in order if name.lstrip("-") not in ("pk", "id"))]
-    if not connections[rows.db].features.supports_slicing_ordering_in_compound or not order:
+    if not query.combinator or not connections[rows.db].features.supports_slicing_ordering_in_compound or not order:
         return rows.values_list(*columns)[:limit]
     parts = [
         QuerySet(rows.model, query=part.clone()).order_by(*order).values_list(*columns)[:limit]

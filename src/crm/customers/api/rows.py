@@ -12,7 +12,7 @@ from collections.abc import Hashable
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import connections, models
-from django.db.models import QuerySet
+from django.db.models import DEFERRED, QuerySet
 from django.db.models.query import BaseIterable
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -143,6 +143,8 @@ def _customers(ids: list, using: str) -> list:
         for index, converters in page.converters:
             for convert, expression in converters:
                 values[index] = convert(values[index], expression, connection)
+        for index in page.unread:  # a value for every field: from_db then skips its search of the names
+            values.insert(index, DEFERRED)
         customer = Customer.from_db(using, page.attnames, values)
         customer.__dict__["manager_display"] = row[width]
         tags = json.loads(row[width + 1]) if isinstance(row[width + 1], str) else row[width + 1] or []
@@ -156,6 +158,7 @@ class _PageStatement:
     sql: str  # up to its WHERE
     attnames: list  # of the customer's columns read, in Customer._meta.concrete_fields' order
     converters: list  # (index, [(converter, expression)]) as Django's compiler applies them
+    unread: list  # where the columns not read go among the concrete fields, in increasing order
 
 
 @functools.cache
@@ -188,7 +191,8 @@ def _page_statement(using: str, vendor: str) -> _PageStatement:
         tags = f"(SELECT json_group_array(json_array(tag_id, tag_name)) FROM ({pairs}))"  # noqa: S608
     columns = ", ".join(f"c.{quote(field.column)}" for field in fields)
     sql = f"SELECT {columns}, {manager_name}, {tags} FROM {quote(meta.db_table)} c"  # noqa: S608 (quoted names)
-    return _PageStatement(sql, [field.attname for field in fields], converters)
+    unread = [index for index, field in enumerate(meta.concrete_fields) if field.attname in _UNREAD]
+    return _PageStatement(sql, [field.attname for field in fields], converters, unread)
 
 
 def _tag_order(quote, ordering) -> str:

@@ -217,11 +217,11 @@ def test_the_list_costs_the_same_queries_for_5_and_50_rows(sales, django_assert_
         response = api.get(CUSTOMERS, {"page_size": 50})
     assert len(response.json()["results"]) == 50 and response.json()["results"][0]["city_name"] == "上海市"
     # session and user (2), the permission engine (1: which roles; what they allow is held per process,
-    # ADR 0028; it was 4), the user's shares (1), the count, the page's ids, then its rows with their tags
-    # and managers' names (3); the department only for a department or subtree scope (not this manager's
-    # own scope); picklists, regions and pools come from memory (crm.core.memo), and the session is
-    # renewed once a minute, not per request
-    assert len(few.captured_queries) == 7, [q["sql"][:120] for q in few.captured_queries]
+    # ADR 0028; it was 4), the user's shares (1), the count with the page's ids (1, ADR 0033), then the
+    # page's rows with their tags and managers' names (1); the department only for a department or
+    # subtree scope (not this manager's own scope); picklists, regions and pools come from memory
+    # (crm.core.memo), and the session is renewed once a minute, not per request
+    assert len(few.captured_queries) == 6, [q["sql"][:120] for q in few.captured_queries]
 
 
 
