@@ -81,6 +81,8 @@ def test_list_rows_are_what_drf_writes(sales, rows, django_assert_num_queries):
         listed = list(customer_rows(Customer.objects.filter(pk__in=[c.pk for c in rows.values()]).for_list()))
     assert [c.pk for c in listed] == sorted((c.pk for c in rows.values()), reverse=True)
     assert "search_tokens" in listed[0].get_deferred_fields()
+    assert not listed[0]._state.adding and listed[0]._state.db == "default"
+    assert listed[0] == Customer.objects.get(pk=listed[0].pk)
     request = _request(sales.executive)
     s.CustomerSerializer(context={"request": request}).to_representation(listed[0])  # the caller's permissions
     with django_assert_num_queries(0):
@@ -158,3 +160,25 @@ def test_times_are_written_in_the_request_time_zone(sales, rows):
             compiled, standard = _both_ways(s.CustomerSerializer, customer, sales.executive)
             assert compiled == standard, zone
             assert compiled["created_at"].endswith(ending) and compiled["last_followup_at"].endswith(ending)
+
+
+def test_list_rows_send_init_signals_once_a_receiver_listens(sales, rows):
+    """The page's customers skip Model.__init__ only while nothing listens to its signals."""
+    from django.db.models.signals import post_init
+
+    from crm.customers.api import rows as list_rows
+
+    made = []
+
+    def receiver(sender, instance, **kwargs):
+        made.append(instance.pk)
+
+    post_init.connect(receiver, sender=Customer)
+    list_rows._page_statement.cache_clear()
+    try:
+        listed = list(customer_rows(Customer.objects.filter(pk__in=[c.pk for c in rows.values()])))
+    finally:
+        post_init.disconnect(receiver, sender=Customer)
+        list_rows._page_statement.cache_clear()
+    assert sorted(made) == sorted(c.pk for c in listed) and len(listed) == 3
+    assert "search_tokens" in listed[0].get_deferred_fields()
