@@ -131,6 +131,7 @@ _UNREAD = frozenset({"search_tokens"})
 
 
 def _customers(ids: list, using: str) -> list:
+    """The customers of these ids in their order, by the page's statement (`_page_statement`)."""
     if not ids:
         return []
     connection = connections[using]
@@ -219,20 +220,17 @@ def _tag_order(quote, ordering) -> str:
     )
 
 
-def page_rows(queryset: QuerySet) -> QuerySet:
+def page_rows(queryset: QuerySet, rows: type[BaseIterable] = PageRows) -> QuerySet:
     """A list's customers with their tags read with each page (`PageRows`)."""
     queryset = queryset._chain()
-    queryset._iterable_class = PageRows
+    queryset._iterable_class = rows
     return queryset
 
 
 def customer_rows(queryset: QuerySet) -> QuerySet:
-    """The customer list API's rows (`CustomerRows`)."""
-    if not queryset.query.combinator:
-        queryset = queryset.select_related(None)
-    queryset = queryset._chain()
-    queryset._iterable_class = CustomerRows
-    return queryset
+    """The customer list API's rows (`CustomerRows`): its own statement reads them, whatever the
+    queryset would join."""
+    return page_rows(queryset, CustomerRows)
 
 
 def _reader(field):

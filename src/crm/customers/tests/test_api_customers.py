@@ -224,7 +224,6 @@ def test_the_list_costs_the_same_queries_for_5_and_50_rows(sales, django_assert_
     assert len(few.captured_queries) == 6, [q["sql"][:120] for q in few.captured_queries]
 
 
-
 def test_a_salespersons_list_with_shares_reads_the_unions_page_by_its_ids(sales, django_assert_num_queries):
     """Own and shared customers (a UNION of the scope's branches): the page's ids come with the count,
     then their rows with tags and managers' names in one statement (rows.CustomerRows.rows_by_id),
@@ -250,6 +249,7 @@ def test_a_salespersons_list_with_shares_reads_the_unions_page_by_its_ids(sales,
     assert theirs["tag_names"] == [] and theirs["manager_name"] == str(sales.colleague)
     second = api.get(CUSTOMERS, {"page_size": 4, "page": 2}).json()
     assert [row["id"] for row in second["results"]] == expected[4:]
+
 
 # --- create -------------------------------------------------------------------------------------------------
 def test_create_defaults_the_manager_to_the_caller_and_answers_the_customer(sales):
