@@ -15,6 +15,8 @@ import argparse
 import datetime
 import time
 
+# What decides the cost of writing a backlog: the buffers, the WAL between checkpoints, its compression.
+SETTINGS = ("shared_buffers", "max_wal_size", "checkpoint_timeout", "wal_compression", "synchronous_commit")
 TABLES = ("customers_customer", "churn_churnwarning", "customers_customerevent", "audit_auditevent",
           "notifications_notification")
 
@@ -34,6 +36,37 @@ def _prepare() -> None:
         cursor.execute("CHECKPOINT")
 
 
+def _server() -> str:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s) ORDER BY name",
+                       [list(SETTINGS)])
+        return ", ".join(f"{name} {value}" for name, value in cursor.fetchall())
+
+
+def _wal_position():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
+        return cursor.fetchone()[0]
+
+
+def _wal_since(start) -> int:
+    from django.db import connection
+
+    if start is None:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)", [start])
+        return int(cursor.fetchone()[0])
+
+
 def run_once(today: datetime.date) -> tuple[dict, list, float]:
     from django.db import connection, transaction
 
@@ -50,6 +83,7 @@ def run_once(today: datetime.date) -> tuple[dict, list, float]:
             timings.append((" ".join(sql.split()), time.monotonic() - started))
 
     _prepare()
+    wal_start = _wal_position()
     started = time.monotonic()
     result = {}
     try:
@@ -58,13 +92,16 @@ def run_once(today: datetime.date) -> tuple[dict, list, float]:
             raise _RolledBack
     except _RolledBack:
         pass
-    return result, timings, time.monotonic() - started
+    seconds = time.monotonic() - started
+    result["wal_bytes"] = _wal_since(wal_start)
+    return result, timings, seconds
 
 
 def _report(result: dict, timings: list, seconds: float) -> None:
     print(
         f"warned {result.get('warned', 0):,}, moved {result.get('customers_moved', 0):,}, "
-        f"managers {result.get('managers_notified', 0)}: scan {result.get('seconds')} s, {seconds:.2f} s in all"
+        f"managers {result.get('managers_notified', 0)}: scan {result.get('seconds')} s, {seconds:.2f} s in all, "
+        f"{result.get('wal_bytes', 0) / 2**20:,.0f} MB of WAL"
     )
     summed: dict[str, list] = {}
     for sql, spent in timings:
@@ -86,6 +123,7 @@ def main() -> None:
     options = parser.parse_args()
     env.setup()
     print(env.describe_database())
+    print(_server())
     for _run in range(options.repeat):
         _report(*run_once(options.today))
 

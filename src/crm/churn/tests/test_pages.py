@@ -117,3 +117,16 @@ def test_the_customer_page_section_timeline_and_the_workbench_panel(client, sale
     assert 'data-testid="panel-churn"' in home and customer.name in home and "30%" in home
     client.force_login(sales.colleague)
     assert customer.name not in client.get("/").content.decode()
+
+
+def test_each_sort_of_the_list_has_its_index():
+    """A page of the list sorted by a column of the warnings is read in an index's order (the
+    executive's first page at scale 1: 1.1 s joining every customer without, 8 ms with; docs/
+    benchmarks.md, issue 15). The probability comes from another table and is sorted per page."""
+    from crm.churn.selectors import ORDERINGS
+
+    indexed = {tuple(name.lstrip("-") for name in index.fields) for index in ChurnWarning._meta.indexes}
+    columns = {key.lstrip("-"): fields for key, fields in ORDERINGS.items() if all(isinstance(f, str) for f in fields)}
+    assert set(columns) == {"created_at", "last_order_on"}
+    for fields in columns.values():
+        assert tuple(name.lstrip("-") for name in fields) in indexed
