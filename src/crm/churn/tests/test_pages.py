@@ -130,3 +130,27 @@ def test_each_sort_of_the_list_has_its_index():
     assert set(columns) == {"created_at", "last_order_on"}
     for fields in columns.values():
         assert tuple(name.lstrip("-") for name in fields) in indexed
+
+
+def test_a_narrow_scope_sorts_as_the_whole_list(sales, customer):
+    """A manager's few customers' warnings are read through the customer index and sorted by an
+    expression (crm.churn.selectors._unindexed): the same rows in the same order as the whole list
+    read in its index's order, for every sort, ties included."""
+    from crm.access.engine import access_for
+    from crm.churn.permissions import WARNING
+    from crm.churn.selectors import ORDERINGS, warning_list
+
+    mine = [customer, *(make_customer(manager=sales.manager, name=f"宁波排序客户{i}有限公司") for i in range(4))]
+    for i, made in enumerate(mine):
+        make_order(made, ordered_on=OLD - datetime.timedelta(days=i % 2))  # ties on the last order
+        _value(made, (0.3, 0.3, 0.8, 0.1, 0.5)[i])
+    churn_scan(today=TODAY)  # one instant for every warning: ties on the time warned
+    ids = {made.pk for made in mine}
+    for key in ORDERINGS:
+        narrow = [w.customer.name for w in warning_list(user=sales.manager, filters={"ordering": key})]
+        whole = [w.customer.name for w in warning_list(user=sales.executive, filters={"ordering": key})
+                 if w.customer_id in ids]
+        assert narrow == whole, key
+        assert len(narrow) == len(mine)
+    assert access_for(sales.manager).narrow_listing(WARNING)  # the manager's list took the narrow path
+    assert not access_for(sales.executive).narrow_listing(WARNING)
