@@ -95,6 +95,7 @@ def warnings(ctx, persona):
         {"tab": "active", "ordering": "p_alive"},
         {"tab": "active", "mine": True},
         {"tab": "active", "customer_name": "科技"},
+        {"tab": "active", "alive_below": 0.5},
         {"tab": "confirmed"},
     )
     return [lambda filters=filters: _first_page(warning_list(user=ctx.fresh_user(user_id), filters=filters),

@@ -1,5 +1,6 @@
 """Churn management in a real browser, in zh-hans (s003/5 §3.2.2, CHURN-1…3): the weekly scan has
-warned of a customer who stopped ordering; its manager opens 客户流失管理, opens the warning, adds
+warned of a customer who stopped ordering; its manager opens 客户流失管理, keeps those the model
+gives under 30 % to be still active, opens the warning, adds
 two suspension measures (暂缓流失; the confirm button waits for the first), confirms the churn with
 a reason (确认流失), and sees the customer now 已流失. Screenshots of the list and the detail at
 1280 and 390 width in /tmp/shots-churn/."""
@@ -53,6 +54,12 @@ def test_a_manager_suspends_then_confirms_a_churn(org, login, page, live_server)
     expect(row.get_by_test_id("warning-alive")).to_have_text("18%")
     expect(page.get_by_test_id("warning-row")).to_have_count(2)
     shots(page, "churn-list")
+    page.get_by_test_id("churn-alive").select_option(label="仍活跃概率 低于 30%")  # SEG-4: the model beside the rule
+    page.get_by_role("button", name="搜索").click()
+    expect(page.get_by_test_id("warning-row")).to_have_count(1)
+    expect(page.get_by_test_id("warning-row")).to_contain_text(customer.name)
+    page.get_by_role("link", name="清除").click()
+    expect(page.get_by_test_id("warning-row")).to_have_count(2)
 
     row.get_by_test_id("warning-link").click()
     expect(page.get_by_test_id("warning-title")).to_have_text(customer.name)

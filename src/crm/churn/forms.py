@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.churn.forms_value import ALIVE_BELOW
 from crm.core.forms import BootstrapMixin
 
 
@@ -25,11 +26,15 @@ class ConfirmForm(BootstrapMixin, forms.Form):
 
 
 class FilterForm(BootstrapMixin, forms.Form):
-    """The list's filters: the customer's name (characters, pinyin or initials) and its manager."""
+    """The list's filters: the customer's name (characters, pinyin or initials), its manager and
+    the model's probability that it is still active (SEG-4)."""
 
     customer_name = forms.CharField(label=_("Customer"), max_length=100, required=False)
     manager = forms.ModelChoiceField(label=_("Account manager"), queryset=None, required=False,
                                      empty_label=_("Any manager"))
+    alive_below = forms.TypedChoiceField(
+        label=_("Probability still active"), choices=ALIVE_BELOW, coerce=float, empty_value=None, required=False
+    )
 
     def __init__(self, *args, managers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,4 +45,5 @@ class FilterForm(BootstrapMixin, forms.Form):
             return {}
         data = self.cleaned_data
         manager = data.get("manager")
-        return {"customer_name": data.get("customer_name") or "", "manager": manager.pk if manager else None}
+        return {"customer_name": data.get("customer_name") or "", "manager": manager.pk if manager else None,
+                "alive_below": data.get("alive_below")}

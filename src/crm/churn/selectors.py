@@ -49,7 +49,9 @@ def warning_list(*, user, filters: dict | None = None, customer=None) -> QuerySe
     """Warnings in the user's scope. Filters: `tab` (a key of TABS), `state`, `customer` (id),
     `customer_name` (name fragment, pinyin or initials, through the customers' search index),
     `manager` (the customer's manager, a user id), `mine` (customers the user manages),
-    `ordering` (a key of ORDERINGS; the newest warning first by default)."""
+    `alive_below` (the model's probability that the customer is still active below this share;
+    customers not yet valued are left out), `ordering` (a key of ORDERINGS; the newest warning
+    first by default)."""
     filters = filters or {}
     queryset = ChurnWarning.objects.all()
     if filters.get("tab") in TABS:
@@ -68,8 +70,12 @@ def warning_list(*, user, filters: dict | None = None, customer=None) -> QuerySe
     key = filters.get("ordering") or DEFAULT_ORDERING
     if key not in ORDERINGS:
         key = DEFAULT_ORDERING
-    if key.lstrip("-") == "p_alive":  # sorted by it: in the query; otherwise attach_figures reads it per page
+    alive_below = filters.get("alive_below")
+    if key.lstrip("-") == "p_alive" or alive_below is not None:
+        # Sorted or filtered by it: in the query; otherwise attach_figures reads it per page.
         queryset = queryset.annotate(p_alive=_alive())
+    if alive_below is not None:
+        queryset = queryset.filter(p_alive__lt=alive_below)
     # One customer's (its 360 page): the scope decided by that customer, not listed for the table.
     access = access_for(user)
     queryset = access.scoped(WARNING, queryset, listing=True, parent=customer)

@@ -71,6 +71,10 @@ class ChurnWarningFilterSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=100, help_text=_("Words of the name, its pinyin or initials.")
     )
     manager = serializers.IntegerField(required=False, min_value=1, help_text=_("The customer's manager (a user id)."))
+    alive_below = serializers.FloatField(
+        required=False, min_value=0, max_value=1,
+        help_text=_("Only warnings whose customer's probability still active is below this share (0 to 1)."),
+    )
     ordering = OrderingField(
         choices=[(key, key) for key in ORDERINGS], required=False,
         help_text=_("created_at, last_order_on or p_alive; a leading minus sorts descending. Default: -created_at."),

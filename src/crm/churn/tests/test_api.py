@@ -65,6 +65,9 @@ def test_filters_and_ordering(sales, customer):
     assert names(customer_name="huaxin") == [second.name]
     assert sorted(names(state="open", tab="active")) == sorted([customer.name, second.name])
     assert names(state="confirmed") == [] and names(tab="closed") == []
+    assert names(alive_below=0.8) == [customer.name]  # the other is not valued yet: left out
+    assert names(alive_below=0.7) == []
+    api_error(supervisor.get(URL, {"alive_below": 1.5}), 400)
     api_error(supervisor.get(URL, {"ordering": "name"}), 400)
     api_error(supervisor.get(URL, {"state": "gone"}), 400)
 

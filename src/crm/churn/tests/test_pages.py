@@ -49,6 +49,9 @@ def test_tabs_filters_sorting_and_scope(client, sales, customer, far_customer):
     assert _rows(client.get("/churn/", {"ordering": "p_alive"})) == [customer.name, second.name]
     assert _rows(client.get("/churn/", {"ordering": "-p_alive"})) == [second.name, customer.name]
     assert _rows(client.get("/churn/", {"ordering": "last_order_on"})) == [second.name, customer.name]
+    assert _rows(client.get("/churn/", {"alive_below": "0.5"})) == [customer.name]
+    assert _rows(client.get("/churn/", {"alive_below": "0.7", "ordering": "-p_alive"})) == [second.name, customer.name]
+    assert sorted(_rows(client.get("/churn/", {"alive_below": "2"}))) == sorted([customer.name, second.name])  # ignored
     assert _rows(client.get("/churn/", {"tab": "confirmed"})) == []
     far = ChurnWarning.objects.get(customer=far_customer)
     assert client.get(f"/churn/{far.pk}/").status_code == 404

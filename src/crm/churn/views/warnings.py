@@ -61,7 +61,7 @@ def warning_list(request):
         "columns": {column["key"]: column for column in columns},
         "page_obj": page_obj,
         "warnings": page_obj.object_list,
-        "filtered": bool(request.GET.get("customer_name") or request.GET.get("manager")),
+        "filtered": any(request.GET.get(name) for name in ("customer_name", "manager", "alive_below")),
     }
     return render(request, "churn/list.html", context)
 
