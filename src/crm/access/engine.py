@@ -15,6 +15,7 @@ tables. Several roles combine generously: union of functions, widest scope, mild
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from django.contrib.auth import get_user_model
 from django.db import connections, router, transaction
 from django.db.models import Q, QuerySet
 
@@ -41,6 +42,7 @@ class Access:
     _checked: dict = field(default_factory=dict, repr=False)  # (resource, pk, for_edit) -> in scope
     _listings: dict = field(default_factory=dict, repr=False)  # (resource, for_edit) -> a listing's condition
     _narrow: set = field(default_factory=set, repr=False)  # (resource, for_edit) listed by ids named
+    _members: dict = field(default_factory=dict, repr=False)  # (department, subtree) -> its users
 
     # --- function permissions ----------------------------------------------------------------
     def can(self, code: str) -> bool:
@@ -93,16 +95,36 @@ class Access:
         department = getattr(user, "department", None) if scope in (Scope.DEPARTMENT, Scope.SUBTREE) else None
         branches = []
         for owner in resource.owner_fields:
-            branches.append(Q(**{owner: user.pk}))
-            if scope == Scope.DEPARTMENT and department is not None:
-                branches.append(Q(**{f"{owner}__department_id": department.pk}))
-            elif scope == Scope.SUBTREE and department is not None:
-                branches.append(Q(**{f"{owner}__department__path__startswith": department.path}))
+            if department is None:
+                branches.append(Q(**{owner: user.pk}))
+            else:
+                branches.append(self._owned_in(owner, department, subtree=scope == Scope.SUBTREE))
         if resource.shareable:
             shared = self._shared_ids(resource.code, for_edit)
             if not isinstance(shared, list) or shared:
                 branches.append(Q(pk__in=shared))
         return branches
+
+    def _owned_in(self, owner: str, department, *, subtree: bool) -> Q:
+        """Records the user owns or whose owner works in the department (or its subtree), by the
+        owners' ids read once per request, the user's among them: one look-up along the owner
+        field's index, where joining every record to its owner and the owner's department read the
+        whole table (a supervisor's churn warnings at scale 1: their count 275 -> 20-40 ms,
+        docs/benchmarks.md "Issue 15"). A department of more people than a listing names keeps the
+        join."""
+        key = (department.pk, subtree)
+        if key not in self._members:
+            people = get_user_model()._default_manager.order_by()
+            people = (people.filter(department__path__startswith=department.path) if subtree
+                      else people.filter(department_id=department.pk))
+            ids = list(people.values_list("pk", flat=True)[: LISTED_INLINE + 1])
+            self._members[key] = sorted({self.user.pk, *ids}) if len(ids) <= LISTED_INLINE else None
+        ids = self._members[key]
+        if ids is not None:
+            return Q(**{f"{owner}__pk__any_of": ids})
+        if subtree:
+            return Q(**{owner: self.user.pk}) | Q(**{f"{owner}__department__path__startswith": department.path})
+        return Q(**{owner: self.user.pk}) | Q(**{f"{owner}__department_id": department.pk})
 
     def scope_branches(self, resource_code: str) -> list[Q] | None:
         """The ways a record is in the user's view scope, one Q each (own, the department's, shared),

@@ -127,6 +127,27 @@ def test_subtree_scope_follows_the_department_path(org, make_user, viewer_role):
     assert inside in visible and outside not in visible
 
 
+@pytest.mark.parametrize("scope", ["department", "subtree"])
+def test_a_department_scope_names_its_people(org, make_user, viewer_role, django_assert_num_queries, scope):
+    """Records owned in the user's department (or subtree) are selected by their owners' ids,
+    the user's among them, read once per request: no join of every record to its owner and the
+    owner's department (a supervisor's lists at scale 1, docs/benchmarks.md "Issue 15"). A person
+    moved into the department later in the request is not seen until the next one."""
+    viewer_role.default_scope = scope
+    viewer_role.save()
+    boss = make_user("boss", department=org.sales1 if scope == "department" else org.east)
+    boss.roles.add(viewer_role)
+    mine = Record.objects.create(name="己", owner=boss)
+    colleague = Record.objects.create(name="同", owner=make_user("a", department=org.sales1))
+    outside = Record.objects.create(name="外", owner=make_user("b", department=org.sales2))
+    access = access_for(boss)
+    queryset = access.scoped(RESOURCE)
+    assert "department" not in str(queryset.query).lower()
+    assert set(queryset) == {mine, colleague} and outside not in set(queryset)
+    with django_assert_num_queries(1):  # the people were read with the first listing
+        assert set(access.scoped(RESOURCE)) == {mine, colleague}
+
+
 def test_disabled_users_and_anonymous_users_may_do_nothing(org, make_user, viewer_role):
     user = make_user("gone", department=org.sales1, status=UserStatus.DISABLED)
     user.roles.add(viewer_role)
