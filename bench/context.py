@@ -34,7 +34,7 @@ class Context:
     @cached_property
     def personas(self) -> dict[str, int]:
         """salesperson: the account manager owning the median number of customers (scope own);
-        executive: a user of the executive role (scope all)."""
+        executive: a user of the executive role (scope all). The supervisor: `supervisor`."""
         from crm.customers.models import Customer
         from crm.identity.models import User
 
@@ -57,7 +57,22 @@ class Context:
             raise SystemExit("No user with the executive role.")
         return {"salesperson": salesperson, "executive": executive}
 
+    @cached_property
+    def supervisor(self) -> int:
+        """supervisor: of the users of the supervisor role, the one whose scope (their department and
+        those below it) holds the median number of customers; asked for only when timed."""
+        from crm.customers.selectors.scope import customer_queryset
+        from crm.identity.models import User
+
+        users = User.objects.filter(roles__code="supervisor", status="normal", department__isnull=False)
+        sized = sorted((customer_queryset(self.fresh_user(pk)).count(), pk) for pk in users.values_list("pk", flat=True))
+        if not sized:
+            raise SystemExit("No user with the supervisor role.")
+        return sized[len(sized) // 2][1]
+
     def user_id(self, persona: str) -> int:
+        if persona == "supervisor":
+            return self.supervisor
         return self.personas[persona]
 
     @staticmethod

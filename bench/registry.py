@@ -19,7 +19,10 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-PERSONAS = ("salesperson", "executive")
+# A run times the first two unless asked (`--persona supervisor`): the supervisor's subtree scope
+# reads its department's people first (crm.access.engine), a third way into every list.
+PERSONAS = ("salesperson", "executive", "supervisor")
+DEFAULT_PERSONAS = PERSONAS[:2]
 
 
 @dataclass(frozen=True)

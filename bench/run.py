@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench import env
+from bench import env, registry
 
 
 @dataclass
@@ -326,7 +326,8 @@ def parse(argv=None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=40, help="timed runs per operation and persona (40)")
     parser.add_argument("--warmup", type=int, default=2, help="warm-up rounds over the inputs (2)")
     parser.add_argument("--only", action="append", default=[], help="operation keys (glob), e.g. 'customers.search.*'")
-    parser.add_argument("--persona", action="append", choices=("salesperson", "executive"), default=[])
+    parser.add_argument("--persona", action="append", choices=registry.PERSONAS, default=[],
+                        help="salesperson and executive unless given; supervisor only when asked")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP throughput tests")
     parser.add_argument("--http-seconds", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=20)
@@ -357,7 +358,6 @@ def main(argv=None) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from bench import registry
     from bench.context import Context
     from crm.jobs.management.commands.serve import static_files_outdated
 
@@ -367,7 +367,7 @@ def main(argv=None) -> None:
     if static_files_outdated():
         log("collecting static files (pages render with the production static storage)")
         call_command("collectstatic", interactive=False, verbosity=0)
-    personas = args.persona or ["salesperson", "executive"]
+    personas = args.persona or list(registry.DEFAULT_PERSONAS)
     ctx = Context(seed=args.seed)
     started = datetime.datetime.now().astimezone()
     meta = {
@@ -383,7 +383,8 @@ def main(argv=None) -> None:
             "worker_connections": connections_per_worker(args),
         },
         "personas": {
-            p: {"user_id": ctx.user_id(p), "visible": ctx.owned_count(p)} for p in ("salesperson", "executive")
+            p: {"user_id": ctx.user_id(p), "visible": ctx.owned_count(p)}
+            for p in dict.fromkeys([*registry.DEFAULT_PERSONAS, *personas])
         },
     }
     log(f"{meta['database']['name']}: {meta['database']['counts']}")
