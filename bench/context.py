@@ -34,7 +34,8 @@ class Context:
     @cached_property
     def personas(self) -> dict[str, int]:
         """salesperson: the account manager owning the median number of customers (scope own);
-        executive: a user of the executive role (scope all). The supervisor: `supervisor`."""
+        executive: a user of the executive role (scope all). The supervisor, timed only when asked,
+        is found apart (`supervisor`)."""
         from crm.customers.models import Customer
         from crm.identity.models import User
 

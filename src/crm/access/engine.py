@@ -112,19 +112,16 @@ class Access:
         whole table (a supervisor's churn warnings at scale 1: their count 275 -> 20-40 ms,
         docs/benchmarks.md "Issue 15"). A department of more people than a listing names keeps the
         join."""
+        lookup, value = _colleagues(department, subtree)
         key = (department.pk, subtree)
         if key not in self._members:
-            people = get_user_model()._default_manager.order_by()
-            people = (people.filter(department__path__startswith=department.path) if subtree
-                      else people.filter(department_id=department.pk))
+            people = get_user_model()._default_manager.order_by().filter(**{lookup: value})
             ids = list(people.values_list("pk", flat=True)[: LISTED_INLINE + 1])
             self._members[key] = sorted({self.user.pk, *ids}) if len(ids) <= LISTED_INLINE else None
         ids = self._members[key]
         if ids is not None:
             return Q(**{f"{owner}__pk__any_of": ids})
-        if subtree:
-            return Q(**{owner: self.user.pk}) | Q(**{f"{owner}__department__path__startswith": department.path})
-        return Q(**{owner: self.user.pk}) | Q(**{f"{owner}__department_id": department.pk})
+        return Q(**{owner: self.user.pk}) | Q(**{f"{owner}__{lookup}": value})
 
     def scope_branches(self, resource_code: str) -> list[Q] | None:
         """The ways a record is in the user's view scope, one Q each (own, the department's, shared),
@@ -143,10 +140,9 @@ class Access:
         department = getattr(self.user, "department", None)
         if scope == Scope.ALL:
             return users
-        if scope == Scope.SUBTREE and department is not None:
-            return users.filter(Q(pk=self.user.pk) | Q(department__path__startswith=department.path))
-        if scope == Scope.DEPARTMENT and department is not None:
-            return users.filter(Q(pk=self.user.pk) | Q(department=department))
+        if scope in (Scope.SUBTREE, Scope.DEPARTMENT) and department is not None:
+            lookup, value = _colleagues(department, subtree=scope == Scope.SUBTREE)
+            return users.filter(Q(pk=self.user.pk) | Q(**{lookup: value}))
         return users.filter(pk=getattr(self.user, "pk", None))
 
     def departments_in_scope(self, resource_code: str, departments: QuerySet) -> QuerySet:
@@ -383,6 +379,14 @@ def users_with_function(code: str, users: QuerySet) -> QuerySet:
     """The users holding a function through one of their roles, or as superusers (who is reminded
     to do something only the function allows)."""
     return users.filter(Q(is_superuser=True) | Q(roles__permissions__code=code)).distinct()
+
+
+def _colleagues(department, subtree: bool) -> tuple[str, object]:
+    """A user's colleagues by scope, as a lookup on users: the department and those below it (by its
+    path), or the department alone."""
+    if subtree:
+        return "department__path__startswith", department.path
+    return "department_id", department.pk
 
 
 def access_for(user) -> Access:

@@ -92,15 +92,20 @@ def warning_list(*, user, filters: dict | None = None, customer=None) -> QuerySe
     return queryset.select_related("customer", "customer__manager").order_by(*ordering)
 
 
+def unindexed(key: str):
+    """The order of `key` ("field" or "-field") as an expression no index provides, for rows named by
+    id and sorted after (walking the index of the sort would pass over every other row first)."""
+    name = key.lstrip("-")
+    expression = Coalesce(name, name)
+    return expression.desc() if key.startswith("-") else expression.asc()
+
+
 def _unindexed(ordering: list) -> list:
-    """The same order with its first column as an expression no index provides (the id, last,
-    only breaks ties)."""
+    """The same order with its first column unindexed (the id, last, only breaks ties)."""
     first, *rest = ordering
     if not isinstance(first, str):  # the probability: a sub-query already
         return ordering
-    name = first.lstrip("-")
-    expression = Coalesce(name, name)
-    return [expression.desc() if first.startswith("-") else expression.asc(), *rest]
+    return [unindexed(first), *rest]
 
 
 def warning_get(*, user, pk) -> ChurnWarning:

@@ -17,13 +17,13 @@ from decimal import Decimal
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import ExpressionWrapper, F
 from django.utils import timezone
 
 from crm.access.engine import access_for
 from crm.churn import btyd
 from crm.churn.models import CustomerValue, ValueModel
 from crm.churn.permissions import WARNING
+from crm.churn.selectors import unindexed
 from crm.core.bulk import insert_values
 from crm.customers.models import Customer
 from crm.customers.permissions import CUSTOMER
@@ -175,7 +175,7 @@ def customer_values(*, user, filters: dict | None = None):
             # index of the sort for the first 20 in scope reads most of the million (1 s).
             values = values.filter(customer__id__any_of=ids)
             if connection.vendor == "postgresql":
-                ordering = [_unindexed(key) for key in ordering]
+                ordering = [unindexed(key) for key in ordering]
         else:
             values = values.filter(customer__in=Customer.objects.filter(condition).values("pk"))
     if filters.get("alive_below") is not None:
@@ -184,10 +184,3 @@ def customer_values(*, user, filters: dict | None = None):
         values = values.filter(customer__manager=filters["manager"])
     return values.order_by(*ordering)
 
-
-def _unindexed(key: str):
-    """The same order, as an expression no index provides (`field + 0`: a date plus 0 days is the date
-    on PostgreSQL)."""
-    name = key.lstrip("-")
-    expression = ExpressionWrapper(F(name) + 0, output_field=CustomerValue._meta.get_field(name))
-    return expression.desc() if key.startswith("-") else expression.asc()
